@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "spp_opts.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OPTS_ERR(...)                               \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		return -EINVAL;                     \
+	} while (0)
+
+int
+spp_opts_parse_ulong(const char *s, int base, unsigned long long min,
+		     unsigned long long max, unsigned long long *val)
+{
+	unsigned long long v;
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+int
+spp_opts_parse_hostport(const char *s, char *host, size_t hostlen,
+			uint16_t *port)
+{
+	const char *colon = strrchr(s, ':');
+	unsigned long long p;
+
+	if (colon == NULL || colon == s || (size_t)(colon - s) >= hostlen)
+		return -EINVAL;
+	if (spp_opts_parse_ulong(colon + 1, 10, 1, 65535, &p) < 0)
+		return -EINVAL;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static const char usage_primary[] =
+	"-p PORTMASK -n NUM_RINGS -s IP:PORT [--port-num P rxq R txq T]... "
+	"[--log-dir DIR] [--busy-poll]\n"
+	"  -p PORTMASK   hex mask of the ethdevs to use as phy:N (0x0: none)\n"
+	"  -n NUM_RINGS  number of shared rings ring:0..NUM_RINGS-1\n"
+	"  -s IP:PORT    where spp-ctl listens for the primary (port 5555)\n"
+	"  --port-num P rxq R txq T  queues of phy port P (default 1 and 1)\n"
+	"  --log-dir DIR log files of launched secondaries "
+	"(default /tmp/spp/log)\n"
+	"  --busy-poll   the forwarder polls at full speed, never sleeps\n";
+
+static const char usage_nfv[] =
+	"-n ID -s IP:PORT [--vhost-client] [--busy-poll]\n"
+	"  -n ID          client id, unique on the node (1-1023)\n"
+	"  -s IP:PORT     where spp-ctl listens for secondaries (port 6666)\n"
+	"  --vhost-client vhost ports in client mode (QEMU is the server)\n"
+	"  --busy-poll    poll at full speed, never sleep when idle\n";
+
+const char *
+spp_opts_usage(enum spp_proc_kind kind)
+{
+	return kind == SPP_PROC_PRIMARY ? usage_primary : usage_nfv;
+}
+
+/* The value of option argv[*i], moving *i past it. */
+static const char *
+opts_value(int argc, char *const argv[], int *i)
+{
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+static int
+opts_port_num(int argc, char *const argv[], int *i, struct spp_opts *o,
+	      char *err, size_t errlen)
+{
+	static const char *const words[] = {NULL, "rxq", NULL, "txq", NULL};
+	unsigned long long v[3];
+	int k;
+
+	if (o->nb_port_num == SPP_OPTS_MAX_PORT_NUM)
+		OPTS_ERR("--port-num given more than %d times",
+			 SPP_OPTS_MAX_PORT_NUM);
+	for (k = 0; k < 5; k++) {
+		const char *s = opts_value(argc, argv, i);
+
+		if (s == NULL)
+			OPTS_ERR("--port-num needs P rxq R txq T");
+		if (words[k] != NULL) {
+			if (strcmp(s, words[k]) != 0)
+				OPTS_ERR("--port-num: expected '%s', got '%s'",
+					 words[k], s);
+			continue;
+		}
+		if (spp_opts_parse_ulong(s, 10, k == 0 ? 0 : 1,
+					 k == 0 ? 63 : SPP_OPTS_MAX_QUEUES,
+					 &v[k / 2]) < 0)
+			OPTS_ERR("--port-num: invalid %s '%s' (%s)",
+				 k == 0 ? "port" : "queue count", s,
+				 k == 0 ? "0-63" : "1-16");
+	}
+	o->port_num[o->nb_port_num].port = (uint16_t)v[0];
+	o->port_num[o->nb_port_num].rxq = (uint16_t)v[1];
+	o->port_num[o->nb_port_num].txq = (uint16_t)v[2];
+	o->nb_port_num++;
+	return 0;
+}
+
+int
+spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
+	       struct spp_opts *o, char *err, size_t errlen)
+{
+	bool has_p = false, has_n = false, has_s = false;
+	unsigned long long v;
+	const char *val;
+	int i, ret;
+
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	snprintf(o->log_dir, sizeof(o->log_dir), "/tmp/spp/log");
+	for (i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+
+		if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0)
+			return 1;
+		if (strcmp(opt, "--busy-poll") == 0) {
+			o->busy_poll = true;
+			continue;
+		}
+		if (kind != SPP_PROC_PRIMARY &&
+		    strcmp(opt, "--vhost-client") == 0) {
+			o->vhost_client = true;
+			continue;
+		}
+		if (kind == SPP_PROC_PRIMARY &&
+		    strcmp(opt, "--port-num") == 0) {
+			ret = opts_port_num(argc, argv, &i, o, err, errlen);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		if (strcmp(opt, "-s") != 0 && strcmp(opt, "-n") != 0 &&
+		    strcmp(opt, "--log-dir") != 0 &&
+		    (kind != SPP_PROC_PRIMARY || strcmp(opt, "-p") != 0))
+			OPTS_ERR("unknown option '%s'", opt);
+		val = opts_value(argc, argv, &i);
+		if (val == NULL)
+			OPTS_ERR("option '%s' needs a value", opt);
+		if (strcmp(opt, "-s") == 0) {
+			if (spp_opts_parse_hostport(val, o->ctl_host,
+						    sizeof(o->ctl_host),
+						    &o->ctl_port) < 0)
+				OPTS_ERR("-s: invalid address '%s', expected "
+					 "IP:PORT",
+					 val);
+			has_s = true;
+		} else if (strcmp(opt, "-p") == 0) {
+			/* base 16 takes "0x3" and "3" alike */
+			if (spp_opts_parse_ulong(val, 16, 0, UINT64_MAX,
+						 &v) < 0)
+				OPTS_ERR("-p: invalid port mask '%s', expected "
+					 "hex such as 0x3",
+					 val);
+			o->portmask = v;
+			has_p = true;
+		} else if (strcmp(opt, "--log-dir") == 0) {
+			if (strlen(val) >= sizeof(o->log_dir) || val[0] == '\0')
+				OPTS_ERR("--log-dir: invalid directory");
+			snprintf(o->log_dir, sizeof(o->log_dir), "%s", val);
+		} else if (kind == SPP_PROC_PRIMARY) { /* -n */
+			if (spp_opts_parse_ulong(val, 10, 0,
+						 SPP_OPTS_MAX_RINGS, &v) < 0)
+				OPTS_ERR("-n: invalid number of rings '%s' "
+					 "(0-%d)",
+					 val, SPP_OPTS_MAX_RINGS);
+			o->nb_rings = (unsigned int)v;
+			has_n = true;
+		} else { /* -n */
+			if (spp_opts_parse_ulong(val, 10, 1, 1023, &v) < 0)
+				OPTS_ERR("-n: invalid client id '%s' (1-1023)",
+					 val);
+			o->client_id = (unsigned int)v;
+			has_n = true;
+		}
+	}
+	if (kind == SPP_PROC_PRIMARY && !has_p)
+		OPTS_ERR("missing option -p PORTMASK");
+	if (!has_n)
+		OPTS_ERR(kind == SPP_PROC_PRIMARY ? "missing option -n NUM_RINGS"
+						  : "missing option -n ID");
+	if (!has_s)
+		OPTS_ERR("missing option -s IP:PORT");
+	return 0;
+}

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "spp_app.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <rte_lcore.h>
+#include <rte_log.h>
+
+#include "spp_frame.h"
+
+RTE_LOG_REGISTER_DEFAULT(spp_app_logtype, INFO);
+#define APP_LOG(level, ...) \
+	rte_log(RTE_LOG_##level, spp_app_logtype, "spp: " __VA_ARGS__)
+
+#define APP_RETRY_MS 1000
+#define APP_POLL_MS 200
+
+volatile int spp_app_signaled;
+
+static void
+app_on_signal(int sig)
+{
+	spp_app_signaled = sig;
+}
+
+void
+spp_app_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = app_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+json_t *
+spp_app_lcores(void)
+{
+	json_t *a = json_array();
+	unsigned int lcore;
+
+	RTE_LCORE_FOREACH(lcore)
+	json_array_append_new(a, json_integer(lcore));
+	return a;
+}
+
+unsigned int
+spp_app_first_worker(void)
+{
+	unsigned int lcore;
+
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	return lcore;
+	return RTE_MAX_LCORE;
+}
+
+/* HTTP status spp-ctl gives the REST client for an -errno. */
+static int
+app_errno_code(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return 404;
+	case -EEXIST:
+	case -EBUSY:
+		return 409;
+	case -ENOMEM:
+		return 500;
+	default:
+		return 400;
+	}
+}
+
+static json_t *
+app_reply_error(int ret, const char *msg)
+{
+	return json_pack("{s:s,s:i,s:s}", "result", "error", "code",
+			 app_errno_code(ret), "message", msg);
+}
+
+/* The forwarder commands shared by spp_nfv and the primary. */
+static int
+app_fwd_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+		char *err, size_t errlen)
+{
+	struct spp_fwd *fwd = &app->fwd;
+
+	switch (cmd->id) {
+	case SPP_CMD_STATUS:
+		*data = json_object();
+		spp_fwd_status(fwd, *data);
+		return 0;
+	case SPP_CMD_ADD:
+		return spp_fwd_add(fwd, &cmd->res[0], err, errlen);
+	case SPP_CMD_DEL:
+		return spp_fwd_del(fwd, &cmd->res[0], err, errlen);
+	case SPP_CMD_PATCH:
+		return spp_fwd_patch(fwd, &cmd->res[0], &cmd->res[1], err,
+				     errlen);
+	case SPP_CMD_PATCH_RESET:
+		return spp_fwd_patch_reset(fwd);
+	case SPP_CMD_FORWARD:
+	case SPP_CMD_STOP:
+		if (cmd->id == SPP_CMD_FORWARD &&
+		    fwd->worker_lcore == RTE_MAX_LCORE) {
+			snprintf(err, errlen, "cannot forward: this process "
+					      "has no worker lcore (give it "
+					      "two lcores or more)");
+			return -EINVAL;
+		}
+		return spp_fwd_set_running(fwd, cmd->id == SPP_CMD_FORWARD,
+					   err, errlen);
+	case SPP_CMD_EXIT:
+		app->exit_requested = true;
+		return 0;
+	default:
+		snprintf(err, errlen, "command not supported by %s",
+			 spp_proc_kind_name(app->kind));
+		return -EINVAL;
+	}
+}
+
+json_t *
+spp_app_exec(struct spp_app *app, const char *line)
+{
+	struct spp_cmd cmd;
+	json_t *data = NULL, *reply;
+	char err[512] = "";
+	int ret;
+
+	ret = spp_cmd_parse(line, app->kind, &cmd, err, sizeof(err));
+	if (ret == 0) {
+		ret = -ENOTSUP;
+		if (app->command != NULL)
+			ret = app->command(app, &cmd, &data, err, sizeof(err));
+		if (ret == -ENOTSUP)
+			ret = app_fwd_command(app, &cmd, &data, err,
+					      sizeof(err));
+	} else if (ret == -ENOTSUP) {
+		ret = -EINVAL;
+	}
+	spp_cmd_free(&cmd);
+	if (ret < 0) {
+		json_decref(data);
+		APP_LOG(INFO, "command '%s' failed: %s\n", line, err);
+		return app_reply_error(ret, err[0] ? err : strerror(-ret));
+	}
+	reply = json_pack("{s:s}", "result", "ok");
+	if (data != NULL)
+		json_object_set_new(reply, "data", data);
+	return reply;
+}
+
+static int
+app_send_json(int fd, json_t *obj)
+{
+	char *s = json_dumps(obj, JSON_COMPACT);
+	int ret;
+
+	if (s == NULL)
+		return -ENOMEM;
+	ret = spp_frame_send(fd, s, strlen(s));
+	free(s);
+	return ret;
+}
+
+/* Connect to spp-ctl; -errno when it is not there (yet). */
+static int
+app_connect(const struct spp_opts *o)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char port[8];
+	int fd = -1, one = 1, ret;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof(port), "%u", o->ctl_port);
+	ret = getaddrinfo(o->ctl_host, port, &hints, &res);
+	if (ret != 0)
+		return -EHOSTUNREACH;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+			    ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		return -ECONNREFUSED;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+/* Send the hello and read spp-ctl's answer: 0 when accepted. */
+static int
+app_hello(struct spp_app *app, int fd, struct spp_frame_rx *rx)
+{
+	json_t *hello, *ans;
+	const char *result = NULL, *message = "no reason given";
+	size_t len;
+	char *msg;
+	int ret;
+
+	hello = json_pack("{s:i,s:s,s:i,s:i,s:o}", "hello", 1, "type",
+			  spp_proc_kind_name(app->kind), "pid", (int)getpid(),
+			  "master-lcore", (int)rte_get_main_lcore(), "lcores",
+			  spp_app_lcores());
+	if (app->kind != SPP_PROC_PRIMARY)
+		json_object_set_new(hello, "client-id",
+				    json_integer(app->opts.client_id));
+	ret = app_send_json(fd, hello);
+	json_decref(hello);
+	if (ret < 0)
+		return ret;
+	ret = spp_frame_recv(fd, rx, &msg, &len, 10000);
+	if (ret <= 0)
+		return ret == 0 ? -ECONNRESET : ret;
+	ans = json_loads(msg, 0, NULL);
+	json_unpack(ans, "{s:s,s?s}", "result", &result, "message", &message);
+	if (result != NULL && strcmp(result, "ok") == 0) {
+		json_decref(ans);
+		return 0;
+	}
+	APP_LOG(ERR, "spp-ctl refused this process: %s\n", message);
+	json_decref(ans);
+	return -EPERM;
+}
+
+/* Serve commands on a connected socket until it closes or we must exit. */
+static void
+app_serve(struct spp_app *app, int fd, struct spp_frame_rx *rx)
+{
+	json_t *reply;
+	size_t len;
+	char *msg;
+	int ret;
+
+	while (!spp_app_signaled && !app->exit_requested) {
+		ret = spp_frame_recv(fd, rx, &msg, &len, APP_POLL_MS);
+		if (ret == -ETIMEDOUT)
+			continue;
+		if (ret <= 0) {
+			APP_LOG(WARNING, "connection to spp-ctl %s, "
+					 "reconnecting\n",
+				ret == 0 ? "closed" : strerror(-ret));
+			return;
+		}
+		reply = spp_app_exec(app, msg);
+		ret = app_send_json(fd, reply);
+		json_decref(reply);
+		if (ret < 0) {
+			APP_LOG(WARNING, "cannot answer spp-ctl: %s\n",
+				strerror(-ret));
+			return;
+		}
+	}
+}
+
+int
+spp_app_run(struct spp_app *app)
+{
+	struct spp_frame_rx rx;
+	bool told = false;
+	int fd, ret = 0;
+
+	spp_frame_rx_init(&rx);
+	while (!spp_app_signaled && !app->exit_requested) {
+		fd = app_connect(&app->opts);
+		if (fd < 0) {
+			if (!told)
+				APP_LOG(INFO, "waiting for spp-ctl at %s:%u\n",
+					app->opts.ctl_host,
+					app->opts.ctl_port);
+			told = true;
+			usleep(APP_RETRY_MS * 1000);
+			continue;
+		}
+		told = false;
+		spp_frame_rx_reset(&rx);
+		ret = app_hello(app, fd, &rx);
+		if (ret == -EPERM) {
+			close(fd);
+			break;
+		}
+		if (ret == 0) {
+			APP_LOG(INFO, "connected to spp-ctl at %s:%u\n",
+				app->opts.ctl_host, app->opts.ctl_port);
+			app_serve(app, fd, &rx);
+		}
+		close(fd);
+		if (!app->exit_requested && !spp_app_signaled)
+			usleep(APP_RETRY_MS * 1000 / 4);
+	}
+	spp_frame_rx_free(&rx);
+	return ret == -EPERM ? ret : 0;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What every SPP DPDK process shares: the connection to spp-ctl (connect,
+ * retry, hello, reconnect), the command loop with the one command parser,
+ * the replies, and the forwarder commands of spp_nfv and the primary.
+ */
+#ifndef SPP_APP_H
+#define SPP_APP_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "spp_cmd.h"
+#include "spp_fwd.h"
+#include "spp_opts.h"
+
+struct spp_app;
+
+/*
+ * A command the process handles itself. Returns 0 with *data set to the
+ * reply data (or left NULL for none), -ENOTSUP to let the shared handlers
+ * take the command, or another -errno with err saying what went wrong.
+ */
+typedef int (*spp_app_cmd_fn)(struct spp_app *app, const struct spp_cmd *cmd,
+			      json_t **data, char *err, size_t errlen);
+
+struct spp_app {
+	enum spp_proc_kind kind;
+	struct spp_opts opts;
+	struct spp_fwd fwd;
+	spp_app_cmd_fn command; /* may be NULL */
+	bool exit_requested;
+};
+
+/* Set by SIGINT/SIGTERM: the process ends at the next chance. */
+extern volatile int spp_app_signaled;
+
+/* Install the signal handlers. */
+void spp_app_signals(void);
+
+/*
+ * Talk to spp-ctl until an "exit" command or a signal. Returns 0, or -errno
+ * when spp-ctl refused this process (for example a client id in use).
+ */
+int spp_app_run(struct spp_app *app);
+
+/*
+ * Run one command line and return the reply object (the caller owns it).
+ * Exposed for the control loop and tests.
+ */
+json_t *spp_app_exec(struct spp_app *app, const char *line);
+
+/* The lcores of this process as a JSON array. */
+json_t *spp_app_lcores(void);
+
+/* First worker lcore, or RTE_MAX_LCORE when the process has only one. */
+unsigned int spp_app_first_worker(void);
+
+#endif /* SPP_APP_H */

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "spp_port.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+#include <rte_bus_vdev.h>
+#include <rte_dev.h>
+#include <rte_errno.h>
+#include <rte_log.h>
+
+RTE_LOG_REGISTER_DEFAULT(spp_port_logtype, INFO);
+#define PORT_LOG(level, ...) \
+	rte_log(RTE_LOG_##level, spp_port_logtype, "spp_port: " __VA_ARGS__)
+
+#define PORT_NB_RXD 1024
+#define PORT_NB_TXD 1024
+
+#define PORT_ERR(ret, ...)                                  \
+	do {                                                \
+		snprintf(err, errlen, __VA_ARGS__);         \
+		return (ret);                               \
+	} while (0)
+
+#define PROCS_ALL                                                      \
+	(SPP_PROC_PRIMARY | SPP_PROC_NFV | SPP_PROC_VF | SPP_PROC_MIRROR | \
+	 SPP_PROC_PCAP)
+#define PROCS_FWD (SPP_PROC_PRIMARY | SPP_PROC_NFV)
+
+static int
+port_phy_open(struct spp_port *port, const struct spp_port_env *env,
+	      char *err, size_t errlen)
+{
+	const struct spp_shm_phy *phy;
+	char name[SPP_RES_NAME_LEN];
+	uint16_t q;
+
+	spp_res_format_human(&port->res, name, sizeof(name));
+	if (port->res.id >= env->shm->nb_phy)
+		PORT_ERR(-ENOENT, "%s does not exist: the primary has %u phy "
+				  "port(s)",
+			 name, env->shm->nb_phy);
+	phy = &env->shm->phy[port->res.id];
+	if (port->res.queue < 0 && (phy->nb_rxq > 1 || phy->nb_txq > 1))
+		PORT_ERR(-EINVAL, "phy:%u has %u rx and %u tx queues: name a "
+				  "queue, phy:%u nq Q",
+			 port->res.id, phy->nb_rxq, phy->nb_txq, port->res.id);
+	if (port->res.queue >= 0 && phy->nb_rxq <= 1 && phy->nb_txq <= 1)
+		PORT_ERR(-EINVAL, "phy:%u has a single queue: use phy:%u "
+				  "without nq",
+			 port->res.id, port->res.id);
+	q = port->res.queue < 0 ? 0 : (uint16_t)port->res.queue;
+	if (q >= RTE_MAX(phy->nb_rxq, phy->nb_txq))
+		PORT_ERR(-ENOENT, "%s does not exist: phy:%u has queues "
+				  "0-%u",
+			 name, port->res.id,
+			 RTE_MAX(phy->nb_rxq, phy->nb_txq) - 1);
+	port->eth_id = phy->eth_id;
+	/* a port with fewer rx than tx queues reads its last rx queue */
+	port->rxq = RTE_MIN(q, (uint16_t)(phy->nb_rxq - 1));
+	port->txq = RTE_MIN(q, (uint16_t)(phy->nb_txq - 1));
+	port->stats = &env->shm->phy[port->res.id].q[q];
+	return 0;
+}
+
+static int
+port_ring_open(struct spp_port *port, const struct spp_port_env *env,
+	       char *err, size_t errlen)
+{
+	char name[RTE_RING_NAMESIZE];
+
+	if (port->res.id >= env->shm->nb_rings)
+		PORT_ERR(-ENOENT, "ring:%u does not exist: the primary has "
+				  "%u ring(s)",
+			 port->res.id, env->shm->nb_rings);
+	snprintf(name, sizeof(name), SPP_RING_NAME_FMT, port->res.id);
+	port->ring = rte_ring_lookup(name);
+	if (port->ring == NULL)
+		PORT_ERR(-ENOENT, "ring:%u: ring '%s' not found", port->res.id,
+			 name);
+	port->stats = &env->shm->ring[port->res.id];
+	return 0;
+}
+
+/* Configure queue 0 of an ethdev for rx and tx with the shared pool. */
+static int
+port_eth_setup(uint16_t eth_id, const struct spp_port_env *env, char *err,
+	       size_t errlen)
+{
+	struct rte_eth_conf conf;
+	uint16_t nb_rxd = PORT_NB_RXD, nb_txd = PORT_NB_TXD;
+	int socket = rte_eth_dev_socket_id(eth_id);
+	int ret;
+
+	if (socket < 0)
+		socket = (int)rte_socket_id();
+	memset(&conf, 0, sizeof(conf));
+	ret = rte_eth_dev_configure(eth_id, 1, 1, &conf);
+	if (ret < 0)
+		PORT_ERR(ret, "cannot configure ethdev %u: %s", eth_id,
+			 rte_strerror(-ret));
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(eth_id, &nb_rxd, &nb_txd);
+	if (ret < 0)
+		PORT_ERR(ret, "cannot set descriptors of ethdev %u: %s",
+			 eth_id, rte_strerror(-ret));
+	ret = rte_eth_rx_queue_setup(eth_id, 0, nb_rxd, (unsigned int)socket,
+				     NULL, env->pool);
+	if (ret < 0)
+		PORT_ERR(ret, "cannot set up rx queue of ethdev %u: %s",
+			 eth_id, rte_strerror(-ret));
+	ret = rte_eth_tx_queue_setup(eth_id, 0, nb_txd, (unsigned int)socket,
+				     NULL);
+	if (ret < 0)
+		PORT_ERR(ret, "cannot set up tx queue of ethdev %u: %s",
+			 eth_id, rte_strerror(-ret));
+	ret = rte_eth_dev_start(eth_id);
+	if (ret < 0)
+		PORT_ERR(ret, "cannot start ethdev %u: %s", eth_id,
+			 rte_strerror(-ret));
+	return 0;
+}
+
+/*
+ * Create (hot-plug) a virtual device, or take the one of that name that
+ * already exists, and set it up with one queue each way.
+ */
+static int
+port_vdev_open(struct spp_port *port, const struct spp_port_env *env,
+	       const char *devargs, char *err, size_t errlen)
+{
+	char rname[SPP_RES_NAME_LEN];
+	uint16_t eth_id;
+	int ret;
+
+	spp_res_format(&port->res, rname, sizeof(rname));
+	if (rte_eth_dev_get_port_by_name(port->devname, &eth_id) == 0) {
+		/* left by a process that did not delete it: take it over */
+		PORT_LOG(INFO, "%s: taking over existing device %s\n", rname,
+			 port->devname);
+	} else {
+		ret = rte_dev_probe(devargs);
+		if (ret < 0)
+			PORT_ERR(-EIO, "cannot create %s (%s): %s", rname,
+				 devargs, rte_strerror(-ret));
+		if (rte_eth_dev_get_port_by_name(port->devname, &eth_id) != 0)
+			PORT_ERR(-EIO, "%s: device %s created but has no "
+				       "ethdev",
+				 rname, port->devname);
+	}
+	port->owned = true;
+	port->eth_id = eth_id;
+	port->stats = &port->local_stats;
+	/* a device taken over is set up anew: stop it first */
+	rte_eth_dev_stop(eth_id);
+	ret = port_eth_setup(eth_id, env, err, errlen);
+	if (ret < 0) {
+		spp_port_close(port, env);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void
+port_vdev_close(struct spp_port *port, const struct spp_port_env *env)
+{
+	struct rte_eth_dev_info info;
+	int ret;
+
+	RTE_SET_USED(env);
+	if (!port->owned)
+		return;
+	rte_eth_dev_stop(port->eth_id);
+	if (rte_eth_dev_info_get(port->eth_id, &info) != 0 ||
+	    info.device == NULL)
+		return;
+	ret = rte_dev_remove(info.device);
+	if (ret < 0)
+		PORT_LOG(ERR, "cannot remove device %s: %s\n", port->devname,
+			 rte_strerror(-ret));
+	port->owned = false;
+}
+
+static int
+port_nullpmd_open(struct spp_port *port, const struct spp_port_env *env,
+		  char *err, size_t errlen)
+{
+	snprintf(port->devname, sizeof(port->devname), "net_null%u",
+		 port->res.id);
+	return port_vdev_open(port, env, port->devname, err, errlen);
+}
+
+/* An empty pcap file (just the header) for the pcap PMD to read. */
+static int
+port_pcap_make_empty(const char *path, char *err, size_t errlen)
+{
+	pcap_dumper_t *d;
+	pcap_t *p;
+
+	p = pcap_open_dead(DLT_EN10MB, 65535);
+	if (p == NULL)
+		PORT_ERR(-ENOMEM, "cannot create %s: out of memory", path);
+	d = pcap_dump_open(p, path);
+	if (d == NULL) {
+		snprintf(err, errlen, "cannot create %s: %s", path,
+			 pcap_geterr(p));
+		pcap_close(p);
+		return -EIO;
+	}
+	pcap_dump_close(d);
+	pcap_close(p);
+	return 0;
+}
+
+static int
+port_pcap_open(struct spp_port *port, const struct spp_port_env *env,
+	       char *err, size_t errlen)
+{
+	char rx[64], tx[64], devargs[RTE_ETH_NAME_MAX_LEN + 160];
+	int ret;
+
+	snprintf(rx, sizeof(rx), "/tmp/spp-rx%u.pcap", port->res.id);
+	snprintf(tx, sizeof(tx), "/tmp/spp-tx%u.pcap", port->res.id);
+	if (access(rx, R_OK) != 0) {
+		ret = port_pcap_make_empty(rx, err, errlen);
+		if (ret < 0)
+			return ret;
+	}
+	snprintf(port->devname, sizeof(port->devname), "net_pcap%u",
+		 port->res.id);
+	snprintf(devargs, sizeof(devargs), "%s,rx_pcap=%s,tx_pcap=%s",
+		 port->devname, rx, tx);
+	return port_vdev_open(port, env, devargs, err, errlen);
+}
+
+static int
+port_vhost_open(struct spp_port *port, const struct spp_port_env *env,
+		char *err, size_t errlen)
+{
+	char devargs[RTE_ETH_NAME_MAX_LEN + 96];
+
+	snprintf(port->devname, sizeof(port->devname), "net_vhost%u",
+		 port->res.id);
+	snprintf(devargs, sizeof(devargs), "%s,iface=/tmp/sock%u,queues=1%s",
+		 port->devname, port->res.id,
+		 env->vhost_client ? ",client=1" : "");
+	return port_vdev_open(port, env, devargs, err, errlen);
+}
+
+static int
+port_memif_open(struct spp_port *port, const struct spp_port_env *env,
+		char *err, size_t errlen)
+{
+	char devargs[RTE_ETH_NAME_MAX_LEN + 96];
+
+	snprintf(port->devname, sizeof(port->devname), "net_memif%u",
+		 port->res.id);
+	snprintf(devargs, sizeof(devargs),
+		 "%s,role=server,socket=/tmp/spp-memif.sock,id=%u",
+		 port->devname, port->res.id);
+	return port_vdev_open(port, env, devargs, err, errlen);
+}
+
+/* Ports that exist as ethdevs of the primary, found by name. */
+static int
+port_named_open(struct spp_port *port, const struct spp_port_env *env,
+		char *err, size_t errlen)
+{
+	char rname[SPP_RES_NAME_LEN];
+
+	RTE_SET_USED(env);
+	spp_res_format(&port->res, rname, sizeof(rname));
+	if (port->res.type == SPP_RES_TAP)
+		snprintf(port->devname, sizeof(port->devname), "net_tap%u",
+			 port->res.id);
+	else
+		snprintf(port->devname, sizeof(port->devname), "spp_pipe%u",
+			 port->res.id);
+	if (rte_eth_dev_get_port_by_name(port->devname, &port->eth_id) != 0)
+		PORT_ERR(-ENOENT, "%s does not exist: no ethdev named %s",
+			 rname, port->devname);
+	port->stats = &port->local_stats;
+	return 0;
+}
+
+static const struct spp_port_ops port_ops[SPP_RES_TYPE_MAX] = {
+	[SPP_RES_PHY] = {SPP_RES_PHY, PROCS_ALL, port_phy_open, NULL},
+	[SPP_RES_RING] = {SPP_RES_RING, PROCS_ALL, port_ring_open, NULL},
+	[SPP_RES_VHOST] = {SPP_RES_VHOST,
+			   SPP_PROC_PRIMARY | SPP_PROC_NFV | SPP_PROC_VF |
+				   SPP_PROC_MIRROR,
+			   port_vhost_open, port_vdev_close},
+	[SPP_RES_PCAP] = {SPP_RES_PCAP, PROCS_FWD, port_pcap_open,
+			  port_vdev_close},
+	[SPP_RES_NULLPMD] = {SPP_RES_NULLPMD, PROCS_FWD, port_nullpmd_open,
+			     port_vdev_close},
+	[SPP_RES_MEMIF] = {SPP_RES_MEMIF, PROCS_FWD, port_memif_open,
+			   port_vdev_close},
+	[SPP_RES_TAP] = {SPP_RES_TAP, PROCS_FWD, port_named_open, NULL},
+	[SPP_RES_PIPE] = {SPP_RES_PIPE, PROCS_FWD, port_named_open, NULL},
+};
+
+int
+spp_port_open(struct spp_port *port, const struct spp_res *res,
+	      const struct spp_port_env *env, char *err, size_t errlen)
+{
+	const struct spp_port_ops *ops;
+	char name[SPP_RES_NAME_LEN];
+
+	memset(port, 0, sizeof(*port));
+	port->res = *res;
+	spp_res_format_human(res, name, sizeof(name));
+	if (res->type <= SPP_RES_NONE || res->type >= SPP_RES_TYPE_MAX)
+		PORT_ERR(-EINVAL, "invalid port type");
+	ops = &port_ops[res->type];
+	if (!(ops->procs & env->kind))
+		PORT_ERR(-EINVAL, "%s: %s ports are not supported by %s", name,
+			 spp_res_type_name(res->type),
+			 spp_proc_kind_name(env->kind));
+	if (res->queue >= 0 && res->type != SPP_RES_PHY)
+		PORT_ERR(-EINVAL, "%s: only phy ports have queues", name);
+	port->ops = ops;
+	return ops->open(port, env, err, errlen);
+}
+
+void
+spp_port_close(struct spp_port *port, const struct spp_port_env *env)
+{
+	if (port->ops != NULL && port->ops->close != NULL)
+		port->ops->close(port, env);
+	port->ops = NULL;
+}

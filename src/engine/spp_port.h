@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The port layer: one implementation of "a port" for every process. A port
+ * is either an ethdev (phy, vhost, pcap, nullpmd, memif, tap, pipe) or one
+ * of the primary's rte_rings read and written directly. Each type has an
+ * ops entry for the control path (open, close); the fast path is the two
+ * inline functions below, which only count.
+ */
+#ifndef SPP_PORT_H
+#define SPP_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "spp_cmd.h"
+#include "spp_res.h"
+#include "spp_shm.h"
+
+/* What every port of a process needs from its process. */
+struct spp_port_env {
+	enum spp_proc_kind kind;
+	struct spp_shm *shm;
+	struct rte_mempool *pool;
+	bool vhost_client;
+};
+
+struct spp_port {
+	struct spp_res res;
+	/* fast path: ring != NULL means a raw ring, else eth_id/queue */
+	struct rte_ring *ring;
+	uint16_t eth_id;
+	uint16_t rxq;
+	uint16_t txq;
+	/* counters: in the shared area for phy and ring, else local_stats */
+	struct spp_port_stats *stats;
+	struct spp_port_stats local_stats;
+	/* control path */
+	const struct spp_port_ops *ops;
+	bool owned; /* this process created the device: remove it on close */
+	char devname[RTE_ETH_NAME_MAX_LEN];
+};
+
+struct spp_port_ops {
+	enum spp_res_type type;
+	/* process kinds that may add the type */
+	unsigned int procs;
+	/*
+	 * Make the port usable: find or create the device, configure and
+	 * start it. Called on the control thread; may block for a while (a
+	 * hot-plug goes through the primary). Returns 0, or -errno with err
+	 * saying what went wrong. Required.
+	 */
+	int (*open)(struct spp_port *port, const struct spp_port_env *env,
+		    char *err, size_t errlen);
+	/*
+	 * Release the port once no worker uses it any more (after an RCU
+	 * grace period). May be NULL when there is nothing to release.
+	 */
+	void (*close)(struct spp_port *port, const struct spp_port_env *env);
+};
+
+/*
+ * Open the port named by res for this process. Returns 0 or -errno: -EINVAL
+ * for a type this process can't take, -ENOENT for a port that does not
+ * exist, -EIO when the device could not be set up; err says which.
+ */
+int spp_port_open(struct spp_port *port, const struct spp_res *res,
+		  const struct spp_port_env *env, char *err, size_t errlen);
+void spp_port_close(struct spp_port *port, const struct spp_port_env *env);
+
+/* Counters of a port as a JSON-ready struct; for status. */
+static inline const struct spp_port_stats *
+spp_port_get_stats(const struct spp_port *port)
+{
+	return port->stats;
+}
+
+static inline uint16_t
+spp_port_rx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t nb;
+
+	if (port->ring != NULL)
+		nb = (uint16_t)rte_ring_sc_dequeue_burst(port->ring,
+							 (void **)pkts, n, NULL);
+	else
+		nb = rte_eth_rx_burst(port->eth_id, port->rxq, pkts, n);
+	port->stats->rx += nb;
+	return nb;
+}
+
+/* Send n packets; the ones that could not be sent are freed and counted. */
+static inline uint16_t
+spp_port_tx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t nb;
+
+	if (port->ring != NULL)
+		nb = (uint16_t)rte_ring_sp_enqueue_burst(port->ring,
+							 (void **)pkts, n, NULL);
+	else
+		nb = rte_eth_tx_burst(port->eth_id, port->txq, pkts, n);
+	port->stats->tx += nb;
+	if (unlikely(nb < n)) {
+		port->stats->tx_drop += n - nb;
+		rte_pktmbuf_free_bulk(pkts + nb, n - nb);
+	}
+	return nb;
+}
+
+#endif /* SPP_PORT_H */

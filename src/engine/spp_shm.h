@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The area the primary shares with every secondary: which ethdev is phy:N,
+ * how many rings there are, the pipes, and the counters that more than one
+ * process reads. The primary creates it; secondaries check its magic and
+ * layout version before they use it.
+ */
+#ifndef SPP_SHM_H
+#define SPP_SHM_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+
+#define SPP_SHM_NAME "spp_shm"
+#define SPP_SHM_MAGIC 0x53505053u /* "SPPS" */
+#define SPP_SHM_VERSION 1
+#define SPP_POOL_NAME "spp_mbuf_pool"
+#define SPP_RING_NAME_FMT "spp_ring_%u"
+
+#define SPP_SHM_MAX_PHY 64
+#define SPP_SHM_MAX_QUEUES 16
+#define SPP_SHM_MAX_RINGS 1024
+#define SPP_SHM_MAX_PIPES 64
+
+/*
+ * Counters of one port (or one queue of a phy port). Each field has one
+ * writer: the process whose worker reads (rx) or writes (tx, tx_drop) the
+ * port; anyone may read them.
+ */
+struct spp_port_stats {
+	uint64_t rx;
+	uint64_t rx_drop;
+	uint64_t tx;
+	uint64_t tx_drop;
+} __rte_cache_aligned;
+
+struct spp_shm_phy {
+	uint16_t eth_id;
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	struct spp_port_stats q[SPP_SHM_MAX_QUEUES];
+};
+
+struct spp_shm_pipe {
+	uint16_t active; /* 1 while the pipe exists */
+	uint16_t eth_id;
+	uint16_t rx_ring; /* ring:A, read by the pipe's rx */
+	uint16_t tx_ring; /* ring:B, written by the pipe's tx */
+};
+
+struct spp_shm {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t size; /* sizeof(struct spp_shm), checked too */
+	uint16_t nb_phy;
+	uint16_t nb_rings;
+	struct spp_shm_phy phy[SPP_SHM_MAX_PHY];
+	struct spp_shm_pipe pipe[SPP_SHM_MAX_PIPES];
+	struct spp_port_stats ring[SPP_SHM_MAX_RINGS];
+};
+
+/* Primary: reserve and initialise the area. NULL with rte_errno set. */
+struct spp_shm *spp_shm_create(void);
+/*
+ * Secondary: find the area and check it. Returns 0, or -ENOENT (no primary,
+ * or the primary is not SPP's) or -EPROTO (other layout version), with a
+ * message in err.
+ */
+int spp_shm_attach(struct spp_shm **shm, char *err, size_t errlen);
+
+#endif /* SPP_SHM_H */

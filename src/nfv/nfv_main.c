@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * spp_nfv: a secondary process that patches ports one way to another.
+ *   spp_nfv [EAL options] -- -n ID -s IP:PORT [--vhost-client] [--busy-poll]
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "spp_app.h"
+#include "spp_shm.h"
+
+int
+main(int argc, char **argv)
+{
+	struct spp_app app = {.kind = SPP_PROC_NFV};
+	struct spp_port_env env = {.kind = SPP_PROC_NFV};
+	char err[256];
+	int ret, n;
+
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "spp_nfv: cannot initialise EAL\n");
+		return 1;
+	}
+	argv[n] = argv[0];
+	ret = spp_opts_parse(SPP_PROC_NFV, argc - n, argv + n, &app.opts, err,
+			     sizeof(err));
+	if (ret != 0) {
+		if (ret < 0)
+			fprintf(stderr, "spp_nfv: %s\n", err);
+		fprintf(stderr, "usage: spp_nfv [EAL options] -- %s",
+			spp_opts_usage(SPP_PROC_NFV));
+		rte_eal_cleanup();
+		return ret < 0 ? 1 : 0;
+	}
+	if (rte_eal_process_type() != RTE_PROC_SECONDARY) {
+		fprintf(stderr, "spp_nfv: must run as a secondary process "
+				"(--proc-type secondary)\n");
+		rte_eal_cleanup();
+		return 1;
+	}
+	ret = spp_shm_attach(&env.shm, err, sizeof(err));
+	env.pool = rte_mempool_lookup(SPP_POOL_NAME);
+	if (ret == 0 && env.pool == NULL) {
+		snprintf(err, sizeof(err), "mbuf pool %s not found",
+			 SPP_POOL_NAME);
+		ret = -ENOENT;
+	}
+	if (ret < 0) {
+		fprintf(stderr, "spp_nfv: %s\n", err);
+		rte_eal_cleanup();
+		return 1;
+	}
+	env.vhost_client = app.opts.vhost_client;
+	if (spp_app_first_worker() == RTE_MAX_LCORE)
+		fprintf(stderr, "spp_nfv: warning: one lcore only, it can "
+				"take commands but not forward\n");
+	ret = spp_fwd_init(&app.fwd, &env, spp_app_first_worker(),
+			   app.opts.busy_poll);
+	if (ret < 0) {
+		fprintf(stderr, "spp_nfv: cannot start the forwarder: %s\n",
+			strerror(-ret));
+		rte_eal_cleanup();
+		return 1;
+	}
+	spp_app_signals();
+	ret = spp_app_run(&app);
+	spp_fwd_fini(&app.fwd);
+	rte_eal_cleanup();
+	return ret < 0 ? 1 : 0;
+}

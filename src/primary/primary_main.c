@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * spp_primary: owns the shared resources (mbuf pool, rings, the shared area
+ * with the phy port table and counters, the phy ports and pipes), starts
+ * secondaries on request, and with two lcores or more forwards like spp_nfv.
+ *   spp_primary [EAL options] -- -p PORTMASK -n NUM_RINGS -s IP:PORT
+ *               [--port-num P rxq R txq T]... [--log-dir DIR] [--busy-poll]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "spp_app.h"
+#include "spp_shm.h"
+
+RTE_LOG_REGISTER_DEFAULT(pri_logtype, INFO);
+#define PRI_LOG(level, ...) \
+	rte_log(RTE_LOG_##level, pri_logtype, "spp_primary: " __VA_ARGS__)
+
+#define PRI_RING_SIZE 1024
+#define PRI_MBUF_CACHE 256
+#define PRI_NB_RXD 1024
+#define PRI_NB_TXD 1024
+
+#define PRI_ERR(ret, ...)                           \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		return (ret);                       \
+	} while (0)
+
+struct pri {
+	struct spp_shm *shm;
+	struct rte_mempool *pool;
+	struct rte_ring *rings[SPP_SHM_MAX_RINGS];
+};
+
+static struct pri pri;
+
+static int
+pri_create_rings(unsigned int nb_rings)
+{
+	char name[RTE_RING_NAMESIZE];
+	unsigned int i;
+
+	for (i = 0; i < nb_rings; i++) {
+		snprintf(name, sizeof(name), SPP_RING_NAME_FMT, i);
+		pri.rings[i] = rte_ring_create(name, PRI_RING_SIZE,
+					       rte_socket_id(),
+					       RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (pri.rings[i] == NULL) {
+			PRI_LOG(ERR, "cannot create ring %s: %s\n", name,
+				rte_strerror(rte_errno));
+			return -rte_errno;
+		}
+	}
+	pri.shm->nb_rings = (uint16_t)nb_rings;
+	return 0;
+}
+
+static const struct spp_opts_port_num *
+pri_port_num(const struct spp_opts *o, unsigned int phy)
+{
+	int i;
+
+	for (i = 0; i < o->nb_port_num; i++)
+		if (o->port_num[i].port == phy)
+			return &o->port_num[i];
+	return NULL;
+}
+
+static int
+pri_setup_phy(uint16_t eth_id, unsigned int phy, const struct spp_opts *o)
+{
+	const struct spp_opts_port_num *pn = pri_port_num(o, phy);
+	uint16_t nb_rxq = pn ? pn->rxq : 1, nb_txq = pn ? pn->txq : 1;
+	uint16_t nb_rxd = PRI_NB_RXD, nb_txd = PRI_NB_TXD, q;
+	int socket = rte_eth_dev_socket_id(eth_id);
+	struct rte_eth_conf conf;
+	int ret;
+
+	if (socket < 0)
+		socket = (int)rte_socket_id();
+	memset(&conf, 0, sizeof(conf));
+	ret = rte_eth_dev_configure(eth_id, nb_rxq, nb_txq, &conf);
+	if (ret < 0) {
+		PRI_LOG(ERR, "phy:%u (ethdev %u): cannot configure %u rx and "
+			     "%u tx queues: %s\n",
+			phy, eth_id, nb_rxq, nb_txq, rte_strerror(-ret));
+		return ret;
+	}
+	rte_eth_dev_adjust_nb_rx_tx_desc(eth_id, &nb_rxd, &nb_txd);
+	for (q = 0; q < nb_rxq && ret == 0; q++)
+		ret = rte_eth_rx_queue_setup(eth_id, q, nb_rxd,
+					     (unsigned int)socket, NULL,
+					     pri.pool);
+	for (q = 0; q < nb_txq && ret == 0; q++)
+		ret = rte_eth_tx_queue_setup(eth_id, q, nb_txd,
+					     (unsigned int)socket, NULL);
+	if (ret == 0)
+		ret = rte_eth_dev_start(eth_id);
+	if (ret < 0) {
+		PRI_LOG(ERR, "phy:%u (ethdev %u): cannot start: %s\n", phy,
+			eth_id, rte_strerror(-ret));
+		return ret;
+	}
+	rte_eth_promiscuous_enable(eth_id);
+	pri.shm->phy[phy].eth_id = eth_id;
+	pri.shm->phy[phy].nb_rxq = nb_rxq;
+	pri.shm->phy[phy].nb_txq = nb_txq;
+	return 0;
+}
+
+static int
+pri_setup_phys(const struct spp_opts *o)
+{
+	unsigned int phy = 0;
+	uint16_t eth_id;
+	int ret, i;
+
+	RTE_ETH_FOREACH_DEV(eth_id)
+	{
+		if (eth_id >= 64 || !(o->portmask & (1ULL << eth_id)))
+			continue;
+		if (phy == SPP_SHM_MAX_PHY)
+			break;
+		ret = pri_setup_phy(eth_id, phy, o);
+		if (ret < 0)
+			return ret;
+		phy++;
+	}
+	pri.shm->nb_phy = (uint16_t)phy;
+	if (o->portmask >> 1 >> (phy ? 0 : 0) &&
+	    __builtin_popcountll(o->portmask) != (int)phy)
+		PRI_LOG(WARNING, "port mask %#" PRIx64 " names %d ports, %u "
+				 "exist\n",
+			o->portmask, __builtin_popcountll(o->portmask), phy);
+	for (i = 0; i < o->nb_port_num; i++)
+		if (o->port_num[i].port >= phy) {
+			PRI_LOG(ERR, "--port-num %u: there is no phy:%u\n",
+				o->port_num[i].port, o->port_num[i].port);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+static json_t *
+pri_status(struct spp_app *app)
+{
+	json_t *st = json_object(), *fwd = json_object();
+	json_t *phys = json_array(), *rings = json_array();
+	json_t *pipes = json_array();
+	unsigned int i, q;
+
+	json_object_set_new(st, "master-lcore",
+			    json_integer(rte_get_main_lcore()));
+	json_object_set_new(st, "lcores", spp_app_lcores());
+	spp_fwd_status(&app->fwd, fwd);
+	json_object_set_new(st, "forwarder", fwd);
+	for (i = 0; i < pri.shm->nb_phy; i++) {
+		const struct spp_shm_phy *p = &pri.shm->phy[i];
+		struct rte_eth_stats es;
+		struct rte_ether_addr mac;
+		char macs[RTE_ETHER_ADDR_FMT_SIZE];
+		uint64_t drop = 0;
+
+		memset(&es, 0, sizeof(es));
+		rte_eth_stats_get(p->eth_id, &es);
+		rte_eth_macaddr_get(p->eth_id, &mac);
+		rte_ether_format_addr(macs, sizeof(macs), &mac);
+		for (q = 0; q < SPP_SHM_MAX_QUEUES; q++)
+			drop += p->q[q].tx_drop;
+		json_array_append_new(
+			phys,
+			json_pack("{s:i,s:s,s:I,s:I,s:I,s:{s:i,s:i},s:[]}",
+				  "id", i, "eth", macs, "rx",
+				  (json_int_t)es.ipackets, "tx",
+				  (json_int_t)es.opackets, "tx_drop",
+				  (json_int_t)(drop + es.oerrors), "nof_queues",
+				  "rx", p->nb_rxq, "tx", p->nb_txq, "flow"));
+	}
+	for (i = 0; i < pri.shm->nb_rings; i++) {
+		const struct spp_port_stats *r = &pri.shm->ring[i];
+
+		json_array_append_new(
+			rings, json_pack("{s:i,s:I,s:I,s:I,s:I,s:i}", "id", i,
+					 "rx", (json_int_t)r->rx, "rx_drop",
+					 (json_int_t)r->rx_drop, "tx",
+					 (json_int_t)r->tx, "tx_drop",
+					 (json_int_t)r->tx_drop, "count",
+					 rte_ring_count(pri.rings[i])));
+	}
+	for (i = 0; i < SPP_SHM_MAX_PIPES; i++) {
+		const struct spp_shm_pipe *p = &pri.shm->pipe[i];
+
+		if (p->active)
+			json_array_append_new(
+				pipes, json_pack("{s:i,s:i,s:i}", "id", i,
+						 "rx", p->rx_ring, "tx",
+						 p->tx_ring));
+	}
+	json_object_set_new(st, "phy_ports", phys);
+	json_object_set_new(st, "ring_ports", rings);
+	json_object_set_new(st, "pipes", pipes);
+	json_object_set_new(
+		st, "mbuf_pool",
+		json_pack("{s:s,s:i,s:i,s:i}", "name", pri.pool->name, "size",
+			  (int)pri.pool->size, "available",
+			  (int)rte_mempool_avail_count(pri.pool), "in_use",
+			  (int)rte_mempool_in_use_count(pri.pool)));
+	return st;
+}
+
+static void
+pri_clear(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < pri.shm->nb_phy; i++) {
+		memset(pri.shm->phy[i].q, 0, sizeof(pri.shm->phy[i].q));
+		rte_eth_stats_reset(pri.shm->phy[i].eth_id);
+	}
+	memset(pri.shm->ring, 0, sizeof(pri.shm->ring));
+}
+
+static int
+pri_add_pipe(const struct spp_cmd *cmd, char *err, size_t errlen)
+{
+	unsigned int id = cmd->res[0].id, a = cmd->res[1].id,
+		     b = cmd->res[2].id;
+	struct spp_shm_pipe *p;
+	char name[RTE_ETH_NAME_MAX_LEN];
+	int eth_id, ret;
+
+	if (id >= SPP_SHM_MAX_PIPES)
+		PRI_ERR(-EINVAL, "pipe:%u: pipe ids are 0-%d", id,
+			SPP_SHM_MAX_PIPES - 1);
+	if (a >= pri.shm->nb_rings || b >= pri.shm->nb_rings)
+		PRI_ERR(-ENOENT, "ring:%u does not exist: there are %u rings",
+			a >= pri.shm->nb_rings ? a : b, pri.shm->nb_rings);
+	p = &pri.shm->pipe[id];
+	if (p->active)
+		PRI_ERR(-EEXIST, "pipe:%u already exists (ring:%u ring:%u)",
+			id, p->rx_ring, p->tx_ring);
+	snprintf(name, sizeof(name), "spp_pipe%u", id);
+	eth_id = rte_eth_from_rings(name, &pri.rings[a], 1, &pri.rings[b], 1,
+				   rte_socket_id());
+	if (eth_id < 0)
+		PRI_ERR(-EIO, "cannot create pipe:%u: %s", id,
+			rte_strerror(rte_errno));
+	ret = rte_eth_dev_start((uint16_t)eth_id);
+	if (ret < 0)
+		PRI_LOG(WARNING, "pipe:%u: cannot start: %s\n", id,
+			rte_strerror(-ret));
+	p->eth_id = (uint16_t)eth_id;
+	p->rx_ring = (uint16_t)a;
+	p->tx_ring = (uint16_t)b;
+	p->active = 1;
+	return 0;
+}
+
+static int
+pri_del_pipe(struct spp_app *app, unsigned int id, char *err, size_t errlen)
+{
+	struct spp_shm_pipe *p;
+
+	if (id >= SPP_SHM_MAX_PIPES || !pri.shm->pipe[id].active)
+		PRI_ERR(-ENOENT, "pipe:%u does not exist", id);
+	if (spp_fwd_find(&app->fwd, &(struct spp_res){SPP_RES_PIPE,
+						      (uint16_t)id, -1}))
+		PRI_ERR(-EBUSY, "pipe:%u is added to the forwarder: del it "
+				"there first",
+			id);
+	p = &pri.shm->pipe[id];
+	rte_eth_dev_stop(p->eth_id);
+	rte_eth_dev_close(p->eth_id);
+	p->active = 0;
+	return 0;
+}
+
+/* Directory of this binary, where the secondaries are too. */
+static int
+pri_bin_path(const char *proc, char *path, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return -errno;
+	self[n] = '\0';
+	snprintf(path, len, "%s/%s", dirname(self), proc);
+	return access(path, X_OK) == 0 ? 0 : -errno;
+}
+
+static bool
+pri_has_opt(char **argv, int argc, const char *opt)
+{
+	size_t len = strlen(opt);
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (strncmp(argv[i], opt, len) == 0 &&
+		    (argv[i][len] == '\0' || argv[i][len] == '='))
+			return true;
+	return false;
+}
+
+static int
+pri_launch(struct spp_app *app, const struct spp_cmd *cmd, char *err,
+	   size_t errlen)
+{
+	char path[PATH_MAX], logpath[PATH_MAX], prefix[128];
+	char *argv[SPP_CMD_MAX_ARGS + 8];
+	int argc = 0, i, fd;
+	pid_t pid;
+
+	if (pri_bin_path(cmd->proc_name, path, sizeof(path)) < 0)
+		PRI_ERR(-EINVAL, "%s is not installed next to spp_primary "
+				 "(%s)",
+			cmd->proc_name, path);
+	if (mkdir(app->opts.log_dir, 0755) < 0 && errno != EEXIST)
+		PRI_ERR(-EINVAL, "cannot create log directory %s: %s",
+			app->opts.log_dir, strerror(errno));
+	snprintf(logpath, sizeof(logpath), "%s/%s-%u.log", app->opts.log_dir,
+		 cmd->proc_name, cmd->client_id);
+	snprintf(prefix, sizeof(prefix), "--file-prefix=%s",
+		 strrchr(rte_eal_get_runtime_dir(), '/') + 1);
+	argv[argc++] = (char *)(uintptr_t)cmd->proc_name;
+	for (i = 0; i < cmd->eal_argc; i++)
+		argv[argc++] = cmd->eal_argv[i];
+	if (!pri_has_opt(cmd->eal_argv, cmd->eal_argc, "--proc-type"))
+		argv[argc++] = (char *)(uintptr_t) "--proc-type=secondary";
+	if (!pri_has_opt(cmd->eal_argv, cmd->eal_argc, "--file-prefix"))
+		argv[argc++] = prefix;
+	argv[argc++] = (char *)(uintptr_t) "--";
+	for (i = 0; i < cmd->app_argc; i++)
+		argv[argc++] = cmd->app_argv[i];
+	argv[argc] = NULL;
+
+	fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		PRI_ERR(-EINVAL, "cannot open log file %s: %s", logpath,
+			strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		close(fd);
+		PRI_ERR(-EAGAIN, "cannot start %s: %s", cmd->proc_name,
+			strerror(errno));
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		setsid();
+		dup2(null, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close_range(3, ~0U, 0);
+		execv(path, argv);
+		_exit(127);
+	}
+	close(fd);
+	PRI_LOG(INFO, "launched %s %u, pid %d, log %s\n", cmd->proc_name,
+		cmd->client_id, (int)pid, logpath);
+	return 0;
+}
+
+static int
+pri_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+	    char *err, size_t errlen)
+{
+	switch (cmd->id) {
+	case SPP_CMD_STATUS:
+		*data = pri_status(app);
+		return 0;
+	case SPP_CMD_CLEAR:
+		pri_clear();
+		return 0;
+	case SPP_CMD_LAUNCH:
+		return pri_launch(app, cmd, err, errlen);
+	case SPP_CMD_ADD:
+		if (cmd->res[0].type == SPP_RES_PIPE && cmd->nres == 3)
+			return pri_add_pipe(cmd, err, errlen);
+		return -ENOTSUP;
+	case SPP_CMD_DEL:
+		if (cmd->res[0].type == SPP_RES_PIPE &&
+		    spp_fwd_find(&app->fwd, &cmd->res[0]) == NULL)
+			return pri_del_pipe(app, cmd->res[0].id, err, errlen);
+		return -ENOTSUP;
+	default:
+		return -ENOTSUP;
+	}
+}
+
+static void
+pri_cleanup(struct spp_app *app)
+{
+	unsigned int i;
+	uint16_t eth_id;
+
+	spp_fwd_fini(&app->fwd);
+	for (i = 0; i < SPP_SHM_MAX_PIPES; i++)
+		if (pri.shm->pipe[i].active)
+			pri_del_pipe(app, i, NULL, 0);
+	RTE_ETH_FOREACH_DEV(eth_id)
+	{
+		rte_eth_dev_stop(eth_id);
+		rte_eth_dev_close(eth_id);
+	}
+	for (i = 0; i < pri.shm->nb_rings; i++)
+		rte_ring_free(pri.rings[i]);
+	rte_mempool_free(pri.pool);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct spp_app app = {.kind = SPP_PROC_PRIMARY,
+			      .command = pri_command};
+	struct spp_port_env env = {.kind = SPP_PROC_PRIMARY};
+	struct sigaction sa;
+	unsigned int nb_mbufs;
+	char err[256];
+	int ret, n;
+
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "spp_primary: cannot initialise EAL\n");
+		return 1;
+	}
+	argv[n] = argv[0];
+	ret = spp_opts_parse(SPP_PROC_PRIMARY, argc - n, argv + n, &app.opts,
+			     err, sizeof(err));
+	if (ret != 0) {
+		if (ret < 0)
+			fprintf(stderr, "spp_primary: %s\n", err);
+		fprintf(stderr, "usage: spp_primary [EAL options] -- %s",
+			spp_opts_usage(SPP_PROC_PRIMARY));
+		rte_eal_cleanup();
+		return ret < 0 ? 1 : 0;
+	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		fprintf(stderr, "spp_primary: must be the primary process\n");
+		rte_eal_cleanup();
+		return 1;
+	}
+	/* launched secondaries are not waited for: no zombies */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = SA_NOCLDWAIT;
+	sigaction(SIGCHLD, &sa, NULL);
+
+	pri.shm = spp_shm_create();
+	nb_mbufs = 16384 + app.opts.nb_rings * PRI_RING_SIZE;
+	pri.pool = rte_pktmbuf_pool_create(SPP_POOL_NAME, nb_mbufs,
+					   PRI_MBUF_CACHE, 0,
+					   RTE_MBUF_DEFAULT_BUF_SIZE,
+					   (int)rte_socket_id());
+	if (pri.shm == NULL || pri.pool == NULL) {
+		fprintf(stderr, "spp_primary: cannot allocate shared memory "
+				"(%u mbufs): %s; give more with -m or "
+				"hugepages\n",
+			nb_mbufs, rte_strerror(rte_errno));
+		rte_eal_cleanup();
+		return 1;
+	}
+	if (pri_create_rings(app.opts.nb_rings) < 0 ||
+	    pri_setup_phys(&app.opts) < 0) {
+		rte_eal_cleanup();
+		return 1;
+	}
+	env.shm = pri.shm;
+	env.pool = pri.pool;
+	ret = spp_fwd_init(&app.fwd, &env, spp_app_first_worker(),
+			   app.opts.busy_poll);
+	if (ret < 0) {
+		fprintf(stderr, "spp_primary: cannot start the forwarder: %s\n",
+			strerror(-ret));
+		rte_eal_cleanup();
+		return 1;
+	}
+	PRI_LOG(INFO, "%u phy port(s), %u ring(s), %u mbufs, forwarder %s\n",
+		pri.shm->nb_phy, pri.shm->nb_rings, nb_mbufs,
+		app.fwd.worker_lcore == RTE_MAX_LCORE ? "off (one lcore)"
+						      : "on");
+	spp_app_signals();
+	ret = spp_app_run(&app);
+	pri_cleanup(&app);
+	rte_eal_cleanup();
+	return ret < 0 ? 1 : 0;
+}
