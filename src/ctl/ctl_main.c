@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * spp-ctl: the controller of SPP. The primary connects to the -p port, the
+ * secondaries to the -s port, REST clients to the -a port.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl_api.h"
+#include "ctl_log.h"
+#include "ctl_net.h"
+#include "ctl_proc.h"
+#include "ctl_rest.h"
+
+struct ctl_main_conf {
+	const char *bind_addr;
+	unsigned int pri_port;
+	unsigned int sec_port;
+	unsigned int api_port;
+	int timeout_ms;
+	const char *sysfs;
+};
+
+static void
+ctl_main_usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"Usage: %s [-b ADDR] [-p PORT] [-s PORT] [-a PORT] "
+		"[--cmd-timeout SEC]\n"
+		"\n"
+		"  -b, --bind-addr ADDR  address to listen on (127.0.0.1)\n"
+		"  -p, --pri-port PORT   port the primary connects to (5555)\n"
+		"  -s, --sec-port PORT   port the secondaries connect to "
+		"(6666)\n"
+		"  -a, --api-port PORT   port of the REST API (7777)\n"
+		"  --cmd-timeout SEC     how long a process may take to answer "
+		"(10)\n"
+		"  --sysfs DIR           where to read the CPU topology "
+		"(/sys)\n"
+		"  -h, --help            show this help\n",
+		prog);
+}
+
+static int
+ctl_main_port(const char *opt, const char *s, unsigned int *port)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || end == s || v < 1 || v > 65535) {
+		fprintf(stderr, "spp-ctl: invalid port '%s' for %s "
+				"(1-65535)\n",
+			s, opt);
+		return -EINVAL;
+	}
+	*port = (unsigned int)v;
+	return 0;
+}
+
+static int
+ctl_main_timeout(const char *s, int *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || end == s || !(v > 0) || v > 3600) {
+		fprintf(stderr, "spp-ctl: invalid --cmd-timeout '%s' (seconds, "
+				"more than 0, at most 3600)\n",
+			s);
+		return -EINVAL;
+	}
+	*ms = (int)(v * 1000);
+	if (*ms == 0)
+		*ms = 1;
+	return 0;
+}
+
+/* Returns 0 to run, 1 to exit with success (help), -1 on a usage error. */
+static int
+ctl_main_args(int argc, char **argv, struct ctl_main_conf *conf)
+{
+	static const struct option longopts[] = {
+		{"bind-addr", required_argument, NULL, 'b'},
+		{"pri-port", required_argument, NULL, 'p'},
+		{"sec-port", required_argument, NULL, 's'},
+		{"api-port", required_argument, NULL, 'a'},
+		{"cmd-timeout", required_argument, NULL, 't'},
+		{"sysfs", required_argument, NULL, 'y'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c, ret = 0;
+
+	while ((c = getopt_long(argc, argv, "b:p:s:a:h", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'b':
+			conf->bind_addr = optarg;
+			break;
+		case 'p':
+			ret = ctl_main_port("-p", optarg, &conf->pri_port);
+			break;
+		case 's':
+			ret = ctl_main_port("-s", optarg, &conf->sec_port);
+			break;
+		case 'a':
+			ret = ctl_main_port("-a", optarg, &conf->api_port);
+			break;
+		case 't':
+			ret = ctl_main_timeout(optarg, &conf->timeout_ms);
+			break;
+		case 'y':
+			conf->sysfs = optarg;
+			break;
+		case 'h':
+			ctl_main_usage(stdout, argv[0]);
+			return 1;
+		default:
+			ctl_main_usage(stderr, argv[0]);
+			return -1;
+		}
+		if (ret < 0)
+			return -1;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "spp-ctl: unexpected argument '%s'\n",
+			argv[optind]);
+		ctl_main_usage(stderr, argv[0]);
+		return -1;
+	}
+	if (conf->pri_port == conf->sec_port ||
+	    conf->pri_port == conf->api_port ||
+	    conf->sec_port == conf->api_port) {
+		fprintf(stderr, "spp-ctl: -p, -s and -a must be different "
+				"ports\n");
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl_main_conf conf = {
+		.bind_addr = "127.0.0.1",
+		.pri_port = 5555,
+		.sec_port = 6666,
+		.api_port = 7777,
+		.timeout_ms = 10000,
+		.sysfs = "/sys",
+	};
+	struct ctl_proc_conf pconf;
+	struct ctl_rest_conf rconf;
+	char err[256];
+	sigset_t sigs;
+	int ret, sig;
+
+	ret = ctl_main_args(argc, argv, &conf);
+	if (ret != 0)
+		return ret > 0 ? EXIT_SUCCESS : 2;
+
+	/* the signals are taken by sigwait() below, in no other thread */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	rconf.routes = ctl_api_init(conf.sysfs);
+	rconf.listen_fd = ctl_net_listen(conf.bind_addr,
+					 (uint16_t)conf.api_port, err,
+					 sizeof(err));
+	if (rconf.listen_fd < 0) {
+		CTL_ERR("%s", err);
+		return EXIT_FAILURE;
+	}
+	pconf = (struct ctl_proc_conf){
+		.bind_addr = conf.bind_addr,
+		.pri_port = conf.pri_port,
+		.sec_port = conf.sec_port,
+		.timeout_ms = conf.timeout_ms,
+	};
+	if (ctl_procs_start(&pconf, err, sizeof(err)) < 0 ||
+	    ctl_rest_start(&rconf, err, sizeof(err)) < 0) {
+		CTL_ERR("%s", err);
+		ctl_procs_stop();
+		close(rconf.listen_fd);
+		return EXIT_FAILURE;
+	}
+	CTL_INFO("listening on %s: primary port %u, secondary port %u, "
+		 "REST port %u",
+		 conf.bind_addr, conf.pri_port, conf.sec_port, conf.api_port);
+
+	do {
+		ret = sigwait(&sigs, &sig);
+	} while (ret != 0);
+	CTL_INFO("%s: stopping", strsignal(sig));
+	/* commands under way end with their connections */
+	ctl_procs_stop();
+	ctl_rest_stop();
+	close(rconf.listen_fd);
+	return EXIT_SUCCESS;
+}

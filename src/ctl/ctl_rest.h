@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * REST server of spp-ctl: HTTP with libmicrohttpd, a routing table of
+ * (method, path pattern) entries, and helpers for handlers to read the JSON
+ * body and to talk to the process the path names.
+ */
+#ifndef CTL_REST_H
+#define CTL_REST_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "ctl_proc.h"
+#include "spp_cmd.h"
+
+#define CTL_REST_ERR_LEN 512
+#define CTL_REST_MAX_SEGS 8
+/* Largest request body accepted. */
+#define CTL_REST_BODY_MAX (1u << 20)
+
+struct ctl_call;
+typedef void (*ctl_handler_t)(struct ctl_call *call);
+
+/* What a route does with the request body. */
+enum ctl_body {
+	CTL_BODY_IGNORED,
+	CTL_BODY_OBJECT, /* a JSON object is required */
+};
+
+/*
+ * One entry of the routing table. A pattern segment "{id}" is the client id
+ * of the secondary of kind `kind` (1-1023); "{*}" is any segment, handed to
+ * the handler in params. A route with kind SPP_PROC_PRIMARY and no "{id}"
+ * addresses the primary; kind 0 addresses no process.
+ */
+struct ctl_route {
+	const char *method;
+	const char *pattern;
+	enum spp_proc_kind kind;
+	enum ctl_body body;
+	ctl_handler_t handler;
+	const void *arg;
+};
+
+/* One REST request being answered. */
+struct ctl_call {
+	const struct ctl_route *route;
+	const char *params[CTL_REST_MAX_SEGS]; /* "{*}" segments, in order */
+	unsigned int client_id;		       /* "{id}" */
+	json_t *body;			       /* CTL_BODY_OBJECT */
+	struct ctl_proc *proc;		       /* the process addressed */
+	/* the answer */
+	unsigned int status;
+	json_t *reply; /* 200: the body */
+	char err[CTL_REST_ERR_LEN];
+};
+
+/* Answer status with {"error": message}. Returns -1, for handlers. */
+int ctl_fail(struct ctl_call *call, unsigned int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Answer 200 with body (reference stolen). */
+void ctl_ok(struct ctl_call *call, json_t *body);
+
+/*
+ * Body helpers: each returns 0, or -1 having answered 400 with what is
+ * wrong. keys is a NULL-terminated list of the keys allowed.
+ */
+int ctl_body_keys(struct ctl_call *call, const char *const *keys);
+int ctl_body_string(struct ctl_call *call, const char *key, const char **s);
+/* A port (resource id) in wire or human form; *res gets the wire form. */
+int ctl_body_port(struct ctl_call *call, const char *key, char *res,
+		  size_t len);
+
+/* The command a value of "action" maps to. */
+struct ctl_action {
+	const char *action;
+	const char *command;
+};
+
+/* Map the "action" key with a table ending in {NULL, NULL}. */
+int ctl_body_action(struct ctl_call *call, const struct ctl_action *map,
+		    const char **command);
+
+/*
+ * Send command text to call->proc (checked first against the command table
+ * of spp_cmd.h) and answer the REST call from the reply: 204, 200 with the
+ * reply's data, or the error the process gave.
+ */
+void ctl_command(struct ctl_call *call, const char *text);
+
+struct ctl_rest_conf {
+	int listen_fd;
+	const struct ctl_route *routes; /* ends with a NULL method */
+};
+
+/* Start serving HTTP on listen_fd. Returns 0 or -errno. */
+int ctl_rest_start(const struct ctl_rest_conf *conf, char *err,
+		   size_t errlen);
+void ctl_rest_stop(void);
+
+#endif /* CTL_REST_H */
