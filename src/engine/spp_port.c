@@ -31,6 +31,29 @@ RTE_LOG_REGISTER_DEFAULT(spp_port_logtype, INFO);
 	 SPP_PROC_PCAP)
 #define PROCS_FWD (SPP_PROC_PRIMARY | SPP_PROC_NFV)
 
+/*
+ * Some PMDs (net_af_packet for one) give a secondary process no burst
+ * functions: calling them would crash. Refuse such a port up front.
+ */
+static int
+port_check_burst(const struct spp_port *port, char *err, size_t errlen)
+{
+	char name[SPP_RES_NAME_LEN];
+	struct rte_eth_dev_info info;
+
+	if (rte_eth_fp_ops[port->eth_id].rx_pkt_burst != NULL &&
+	    rte_eth_fp_ops[port->eth_id].tx_pkt_burst != NULL)
+		return 0;
+	spp_res_format_human(&port->res, name, sizeof(name));
+	memset(&info, 0, sizeof(info));
+	rte_eth_dev_info_get(port->eth_id, &info);
+	PORT_ERR(-EINVAL, "%s: its driver %s does not move packets in a "
+			  "secondary process; use it from the primary, or "
+			  "give the primary net_pcap (iface=) or net_tap "
+			  "ports instead",
+		 name, info.driver_name ? info.driver_name : "?");
+}
+
 static int
 port_phy_open(struct spp_port *port, const struct spp_port_env *env,
 	      char *err, size_t errlen)
@@ -64,7 +87,7 @@ port_phy_open(struct spp_port *port, const struct spp_port_env *env,
 	port->rxq = RTE_MIN(q, (uint16_t)(phy->nb_rxq - 1));
 	port->txq = RTE_MIN(q, (uint16_t)(phy->nb_txq - 1));
 	port->stats = &env->shm->phy[port->res.id].q[q];
-	return 0;
+	return port_check_burst(port, err, errlen);
 }
 
 static int
@@ -283,7 +306,7 @@ port_named_open(struct spp_port *port, const struct spp_port_env *env,
 		PORT_ERR(-ENOENT, "%s does not exist: no ethdev named %s",
 			 rname, port->devname);
 	port->stats = &port->local_stats;
-	return 0;
+	return port_check_burst(port, err, errlen);
 }
 
 static const struct spp_port_ops port_ops[SPP_RES_TYPE_MAX] = {
