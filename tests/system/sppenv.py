@@ -1,0 +1,274 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Harness of the system tests: real spp-ctl, spp_primary and secondaries
+driven through REST, network namespaces with veth pairs as "NICs".
+
+Every process, namespace, veth and hugepage file an object makes is removed
+by its close(), pass or fail (the fixtures call it)."""
+
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+BIN = os.path.join(ROOT, "build", "src")
+LOGDIR = os.path.join(ROOT, "build", "test-logs")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_for(cond, timeout=10.0, interval=0.1, what="condition"):
+    """Poll cond() until it returns a true value; return that value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = cond()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for %s" % what)
+        time.sleep(interval)
+
+
+def sh(cmd, check=True):
+    return subprocess.run(cmd, shell=True, check=check, text=True,
+                          capture_output=True)
+
+
+class Proc:
+    """A process with its output in a log file."""
+
+    def __init__(self, name, argv, env=None):
+        os.makedirs(LOGDIR, exist_ok=True)
+        self.name = name
+        self.log = os.path.join(LOGDIR, name + ".log")
+        self.logf = open(self.log, "w")
+        self.p = subprocess.Popen(argv, stdout=self.logf,
+                                  stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, env=env,
+                                  start_new_session=True)
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def stop(self, timeout=10):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+            try:
+                self.p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.logf.close()
+
+    def output(self):
+        with open(self.log) as f:
+            return f.read()
+
+
+class Spp:
+    """spp-ctl plus spp_primary, and the secondaries started later."""
+
+    def __init__(self, name, nb_rings=8, vdevs=(), portmask="0x0",
+                 pri_lcores="0@0", pri_args=(), start_primary=True):
+        self.name = name
+        self.prefix = "spptest_" + name
+        self.procs = []
+        self.ctl_port = free_port()
+        self.pri_port = free_port()
+        self.sec_port = free_port()
+        self.base = "http://127.0.0.1:%d/v1" % self.ctl_port
+        self.nb_rings = nb_rings
+        self.cleanup_dpdk_files()
+        self.ctl = self.start_ctl()
+        if start_primary:
+            self.start_primary(vdevs, portmask, pri_lcores, pri_args)
+
+    # -- processes --------------------------------------------------------
+    def start_ctl(self):
+        ctl = Proc(self.name + "-spp-ctl",
+                   [os.path.join(BIN, "ctl", "spp-ctl"), "-b", "127.0.0.1",
+                    "-p", str(self.pri_port), "-s", str(self.sec_port),
+                    "-a", str(self.ctl_port)])
+        self.procs.append(ctl)
+        wait_for(lambda: self._reachable(), what="spp-ctl REST port")
+        return ctl
+
+    def _reachable(self):
+        try:
+            requests.get(self.base + "/processes", timeout=1)
+            return True
+        except requests.ConnectionError:
+            return False
+
+    def eal(self, lcores, secondary=False, mem=True):
+        args = ["--lcores", lcores, "--no-pci", "--file-prefix",
+                self.prefix, "--log-level", "lib.eal:warning"]
+        if mem:
+            args += ["-m", "256"]
+        if secondary:
+            args += ["--proc-type", "secondary"]
+        return args
+
+    def start_primary(self, vdevs=(), portmask="0x0", lcores="0@0",
+                      extra=()):
+        argv = [os.path.join(BIN, "spp_primary")] + self.eal(lcores)
+        for v in vdevs:
+            argv += ["--vdev", v]
+        argv += ["--", "-p", portmask, "-n", str(self.nb_rings),
+                 "-s", "127.0.0.1:%d" % self.pri_port,
+                 "--log-dir", os.path.join(LOGDIR, self.name)] + list(extra)
+        self.primary = Proc(self.name + "-primary", argv)
+        self.procs.append(self.primary)
+        wait_for(lambda: {"type": "primary"} in self.processes() or
+                 not self.primary.alive(), timeout=30, what="primary")
+        assert self.primary.alive(), self.primary.output()
+        return self.primary
+
+    def nfv_argv(self, cid, lcores="1@0,2@1", extra=()):
+        return ([os.path.join(BIN, "spp_nfv")] +
+                self.eal(lcores, secondary=True, mem=False) +
+                ["--", "-n", str(cid), "-s", "127.0.0.1:%d" % self.sec_port] +
+                list(extra))
+
+    def start_nfv(self, cid, lcores="1@0,2@1", extra=(), wait=True):
+        p = Proc("%s-nfv%d" % (self.name, cid),
+                 self.nfv_argv(cid, lcores, extra))
+        self.procs.append(p)
+        if wait:
+            wait_for(lambda: self.has_process("nfv", cid) or not p.alive(),
+                     timeout=30, what="nfv %d" % cid)
+            assert p.alive(), p.output()
+        return p
+
+    def has_process(self, kind, cid=None):
+        want = {"type": kind}
+        if cid is not None:
+            want["client-id"] = cid
+        return want in self.processes()
+
+    # -- REST ---------------------------------------------------------------
+    def processes(self):
+        return requests.get(self.base + "/processes", timeout=5).json()
+
+    def get(self, path):
+        return requests.get(self.base + path, timeout=30)
+
+    def put(self, path, body=None, data=None):
+        if data is not None:
+            return requests.put(self.base + path, data=data, timeout=30)
+        return requests.put(self.base + path, json=body, timeout=30)
+
+    def post(self, path, body=None, data=None):
+        if data is not None:
+            return requests.post(self.base + path, data=data, timeout=30)
+        return requests.post(self.base + path, json=body, timeout=30)
+
+    def delete(self, path):
+        return requests.delete(self.base + path, timeout=30)
+
+    def ok(self, r, code=None):
+        """Assert a REST answer is a success; return its JSON or None."""
+        assert r.status_code in ((code,) if code else (200, 204)), \
+            "%s %s -> %d %s" % (r.request.method, r.request.url,
+                                r.status_code, r.text)
+        return r.json() if r.status_code == 200 else None
+
+    def pri_status(self):
+        return self.ok(self.get("/primary/status"), 200)
+
+    def nfv_status(self, cid):
+        return self.ok(self.get("/nfvs/%d" % cid), 200)
+
+    def nfv(self, cid, *cmds):
+        """Run nfv commands written as in the CLI: 'add ring:0',
+        'patch a b', 'patch reset', 'forward', 'stop', 'del x'."""
+        for c in cmds:
+            w = c.split()
+            if w[0] in ("add", "del"):
+                r = self.put("/nfvs/%d/ports" % cid,
+                             {"action": w[0], "port": w[1]})
+            elif w == ["patch", "reset"]:
+                r = self.delete("/nfvs/%d/patches" % cid)
+            elif w[0] == "patch":
+                r = self.put("/nfvs/%d/patches" % cid,
+                             {"src": w[1], "dst": w[2]})
+            elif w[0] in ("forward", "stop"):
+                r = self.put("/nfvs/%d/forward" % cid,
+                             {"action": "start" if w[0] == "forward"
+                              else "stop"})
+            else:
+                raise ValueError(c)
+            self.ok(r, 204)
+
+    def port_stats(self, status, port):
+        for s in status["port_stats"]:
+            if s["port"] == port:
+                return s
+        raise KeyError(port)
+
+    # -- clean-up -----------------------------------------------------------
+    def cleanup_dpdk_files(self):
+        for f in glob.glob("/dev/hugepages/%smap_*" % self.prefix):
+            os.unlink(f)
+        shutil.rmtree("/var/run/dpdk/" + self.prefix, ignore_errors=True)
+
+    def close(self):
+        # secondaries first, then the primary, then spp-ctl
+        for p in reversed(self.procs):
+            if p is not self.ctl:
+                p.stop()
+        # processes launched by the primary run in their own session
+        sh("pkill -f -- '--file-prefix[= ]%s( |$)' || true" % self.prefix,
+           check=False)
+        time.sleep(0.2)
+        sh("pkill -9 -f -- '--file-prefix[= ]%s( |$)' || true" % self.prefix,
+           check=False)
+        self.ctl.stop()
+        self.cleanup_dpdk_files()
+
+
+class NetnsPair:
+    """Two namespaces, each holding one end of a veth pair; the host ends
+    (for SPP's phy ports) are self.host[0] and self.host[1]."""
+
+    def __init__(self, tag, subnet="10.99.%d"):
+        self.ns = ["spp%sA" % tag, "spp%sB" % tag]
+        self.host = ["spp%sa" % tag, "spp%sb" % tag]
+        self.addr = [subnet % 0 + ".1", subnet % 0 + ".2"]
+        self.close()
+        for i in range(2):
+            ns, h = self.ns[i], self.host[i]
+            sh("ip netns add %s" % ns)
+            sh("ip link add %s type veth peer name %s-ns" % (h, h))
+            sh("ip link set %s-ns netns %s" % (h, ns))
+            sh("ip netns exec %s ip addr add %s/24 dev %s-ns" %
+               (ns, self.addr[i], h))
+            sh("ip netns exec %s ip link set %s-ns up" % (ns, h))
+            sh("ip netns exec %s ip link set lo up" % ns)
+            sh("ip link set %s up" % h)
+            # no IPv6 chatter: only the test's own frames cross SPP
+            sh("sysctl -qw net.ipv6.conf.%s.disable_ipv6=1" % h, check=False)
+            sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1"
+               % ns, check=False)
+
+    def ping(self, count=3, timeout=1):
+        r = sh("ip netns exec %s ping -c %d -i 0.2 -W %d %s" %
+               (self.ns[0], count, timeout, self.addr[1]), check=False)
+        return r.returncode == 0
+
+    def close(self):
+        for i in range(2):
+            sh("ip netns del %s 2>/dev/null" % self.ns[i], check=False)
+            sh("ip link del %s 2>/dev/null" % self.host[i], check=False)

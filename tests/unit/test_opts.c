@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+
+#include "spp_opts.h"
+#include "unit.h"
+
+#define ARGV(...) ((char *const[]){"prog", __VA_ARGS__, NULL})
+#define ARGC(...) ((int)(sizeof(ARGV(__VA_ARGS__)) / sizeof(char *)) - 1)
+#define PARSE(kind, ...) \
+	spp_opts_parse(kind, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), &o, err, \
+		       sizeof(err))
+
+int
+main(void)
+{
+	struct spp_opts o;
+	char err[200];
+	int ret;
+
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0x3", "-n", "10", "-s",
+		    "127.0.0.1:5555");
+	CHECK(ret == 0 && o.portmask == 3 && o.nb_rings == 10 &&
+		      strcmp(o.ctl_host, "127.0.0.1") == 0 &&
+		      o.ctl_port == 5555 && !o.busy_poll,
+	      "primary options");
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0x0", "-n", "0", "-s", "h:1",
+		    "--port-num", "1", "rxq", "2", "txq", "4", "--busy-poll",
+		    "--log-dir", "/var/log/spp");
+	CHECK(ret == 0 && o.nb_port_num == 1 && o.port_num[0].port == 1 &&
+		      o.port_num[0].rxq == 2 && o.port_num[0].txq == 4 &&
+		      o.busy_poll && strcmp(o.log_dir, "/var/log/spp") == 0,
+	      "primary --port-num, --busy-poll, --log-dir");
+	ret = PARSE(SPP_PROC_NFV, "-n", "3", "-s", "127.0.0.1:6666",
+		    "--vhost-client");
+	CHECK(ret == 0 && o.client_id == 3 && o.vhost_client, "nfv options");
+	CHECK(PARSE(SPP_PROC_NFV, "-h") == 1, "-h asks for usage");
+
+	ret = PARSE(SPP_PROC_PRIMARY, "-n", "1", "-s", "h:1");
+	CHECK(ret == -EINVAL && strstr(err, "missing option -p"), "%s", err);
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "zz", "-n", "1", "-s", "h:1");
+	CHECK(ret == -EINVAL && strstr(err, "invalid port mask 'zz'"), "%s",
+	      err);
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "1", "-n", "1", "-s", "h:1",
+		    "--port-num", "0", "rxq", "0", "txq", "1");
+	CHECK(ret == -EINVAL && strstr(err, "invalid queue count '0'"), "%s",
+	      err);
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "1", "-n", "1", "-s", "h:1",
+		    "--port-num", "0", "rx", "1", "txq", "1");
+	CHECK(ret == -EINVAL && strstr(err, "expected 'rxq'"), "%s", err);
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "1", "-n", "1", "-s", "h:1",
+		    "--port-num", "0");
+	CHECK(ret == -EINVAL && strstr(err, "needs P rxq R txq T"), "%s", err);
+	ret = PARSE(SPP_PROC_NFV, "-n", "0", "-s", "h:1");
+	CHECK(ret == -EINVAL && strstr(err, "invalid client id '0'"), "%s",
+	      err);
+	ret = PARSE(SPP_PROC_NFV, "-n", "1", "-s", "nohost");
+	CHECK(ret == -EINVAL && strstr(err, "invalid address 'nohost'"), "%s",
+	      err);
+	ret = PARSE(SPP_PROC_NFV, "-n", "1", "-s", "h:70000");
+	CHECK(ret == -EINVAL && strstr(err, "invalid address"), "%s", err);
+	ret = PARSE(SPP_PROC_NFV, "-n", "1");
+	CHECK(ret == -EINVAL && strstr(err, "missing option -s"), "%s", err);
+	ret = PARSE(SPP_PROC_NFV, "-n", "1", "-s", "h:1", "-p", "0x1");
+	CHECK(ret == -EINVAL && strstr(err, "unknown option '-p'"), "%s", err);
+	ret = PARSE(SPP_PROC_NFV, "-s", "h:1", "-n");
+	CHECK(ret == -EINVAL && strstr(err, "needs a value"), "%s", err);
+	return unit_done();
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Idempotent set-up for running and testing SPP on Debian 12 as root:
+# installs the Debian packages that are missing, makes 2 MiB hugepages
+# available (and mounts hugetlbfs if nothing is mounted), and builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS="gcc meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev
+libjansson-dev libmicrohttpd-dev libpcap-dev iproute2 iputils-ping curl
+procps psmisc python3 python3-pytest python3-requests python3-scapy"
+NR_HUGEPAGES=${SPP_HUGEPAGES:-1024}
+
+log() { echo "setup: $*"; }
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	log "installing$missing"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
+
+total=$(awk '/^HugePages_Total/ {print $2}' /proc/meminfo)
+if [ "${total:-0}" -lt "$NR_HUGEPAGES" ]; then
+	log "allocating $NR_HUGEPAGES hugepages of 2 MiB"
+	echo "$NR_HUGEPAGES" >/proc/sys/vm/nr_hugepages
+	total=$(awk '/^HugePages_Total/ {print $2}' /proc/meminfo)
+	[ "$total" -ge "$NR_HUGEPAGES" ] ||
+		log "warning: only $total hugepages could be allocated"
+fi
+if ! grep -q hugetlbfs /proc/mounts; then
+	log "mounting hugetlbfs on /dev/hugepages"
+	mkdir -p /dev/hugepages
+	mount -t hugetlbfs nodev /dev/hugepages
+fi
+
+if [ ! -f build/build.ninja ]; then
+	meson setup build >/dev/null
+fi
+ninja -C build >/dev/null || ninja -C build
+log "built in $(pwd)/build"
