@@ -98,7 +98,10 @@ app_fwd_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 
 	switch (cmd->id) {
 	case SPP_CMD_STATUS:
-		*data = json_object();
+		*data = json_pack("{s:i,s:i,s:o}", "client-id",
+				  app->opts.client_id, "master-lcore",
+				  rte_get_main_lcore(), "lcores",
+				  spp_app_lcores());
 		spp_fwd_status(fwd, *data);
 		return 0;
 	case SPP_CMD_ADD:
