@@ -388,8 +388,12 @@ proc_hello_parse(const char *msg, size_t len, struct ctl_proc *p,
 		goto out;
 	}
 	if ((p->kind == SPP_PROC_PRIMARY) != primary_port) {
-		snprintf(err, errlen, "%s connected to the %s port",
-			 type, primary_port ? "primary" : "secondary");
+		snprintf(err, errlen, "%s must connect to the %s, not the %s",
+			 type,
+			 primary_port ? "secondary port (-s)"
+				      : "primary port (-p)",
+			 primary_port ? "primary port (-p)"
+				      : "secondary port (-s)");
 		goto out;
 	}
 	if (p->kind != SPP_PROC_PRIMARY) {
