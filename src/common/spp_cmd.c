@@ -215,14 +215,8 @@ cmd_parse_args(struct spp_cmd *cmd, const struct spp_cmd_def *def,
 	case SPP_CMD_DEL:
 		if (argc != 1)
 			goto usage;
-		ret = cmd_parse_res(cmd, argv[0], err, errlen);
-		if (ret == 0 && def->id == SPP_CMD_ADD &&
-		    cmd->res[0].type == SPP_RES_PIPE) {
-			snprintf(err, errlen, "a pipe is made of two rings: "
-					      "add pipe:N ring:A ring:B");
-			return -EINVAL;
-		}
-		return ret;
+		/* "add pipe:N" alone takes an existing pipe as a port */
+		return cmd_parse_res(cmd, argv[0], err, errlen);
 	case SPP_CMD_PATCH:
 		if (argc != 2)
 			goto usage;

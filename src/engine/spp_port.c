@@ -109,37 +109,43 @@ port_ring_open(struct spp_port *port, const struct spp_port_env *env,
 	return 0;
 }
 
-/* Configure queue 0 of an ethdev for rx and tx with the shared pool. */
-static int
-port_eth_setup(uint16_t eth_id, const struct spp_port_env *env, char *err,
-	       size_t errlen)
+int
+spp_port_eth_setup(uint16_t eth_id, struct rte_mempool *pool,
+		   uint16_t nb_rxq, uint16_t nb_txq, char *err, size_t errlen)
 {
 	struct rte_eth_conf conf;
-	uint16_t nb_rxd = PORT_NB_RXD, nb_txd = PORT_NB_TXD;
+	uint16_t nb_rxd = PORT_NB_RXD, nb_txd = PORT_NB_TXD, q;
 	int socket = rte_eth_dev_socket_id(eth_id);
 	int ret;
 
 	if (socket < 0)
 		socket = (int)rte_socket_id();
 	memset(&conf, 0, sizeof(conf));
-	ret = rte_eth_dev_configure(eth_id, 1, 1, &conf);
+	ret = rte_eth_dev_configure(eth_id, nb_rxq, nb_txq, &conf);
 	if (ret < 0)
-		PORT_ERR(ret, "cannot configure ethdev %u: %s", eth_id,
-			 rte_strerror(-ret));
+		PORT_ERR(ret, "cannot configure ethdev %u with %u rx and %u tx "
+			      "queues: %s",
+			 eth_id, nb_rxq, nb_txq, rte_strerror(-ret));
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(eth_id, &nb_rxd, &nb_txd);
 	if (ret < 0)
 		PORT_ERR(ret, "cannot set descriptors of ethdev %u: %s",
 			 eth_id, rte_strerror(-ret));
-	ret = rte_eth_rx_queue_setup(eth_id, 0, nb_rxd, (unsigned int)socket,
-				     NULL, env->pool);
-	if (ret < 0)
-		PORT_ERR(ret, "cannot set up rx queue of ethdev %u: %s",
-			 eth_id, rte_strerror(-ret));
-	ret = rte_eth_tx_queue_setup(eth_id, 0, nb_txd, (unsigned int)socket,
-				     NULL);
-	if (ret < 0)
-		PORT_ERR(ret, "cannot set up tx queue of ethdev %u: %s",
-			 eth_id, rte_strerror(-ret));
+	for (q = 0; q < nb_rxq; q++) {
+		ret = rte_eth_rx_queue_setup(eth_id, q, nb_rxd,
+					     (unsigned int)socket, NULL, pool);
+		if (ret < 0)
+			PORT_ERR(ret, "cannot set up rx queue %u of ethdev "
+				      "%u: %s",
+				 q, eth_id, rte_strerror(-ret));
+	}
+	for (q = 0; q < nb_txq; q++) {
+		ret = rte_eth_tx_queue_setup(eth_id, q, nb_txd,
+					     (unsigned int)socket, NULL);
+		if (ret < 0)
+			PORT_ERR(ret, "cannot set up tx queue %u of ethdev "
+				      "%u: %s",
+				 q, eth_id, rte_strerror(-ret));
+	}
 	ret = rte_eth_dev_start(eth_id);
 	if (ret < 0)
 		PORT_ERR(ret, "cannot start ethdev %u: %s", eth_id,
@@ -179,7 +185,7 @@ port_vdev_open(struct spp_port *port, const struct spp_port_env *env,
 	port->stats = &port->local_stats;
 	/* a device taken over is set up anew: stop it first */
 	rte_eth_dev_stop(eth_id);
-	ret = port_eth_setup(eth_id, env, err, errlen);
+	ret = spp_port_eth_setup(eth_id, env->pool, 1, 1, err, errlen);
 	if (ret < 0) {
 		spp_port_close(port, env);
 		return -EIO;
@@ -300,8 +306,16 @@ port_named_open(struct spp_port *port, const struct spp_port_env *env,
 		snprintf(port->devname, sizeof(port->devname), "net_tap%u",
 			 port->res.id);
 	else
-		snprintf(port->devname, sizeof(port->devname), "spp_pipe%u",
-			 port->res.id);
+		/* rte_eth_from_rings() names the ethdev net_ring_NAME */
+		snprintf(port->devname, sizeof(port->devname),
+			 "net_ring_spp_pipe%u", port->res.id);
+	/*
+	 * A device the primary made after this process started is not
+	 * attached here yet: a probe of its name attaches it.
+	 */
+	if (rte_eth_dev_get_port_by_name(port->devname, &port->eth_id) != 0 &&
+	    rte_eal_process_type() == RTE_PROC_SECONDARY)
+		rte_dev_probe(port->devname);
 	if (rte_eth_dev_get_port_by_name(port->devname, &port->eth_id) != 0)
 		PORT_ERR(-ENOENT, "%s does not exist: no ethdev named %s",
 			 rname, port->devname);

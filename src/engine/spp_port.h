@@ -72,6 +72,14 @@ int spp_port_open(struct spp_port *port, const struct spp_res *res,
 		  const struct spp_port_env *env, char *err, size_t errlen);
 void spp_port_close(struct spp_port *port, const struct spp_port_env *env);
 
+/*
+ * Configure an ethdev with nb_rxq rx queues filled from pool and nb_txq tx
+ * queues, and start it. Control path. Returns 0 or -errno with err set.
+ */
+int spp_port_eth_setup(uint16_t eth_id, struct rte_mempool *pool,
+		       uint16_t nb_rxq, uint16_t nb_txq, char *err,
+		       size_t errlen);
+
 /* Counters of a port as a JSON-ready struct; for status. */
 static inline const struct spp_port_stats *
 spp_port_get_stats(const struct spp_port *port)

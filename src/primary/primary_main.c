@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rte_dev.h>
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
@@ -34,8 +35,6 @@ RTE_LOG_REGISTER_DEFAULT(pri_logtype, INFO);
 
 #define PRI_RING_SIZE 1024
 #define PRI_MBUF_CACHE 256
-#define PRI_NB_RXD 1024
-#define PRI_NB_TXD 1024
 
 #define PRI_ERR(ret, ...)                           \
 	do {                                        \
@@ -88,34 +87,13 @@ pri_setup_phy(uint16_t eth_id, unsigned int phy, const struct spp_opts *o)
 {
 	const struct spp_opts_port_num *pn = pri_port_num(o, phy);
 	uint16_t nb_rxq = pn ? pn->rxq : 1, nb_txq = pn ? pn->txq : 1;
-	uint16_t nb_rxd = PRI_NB_RXD, nb_txd = PRI_NB_TXD, q;
-	int socket = rte_eth_dev_socket_id(eth_id);
-	struct rte_eth_conf conf;
+	char err[256];
 	int ret;
 
-	if (socket < 0)
-		socket = (int)rte_socket_id();
-	memset(&conf, 0, sizeof(conf));
-	ret = rte_eth_dev_configure(eth_id, nb_rxq, nb_txq, &conf);
+	ret = spp_port_eth_setup(eth_id, pri.pool, nb_rxq, nb_txq, err,
+				 sizeof(err));
 	if (ret < 0) {
-		PRI_LOG(ERR, "phy:%u (ethdev %u): cannot configure %u rx and "
-			     "%u tx queues: %s\n",
-			phy, eth_id, nb_rxq, nb_txq, rte_strerror(-ret));
-		return ret;
-	}
-	rte_eth_dev_adjust_nb_rx_tx_desc(eth_id, &nb_rxd, &nb_txd);
-	for (q = 0; q < nb_rxq && ret == 0; q++)
-		ret = rte_eth_rx_queue_setup(eth_id, q, nb_rxd,
-					     (unsigned int)socket, NULL,
-					     pri.pool);
-	for (q = 0; q < nb_txq && ret == 0; q++)
-		ret = rte_eth_tx_queue_setup(eth_id, q, nb_txd,
-					     (unsigned int)socket, NULL);
-	if (ret == 0)
-		ret = rte_eth_dev_start(eth_id);
-	if (ret < 0) {
-		PRI_LOG(ERR, "phy:%u (ethdev %u): cannot start: %s\n", phy,
-			eth_id, rte_strerror(-ret));
+		PRI_LOG(ERR, "phy:%u: %s\n", phy, err);
 		return ret;
 	}
 	rte_eth_promiscuous_enable(eth_id);
@@ -262,10 +240,12 @@ pri_add_pipe(const struct spp_cmd *cmd, char *err, size_t errlen)
 	if (eth_id < 0)
 		PRI_ERR(-EIO, "cannot create pipe:%u: %s", id,
 			rte_strerror(rte_errno));
-	ret = rte_eth_dev_start((uint16_t)eth_id);
-	if (ret < 0)
-		PRI_LOG(WARNING, "pipe:%u: cannot start: %s\n", id,
-			rte_strerror(-ret));
+	ret = spp_port_eth_setup((uint16_t)eth_id, pri.pool, 1, 1, err,
+				 errlen);
+	if (ret < 0) {
+		rte_eth_dev_close((uint16_t)eth_id);
+		return ret;
+	}
 	p->eth_id = (uint16_t)eth_id;
 	p->rx_ring = (uint16_t)a;
 	p->tx_ring = (uint16_t)b;
@@ -276,7 +256,9 @@ pri_add_pipe(const struct spp_cmd *cmd, char *err, size_t errlen)
 static int
 pri_del_pipe(struct spp_app *app, unsigned int id, char *err, size_t errlen)
 {
+	struct rte_eth_dev_info info;
 	struct spp_shm_pipe *p;
+	int ret = -ENODEV;
 
 	if (id >= SPP_SHM_MAX_PIPES || !pri.shm->pipe[id].active)
 		PRI_ERR(-ENOENT, "pipe:%u does not exist", id);
@@ -287,7 +269,14 @@ pri_del_pipe(struct spp_app *app, unsigned int id, char *err, size_t errlen)
 			id);
 	p = &pri.shm->pipe[id];
 	rte_eth_dev_stop(p->eth_id);
-	rte_eth_dev_close(p->eth_id);
+	/* a hot-unplug, so that secondaries that attached it detach too */
+	if (rte_eth_dev_info_get(p->eth_id, &info) == 0 && info.device != NULL)
+		ret = rte_dev_remove(info.device);
+	if (ret < 0) {
+		PRI_LOG(WARNING, "pipe:%u: hot-unplug failed (%s), closing\n",
+			id, rte_strerror(-ret));
+		rte_eth_dev_close(p->eth_id);
+	}
 	p->active = 0;
 	return 0;
 }

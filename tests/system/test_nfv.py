@@ -186,3 +186,26 @@ def test_no_mbuf_leak_after_random_rewiring(spp_nfv):
     pool = spp.pri_status()["mbuf_pool"]
     assert pool["in_use"] == 0, pool
     assert pool["available"] == pool["size"]
+
+
+def test_pipe_of_the_primary_is_usable_by_nfv(spp_nfv):
+    """A pipe made by the primary is an ethdev every secondary sees: nfv
+    sends into pipe:0 (which writes ring:5) and reads ring:5 back."""
+    spp = spp_nfv
+    spp.ok(spp.put("/primary/ports", {"action": "add", "port": "pipe:0",
+                                       "rx": "ring:4", "tx": "ring:5"}), 204)
+    spp.nfv(1, "add nullpmd:21", "add pipe:0", "add ring:5",
+            "add nullpmd:22", "patch nullpmd:21 pipe:0",
+            "patch ring:5 nullpmd:22", "forward")
+    wait_for(lambda: spp.port_stats(spp.nfv_status(1), "ring:5")["rx"]
+             > 10000, what="frames through pipe:0 into ring:5")
+    st = spp.nfv_status(1)
+    assert spp.port_stats(st, "pipe:0")["tx"] > 0
+    spp.nfv(1, "stop", "patch reset", "del nullpmd:21", "del pipe:0",
+            "del ring:5", "del nullpmd:22")
+    r = spp.put("/primary/ports", {"action": "del", "port": "pipe:0"})
+    spp.ok(r, 204)
+    # frames the pipe wrote that nobody read are still in ring:5
+    st = spp.pri_status()
+    assert st["mbuf_pool"]["in_use"] == [r for r in st["ring_ports"]
+                                         if r["id"] == 5][0]["count"]

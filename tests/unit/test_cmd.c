@@ -74,7 +74,10 @@ main(void)
 		  "unknown port type 'foo'");
 	check_bad("status now", SPP_PROC_NFV, -EINVAL, "takes no argument");
 	check_bad("add", SPP_PROC_NFV, -EINVAL, "usage: add");
-	check_bad("add pipe:1", SPP_PROC_PRIMARY, -EINVAL, "two rings");
+	ret = parse("add pipe:1", SPP_PROC_NFV, &cmd, err);
+	CHECK(ret == 0 && cmd.nres == 1 && cmd.res[0].type == SPP_RES_PIPE,
+	      "add an existing pipe as a port");
+	spp_cmd_free(&cmd);
 	check_bad("add pipe:1 ring:0 phy:1", SPP_PROC_PRIMARY, -EINVAL,
 		  "two rings");
 	check_bad("add ring:1 ring:0 ring:1", SPP_PROC_PRIMARY, -EINVAL,
