@@ -16,6 +16,7 @@
 #include <rte_log.h>
 
 #include "spp_frame.h"
+#include "spp_msg.h"
 
 RTE_LOG_REGISTER_DEFAULT(spp_app_logtype, INFO);
 #define APP_LOG(level, ...) \
@@ -63,30 +64,6 @@ spp_app_first_worker(void)
 	RTE_LCORE_FOREACH_WORKER(lcore)
 	return lcore;
 	return RTE_MAX_LCORE;
-}
-
-/* HTTP status spp-ctl gives the REST client for an -errno. */
-static int
-app_errno_code(int err)
-{
-	switch (err) {
-	case -ENOENT:
-		return 404;
-	case -EEXIST:
-	case -EBUSY:
-		return 409;
-	case -ENOMEM:
-		return 500;
-	default:
-		return 400;
-	}
-}
-
-static json_t *
-app_reply_error(int ret, const char *msg)
-{
-	return json_pack("{s:s,s:i,s:s}", "result", "error", "code",
-			 app_errno_code(ret), "message", msg);
 }
 
 /* The forwarder commands shared by spp_nfv and the primary. */
@@ -138,7 +115,7 @@ json_t *
 spp_app_exec(struct spp_app *app, const char *line)
 {
 	struct spp_cmd cmd;
-	json_t *data = NULL, *reply;
+	json_t *data = NULL;
 	char err[512] = "";
 	int ret;
 
@@ -157,12 +134,9 @@ spp_app_exec(struct spp_app *app, const char *line)
 	if (ret < 0) {
 		json_decref(data);
 		APP_LOG(INFO, "command '%s' failed: %s\n", line, err);
-		return app_reply_error(ret, err[0] ? err : strerror(-ret));
+		return spp_msg_error(ret, err[0] ? err : strerror(-ret));
 	}
-	reply = json_pack("{s:s}", "result", "ok");
-	if (data != NULL)
-		json_object_set_new(reply, "data", data);
-	return reply;
+	return spp_msg_ok(data);
 }
 
 static int
@@ -220,13 +194,8 @@ app_hello(struct spp_app *app, int fd, struct spp_frame_rx *rx)
 	char *msg;
 	int ret;
 
-	hello = json_pack("{s:i,s:s,s:i,s:i,s:o}", "hello", 1, "type",
-			  spp_proc_kind_name(app->kind), "pid", (int)getpid(),
-			  "master-lcore", (int)rte_get_main_lcore(), "lcores",
-			  spp_app_lcores());
-	if (app->kind != SPP_PROC_PRIMARY)
-		json_object_set_new(hello, "client-id",
-				    json_integer(app->opts.client_id));
+	hello = spp_msg_hello(app->kind, app->opts.client_id, (int)getpid(),
+			      rte_get_main_lcore(), spp_app_lcores());
 	ret = app_send_json(fd, hello);
 	json_decref(hello);
 	if (ret < 0)

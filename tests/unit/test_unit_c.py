@@ -9,7 +9,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 UNIT = os.path.join(ROOT, "build", "tests", "unit")
-BINARIES = ["test_res", "test_frame", "test_cmd", "test_opts"]
+BINARIES = ["test_res", "test_frame", "test_cmd", "test_opts", "test_msg"]
 
 
 @pytest.mark.parametrize("name", BINARIES)
