@@ -250,11 +250,29 @@ proc_parse_reply(const struct ctl_proc *p, const char *msg, size_t len,
 	return reply;
 }
 
+/*
+ * Throw away the whole messages of p->rx that nobody asked for, starting
+ * with ret, the result of the last read. Returns 0 or a -errno of the
+ * stream. Process lock held.
+ */
+static int
+proc_drop_unasked(struct ctl_proc *p, int ret, char *msg)
+{
+	size_t len;
+
+	while (ret == 1) {
+		CTL_WARN("%s sent a message nobody asked for, ignored: %.80s",
+			 p->name, msg);
+		ret = spp_frame_rx_next(&p->rx, &msg, &len);
+	}
+	return ret;
+}
+
 int
 ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 		 json_t **reply, char *err, size_t errlen)
 {
-	char *msg;
+	char *msg = NULL;
 	size_t len;
 	int ret;
 
@@ -266,7 +284,11 @@ ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 		return -ENOENT;
 	}
 	proc_set_busy(p, true);
-	ret = spp_frame_send(p->fd, text, strlen(text));
+	/* what came before the command cannot be its reply */
+	ret = spp_frame_rx_next(&p->rx, &msg, &len);
+	ret = proc_drop_unasked(p, ret, msg);
+	if (ret == 0)
+		ret = spp_frame_send(p->fd, text, strlen(text));
 	if (ret < 0) {
 		snprintf(err, errlen, "lost the connection to %s: %s",
 			 p->name, strerror(-ret));
@@ -602,24 +624,20 @@ proc_pending_input(struct ctl_pending *c)
 static void
 proc_idle_input(struct ctl_proc *p)
 {
-	char *msg;
+	char *msg = NULL;
 	size_t len;
 	int ret;
 
 	if (pthread_mutex_trylock(&p->lock) != 0)
 		return; /* a command is under way: its reader sees it */
-	while (!p->dead) {
+	if (!p->dead) {
+		/* one read per wake-up, so a chatty process cannot hold us */
 		ret = proc_read_nowait(p->fd, &p->rx, &msg, &len);
-		if (ret == 0)
-			break;
-		if (ret == 1) {
-			CTL_WARN("%s sent a message nobody asked for, "
-				 "ignored: %.80s",
-				 p->name, msg);
-			continue;
-		}
-		proc_drop_locked(p, ret == -ECONNRESET ? "connection closed"
-						       : strerror(-ret));
+		ret = proc_drop_unasked(p, ret, msg);
+		if (ret < 0)
+			proc_drop_locked(p, ret == -ECONNRESET
+						    ? "connection closed"
+						    : strerror(-ret));
 	}
 	pthread_mutex_unlock(&p->lock);
 }

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Concurrency, big replies, hung and vanishing processes, signals, CLI."""
 
+import json
 import signal
 import socket
 import subprocess
@@ -9,7 +10,7 @@ import time
 
 import pytest
 
-from sppfake import SPP_CTL, FakeProcess, free_ports, send_msg
+from sppfake import SPP_CTL, FakeProcess, free_ports, recv_msg, send_msg
 
 
 def run_parallel(calls):
@@ -55,7 +56,6 @@ def test_fake_detects_interleaving():
 
     def ctl_side():
         conn, _ = srv.accept()
-        from sppfake import recv_msg
         recv_msg(conn)  # hello
         send_msg(conn, {"result": "ok"})
         send_msg(conn, "status")
@@ -154,6 +154,33 @@ def test_unsolicited_message_is_ignored(ctl, procs):
     assert r.status_code == 204
     assert ctl.processes() == [{"type": "nfv", "client-id": 1}]
     assert "nobody asked" in ctl.log_text()
+
+
+def test_message_sent_with_hello_is_not_a_reply(ctl):
+    """A message sent before the hello answer is not taken as the reply to
+    the next command."""
+    def frame(obj):
+        data = json.dumps(obj).encode()
+        return len(data).to_bytes(4, "big") + data
+
+    hello = {"hello": 1, "type": "nfv", "client-id": 1, "pid": 5,
+             "master-lcore": 1, "lcores": [1]}
+    with socket.create_connection(("127.0.0.1", ctl.sec_port), 5) as s:
+        s.sendall(frame(hello) + frame({"result": "ok", "data": "stale"}))
+        assert json.loads(recv_msg(s)) == {"result": "ok"}
+        got = []
+
+        def serve():
+            got.append(recv_msg(s))
+            send_msg(s, {"result": "ok", "data": "fresh"})
+
+        t = threading.Thread(target=serve)
+        t.start()
+        r = ctl.get("/v1/nfvs/1")
+        t.join(5)
+        assert got == [b"status"]
+        assert r.status_code == 200
+        assert r.json() == "fresh"
 
 
 def test_oversized_frame_drops_process(ctl, procs):
