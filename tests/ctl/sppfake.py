@@ -89,15 +89,15 @@ class SppCtl:
         raise RuntimeError("spp-ctl did not start:\n" + self.log_text())
 
     def _wait_ready(self, timeout):
+        # spp-ctl logs "listening on" once it holds all three ports; a
+        # connect alone could reach another program that took one of them
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 return False  # a port was taken meanwhile: try others
-            try:
-                with socket.create_connection((self.host, self.api_port), 0.2):
-                    return True
-            except OSError:
-                time.sleep(0.02)
+            if "info: listening on" in self.log_text():
+                return True
+            time.sleep(0.02)
         return False
 
     def log_text(self):

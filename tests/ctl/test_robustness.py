@@ -81,7 +81,7 @@ def test_other_processes_not_blocked_by_a_slow_one(ctl, procs):
     t0 = time.monotonic()
     assert ctl.get("/v1/nfvs/2").status_code == 204
     assert ctl.get("/v1/processes").status_code == 200
-    assert time.monotonic() - t0 < 0.5
+    assert time.monotonic() - t0 < 0.7  # the slow one takes 1 s
     slow_call.join(10)
     assert fast.commands == ["status"]
 
