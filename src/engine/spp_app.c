@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
 
@@ -281,4 +283,42 @@ spp_app_run(struct spp_app *app)
 	}
 	spp_frame_rx_free(&rx);
 	return ret == -EPERM ? ret : 0;
+}
+
+int
+spp_app_init(struct spp_app *app, int argc, char **argv)
+{
+	const char *prog = app->kind == SPP_PROC_PRIMARY ? "spp_primary"
+							 : "spp_nfv";
+	enum rte_proc_type_t want = app->kind == SPP_PROC_PRIMARY
+					    ? RTE_PROC_PRIMARY
+					    : RTE_PROC_SECONDARY;
+	char err[256];
+	int ret, n;
+
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "%s: cannot initialise EAL: %s\n", prog,
+			rte_strerror(rte_errno));
+		return -EINVAL;
+	}
+	argv[n] = argv[0];
+	ret = spp_opts_parse(app->kind, argc - n, argv + n, &app->opts, err,
+			     sizeof(err));
+	if (ret == 0 && rte_eal_process_type() != want) {
+		snprintf(err, sizeof(err), "must run as a %s process%s",
+			 want == RTE_PROC_PRIMARY ? "primary" : "secondary",
+			 want == RTE_PROC_PRIMARY ? ""
+						  : " (--proc-type secondary)");
+		fprintf(stderr, "%s: %s\n", prog, err);
+		ret = -EINVAL;
+	} else if (ret != 0) {
+		if (ret < 0)
+			fprintf(stderr, "%s: %s\n", prog, err);
+		fprintf(stderr, "usage: %s [EAL options] -- %s", prog,
+			spp_opts_usage(app->kind));
+	}
+	if (ret != 0)
+		rte_eal_cleanup();
+	return ret;
 }

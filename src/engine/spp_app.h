@@ -36,6 +36,13 @@ struct spp_app {
 /* Set by SIGINT/SIGTERM: the process ends at the next chance. */
 extern volatile int spp_app_signaled;
 
+/*
+ * Initialise the EAL and parse the application options of app->kind into
+ * app->opts, checking the process type. Returns 0 to go on, 1 when usage
+ * was asked for (exit 0), -EINVAL after printing what is wrong (exit 1).
+ */
+int spp_app_init(struct spp_app *app, int argc, char **argv);
+
 /* Install the signal handlers. */
 void spp_app_signals(void);
 

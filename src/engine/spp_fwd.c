@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include "spp_err.h"
 #include "spp_fwd.h"
 
 #include <errno.h>
@@ -17,12 +18,6 @@
 /* Sleep between polls when idle, and when forwarding is stopped. */
 #define FWD_IDLE_SLEEP_US 100
 #define FWD_STOPPED_SLEEP_US 1000
-
-#define FWD_ERR(ret, ...)                           \
-	do {                                        \
-		snprintf(err, errlen, __VA_ARGS__); \
-		return (ret);                       \
-	} while (0)
 
 static inline unsigned int
 fwd_run_patches(const struct spp_fwd_cfg *cfg)
@@ -196,13 +191,13 @@ spp_fwd_add(struct spp_fwd *fwd, const struct spp_res *res, char *err,
 
 	spp_res_format_human(res, name, sizeof(name));
 	if (spp_fwd_find(fwd, res) != NULL)
-		FWD_ERR(-EEXIST, "%s is already added", name);
+		SPP_ERR(-EEXIST, "%s is already added", name);
 	if (fwd->nb_ports == SPP_FWD_MAX_PORTS)
-		FWD_ERR(-ENOSPC, "cannot add %s: at most %d ports", name,
+		SPP_ERR(-ENOSPC, "cannot add %s: at most %d ports", name,
 			SPP_FWD_MAX_PORTS);
 	port = rte_zmalloc("spp_port", sizeof(*port), RTE_CACHE_LINE_SIZE);
 	if (port == NULL)
-		FWD_ERR(-ENOMEM, "cannot add %s: out of memory", name);
+		SPP_ERR(-ENOMEM, "cannot add %s: out of memory", name);
 	ret = spp_port_open(port, res, &fwd->env, err, errlen);
 	if (ret < 0) {
 		rte_free(port);
@@ -223,12 +218,12 @@ spp_fwd_del(struct spp_fwd *fwd, const struct spp_res *res, char *err,
 
 	if (port == NULL) {
 		spp_res_format_human(res, name, sizeof(name));
-		FWD_ERR(-ENOENT, "%s is not added", name);
+		SPP_ERR(-ENOENT, "%s is not added", name);
 	}
 	/* the worker stops using the port before it is closed */
 	ret = fwd_rebuild(fwd, port, NULL, NULL, false);
 	if (ret < 0)
-		FWD_ERR(ret, "cannot delete: out of memory");
+		SPP_ERR(ret, "cannot delete: out of memory");
 	for (i = 0; fwd->ports[i] != port; i++)
 		;
 	fwd->ports[i] = fwd->ports[--fwd->nb_ports];
@@ -249,10 +244,10 @@ spp_fwd_patch(struct spp_fwd *fwd, const struct spp_res *src,
 	if (s == NULL || d == NULL) {
 		spp_res_format_human(s == NULL ? src : dst, name,
 				     sizeof(name));
-		FWD_ERR(-ENOENT, "%s is not added", name);
+		SPP_ERR(-ENOENT, "%s is not added", name);
 	}
 	if (fwd_rebuild(fwd, NULL, s, d, false) < 0)
-		FWD_ERR(-ENOMEM, "cannot patch: out of memory");
+		SPP_ERR(-ENOMEM, "cannot patch: out of memory");
 	return 0;
 }
 
@@ -272,7 +267,7 @@ spp_fwd_set_running(struct spp_fwd *fwd, bool running, char *err,
 	if (fwd_rebuild(fwd, NULL, NULL, NULL, false) < 0) {
 		fwd->running = was;
 		if (err != NULL)
-			FWD_ERR(-ENOMEM, "out of memory");
+			SPP_ERR(-ENOMEM, "out of memory");
 		return -ENOMEM;
 	}
 	return 0;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include "spp_err.h"
 #include "spp_port.h"
 
 #include <errno.h>
@@ -19,12 +20,6 @@ RTE_LOG_REGISTER_DEFAULT(spp_port_logtype, INFO);
 
 #define PORT_NB_RXD 1024
 #define PORT_NB_TXD 1024
-
-#define PORT_ERR(ret, ...)                                  \
-	do {                                                \
-		snprintf(err, errlen, __VA_ARGS__);         \
-		return (ret);                               \
-	} while (0)
 
 #define PROCS_ALL                                                      \
 	(SPP_PROC_PRIMARY | SPP_PROC_NFV | SPP_PROC_VF | SPP_PROC_MIRROR | \
@@ -47,7 +42,7 @@ port_check_burst(const struct spp_port *port, char *err, size_t errlen)
 	spp_res_format_human(&port->res, name, sizeof(name));
 	memset(&info, 0, sizeof(info));
 	rte_eth_dev_info_get(port->eth_id, &info);
-	PORT_ERR(-EINVAL, "%s: its driver %s does not move packets in a "
+	SPP_ERR(-EINVAL, "%s: its driver %s does not move packets in a "
 			  "secondary process; use it from the primary, or "
 			  "give the primary net_pcap (iface=) or net_tap "
 			  "ports instead",
@@ -64,21 +59,21 @@ port_phy_open(struct spp_port *port, const struct spp_port_env *env,
 
 	spp_res_format_human(&port->res, name, sizeof(name));
 	if (port->res.id >= env->shm->nb_phy)
-		PORT_ERR(-ENOENT, "%s does not exist: the primary has %u phy "
+		SPP_ERR(-ENOENT, "%s does not exist: the primary has %u phy "
 				  "port(s)",
 			 name, env->shm->nb_phy);
 	phy = &env->shm->phy[port->res.id];
 	if (port->res.queue < 0 && (phy->nb_rxq > 1 || phy->nb_txq > 1))
-		PORT_ERR(-EINVAL, "phy:%u has %u rx and %u tx queues: name a "
+		SPP_ERR(-EINVAL, "phy:%u has %u rx and %u tx queues: name a "
 				  "queue, phy:%u nq Q",
 			 port->res.id, phy->nb_rxq, phy->nb_txq, port->res.id);
 	if (port->res.queue >= 0 && phy->nb_rxq <= 1 && phy->nb_txq <= 1)
-		PORT_ERR(-EINVAL, "phy:%u has a single queue: use phy:%u "
+		SPP_ERR(-EINVAL, "phy:%u has a single queue: use phy:%u "
 				  "without nq",
 			 port->res.id, port->res.id);
 	q = port->res.queue < 0 ? 0 : (uint16_t)port->res.queue;
 	if (q >= RTE_MAX(phy->nb_rxq, phy->nb_txq))
-		PORT_ERR(-ENOENT, "%s does not exist: phy:%u has queues "
+		SPP_ERR(-ENOENT, "%s does not exist: phy:%u has queues "
 				  "0-%u",
 			 name, port->res.id,
 			 RTE_MAX(phy->nb_rxq, phy->nb_txq) - 1);
@@ -97,13 +92,13 @@ port_ring_open(struct spp_port *port, const struct spp_port_env *env,
 	char name[RTE_RING_NAMESIZE];
 
 	if (port->res.id >= env->shm->nb_rings)
-		PORT_ERR(-ENOENT, "ring:%u does not exist: the primary has "
+		SPP_ERR(-ENOENT, "ring:%u does not exist: the primary has "
 				  "%u ring(s)",
 			 port->res.id, env->shm->nb_rings);
 	snprintf(name, sizeof(name), SPP_RING_NAME_FMT, port->res.id);
 	port->ring = rte_ring_lookup(name);
 	if (port->ring == NULL)
-		PORT_ERR(-ENOENT, "ring:%u: ring '%s' not found", port->res.id,
+		SPP_ERR(-ENOENT, "ring:%u: ring '%s' not found", port->res.id,
 			 name);
 	port->stats = &env->shm->ring[port->res.id];
 	return 0;
@@ -123,18 +118,18 @@ spp_port_eth_setup(uint16_t eth_id, struct rte_mempool *pool,
 	memset(&conf, 0, sizeof(conf));
 	ret = rte_eth_dev_configure(eth_id, nb_rxq, nb_txq, &conf);
 	if (ret < 0)
-		PORT_ERR(ret, "cannot configure ethdev %u with %u rx and %u tx "
+		SPP_ERR(ret, "cannot configure ethdev %u with %u rx and %u tx "
 			      "queues: %s",
 			 eth_id, nb_rxq, nb_txq, rte_strerror(-ret));
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(eth_id, &nb_rxd, &nb_txd);
 	if (ret < 0)
-		PORT_ERR(ret, "cannot set descriptors of ethdev %u: %s",
+		SPP_ERR(ret, "cannot set descriptors of ethdev %u: %s",
 			 eth_id, rte_strerror(-ret));
 	for (q = 0; q < nb_rxq; q++) {
 		ret = rte_eth_rx_queue_setup(eth_id, q, nb_rxd,
 					     (unsigned int)socket, NULL, pool);
 		if (ret < 0)
-			PORT_ERR(ret, "cannot set up rx queue %u of ethdev "
+			SPP_ERR(ret, "cannot set up rx queue %u of ethdev "
 				      "%u: %s",
 				 q, eth_id, rte_strerror(-ret));
 	}
@@ -142,13 +137,13 @@ spp_port_eth_setup(uint16_t eth_id, struct rte_mempool *pool,
 		ret = rte_eth_tx_queue_setup(eth_id, q, nb_txd,
 					     (unsigned int)socket, NULL);
 		if (ret < 0)
-			PORT_ERR(ret, "cannot set up tx queue %u of ethdev "
+			SPP_ERR(ret, "cannot set up tx queue %u of ethdev "
 				      "%u: %s",
 				 q, eth_id, rte_strerror(-ret));
 	}
 	ret = rte_eth_dev_start(eth_id);
 	if (ret < 0)
-		PORT_ERR(ret, "cannot start ethdev %u: %s", eth_id,
+		SPP_ERR(ret, "cannot start ethdev %u: %s", eth_id,
 			 rte_strerror(-ret));
 	return 0;
 }
@@ -173,10 +168,10 @@ port_vdev_open(struct spp_port *port, const struct spp_port_env *env,
 	} else {
 		ret = rte_dev_probe(devargs);
 		if (ret < 0)
-			PORT_ERR(-EIO, "cannot create %s (%s): %s", rname,
+			SPP_ERR(-EIO, "cannot create %s (%s): %s", rname,
 				 devargs, rte_strerror(-ret));
 		if (rte_eth_dev_get_port_by_name(port->devname, &eth_id) != 0)
-			PORT_ERR(-EIO, "%s: device %s created but has no "
+			SPP_ERR(-EIO, "%s: device %s created but has no "
 				       "ethdev",
 				 rname, port->devname);
 	}
@@ -231,7 +226,7 @@ port_pcap_make_empty(const char *path, char *err, size_t errlen)
 
 	p = pcap_open_dead(DLT_EN10MB, 65535);
 	if (p == NULL)
-		PORT_ERR(-ENOMEM, "cannot create %s: out of memory", path);
+		SPP_ERR(-ENOMEM, "cannot create %s: out of memory", path);
 	d = pcap_dump_open(p, path);
 	if (d == NULL) {
 		snprintf(err, errlen, "cannot create %s: %s", path,
@@ -317,7 +312,7 @@ port_named_open(struct spp_port *port, const struct spp_port_env *env,
 	    rte_eal_process_type() == RTE_PROC_SECONDARY)
 		rte_dev_probe(port->devname);
 	if (rte_eth_dev_get_port_by_name(port->devname, &port->eth_id) != 0)
-		PORT_ERR(-ENOENT, "%s does not exist: no ethdev named %s",
+		SPP_ERR(-ENOENT, "%s does not exist: no ethdev named %s",
 			 rname, port->devname);
 	port->stats = &port->local_stats;
 	return port_check_burst(port, err, errlen);
@@ -351,14 +346,14 @@ spp_port_open(struct spp_port *port, const struct spp_res *res,
 	port->res = *res;
 	spp_res_format_human(res, name, sizeof(name));
 	if (res->type <= SPP_RES_NONE || res->type >= SPP_RES_TYPE_MAX)
-		PORT_ERR(-EINVAL, "invalid port type");
+		SPP_ERR(-EINVAL, "invalid port type");
 	ops = &port_ops[res->type];
 	if (!(ops->procs & env->kind))
-		PORT_ERR(-EINVAL, "%s: %s ports are not supported by %s", name,
+		SPP_ERR(-EINVAL, "%s: %s ports are not supported by %s", name,
 			 spp_res_type_name(res->type),
 			 spp_proc_kind_name(env->kind));
 	if (res->queue >= 0 && res->type != SPP_RES_PHY)
-		PORT_ERR(-EINVAL, "%s: only phy ports have queues", name);
+		SPP_ERR(-EINVAL, "%s: only phy ports have queues", name);
 	port->ops = ops;
 	return ops->open(port, env, err, errlen);
 }

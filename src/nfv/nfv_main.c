@@ -20,30 +20,11 @@ main(int argc, char **argv)
 	struct spp_app app = {.kind = SPP_PROC_NFV};
 	struct spp_port_env env = {.kind = SPP_PROC_NFV};
 	char err[256];
-	int ret, n;
+	int ret;
 
-	n = rte_eal_init(argc, argv);
-	if (n < 0) {
-		fprintf(stderr, "spp_nfv: cannot initialise EAL\n");
-		return 1;
-	}
-	argv[n] = argv[0];
-	ret = spp_opts_parse(SPP_PROC_NFV, argc - n, argv + n, &app.opts, err,
-			     sizeof(err));
-	if (ret != 0) {
-		if (ret < 0)
-			fprintf(stderr, "spp_nfv: %s\n", err);
-		fprintf(stderr, "usage: spp_nfv [EAL options] -- %s",
-			spp_opts_usage(SPP_PROC_NFV));
-		rte_eal_cleanup();
+	ret = spp_app_init(&app, argc, argv);
+	if (ret != 0)
 		return ret < 0 ? 1 : 0;
-	}
-	if (rte_eal_process_type() != RTE_PROC_SECONDARY) {
-		fprintf(stderr, "spp_nfv: must run as a secondary process "
-				"(--proc-type secondary)\n");
-		rte_eal_cleanup();
-		return 1;
-	}
 	ret = spp_shm_attach(&env.shm, err, sizeof(err));
 	env.pool = rte_mempool_lookup(SPP_POOL_NAME);
 	if (ret == 0 && env.pool == NULL) {

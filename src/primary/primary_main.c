@@ -26,6 +26,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "spp_err.h"
 #include "spp_app.h"
 #include "spp_shm.h"
 
@@ -35,12 +36,6 @@ RTE_LOG_REGISTER_DEFAULT(pri_logtype, INFO);
 
 #define PRI_RING_SIZE 1024
 #define PRI_MBUF_CACHE 256
-
-#define PRI_ERR(ret, ...)                           \
-	do {                                        \
-		snprintf(err, errlen, __VA_ARGS__); \
-		return (ret);                       \
-	} while (0)
 
 struct pri {
 	struct spp_shm *shm;
@@ -225,20 +220,20 @@ pri_add_pipe(const struct spp_cmd *cmd, char *err, size_t errlen)
 	int eth_id, ret;
 
 	if (id >= SPP_SHM_MAX_PIPES)
-		PRI_ERR(-EINVAL, "pipe:%u: pipe ids are 0-%d", id,
+		SPP_ERR(-EINVAL, "pipe:%u: pipe ids are 0-%d", id,
 			SPP_SHM_MAX_PIPES - 1);
 	if (a >= pri.shm->nb_rings || b >= pri.shm->nb_rings)
-		PRI_ERR(-ENOENT, "ring:%u does not exist: there are %u rings",
+		SPP_ERR(-ENOENT, "ring:%u does not exist: there are %u rings",
 			a >= pri.shm->nb_rings ? a : b, pri.shm->nb_rings);
 	p = &pri.shm->pipe[id];
 	if (p->active)
-		PRI_ERR(-EEXIST, "pipe:%u already exists (ring:%u ring:%u)",
+		SPP_ERR(-EEXIST, "pipe:%u already exists (ring:%u ring:%u)",
 			id, p->rx_ring, p->tx_ring);
 	snprintf(name, sizeof(name), "spp_pipe%u", id);
 	eth_id = rte_eth_from_rings(name, &pri.rings[a], 1, &pri.rings[b], 1,
 				   rte_socket_id());
 	if (eth_id < 0)
-		PRI_ERR(-EIO, "cannot create pipe:%u: %s", id,
+		SPP_ERR(-EIO, "cannot create pipe:%u: %s", id,
 			rte_strerror(rte_errno));
 	ret = spp_port_eth_setup((uint16_t)eth_id, pri.pool, 1, 1, err,
 				 errlen);
@@ -261,10 +256,10 @@ pri_del_pipe(struct spp_app *app, unsigned int id, char *err, size_t errlen)
 	int ret = -ENODEV;
 
 	if (id >= SPP_SHM_MAX_PIPES || !pri.shm->pipe[id].active)
-		PRI_ERR(-ENOENT, "pipe:%u does not exist", id);
+		SPP_ERR(-ENOENT, "pipe:%u does not exist", id);
 	if (spp_fwd_find(&app->fwd, &(struct spp_res){SPP_RES_PIPE,
 						      (uint16_t)id, -1}))
-		PRI_ERR(-EBUSY, "pipe:%u is added to the forwarder: del it "
+		SPP_ERR(-EBUSY, "pipe:%u is added to the forwarder: del it "
 				"there first",
 			id);
 	p = &pri.shm->pipe[id];
@@ -318,11 +313,11 @@ pri_launch(struct spp_app *app, const struct spp_cmd *cmd, char *err,
 	pid_t pid;
 
 	if (pri_bin_path(cmd->proc_name, path, sizeof(path)) < 0)
-		PRI_ERR(-EINVAL, "%s is not installed next to spp_primary "
+		SPP_ERR(-EINVAL, "%s is not installed next to spp_primary "
 				 "(%s)",
 			cmd->proc_name, path);
 	if (mkdir(app->opts.log_dir, 0755) < 0 && errno != EEXIST)
-		PRI_ERR(-EINVAL, "cannot create log directory %s: %s",
+		SPP_ERR(-EINVAL, "cannot create log directory %s: %s",
 			app->opts.log_dir, strerror(errno));
 	snprintf(logpath, sizeof(logpath), "%s/%s-%u.log", app->opts.log_dir,
 		 cmd->proc_name, cmd->client_id);
@@ -342,12 +337,12 @@ pri_launch(struct spp_app *app, const struct spp_cmd *cmd, char *err,
 
 	fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0)
-		PRI_ERR(-EINVAL, "cannot open log file %s: %s", logpath,
+		SPP_ERR(-EINVAL, "cannot open log file %s: %s", logpath,
 			strerror(errno));
 	pid = fork();
 	if (pid < 0) {
 		close(fd);
-		PRI_ERR(-EAGAIN, "cannot start %s: %s", cmd->proc_name,
+		SPP_ERR(-EAGAIN, "cannot start %s: %s", cmd->proc_name,
 			strerror(errno));
 	}
 	if (pid == 0) {
@@ -422,30 +417,11 @@ main(int argc, char **argv)
 	struct spp_port_env env = {.kind = SPP_PROC_PRIMARY};
 	struct sigaction sa;
 	unsigned int nb_mbufs;
-	char err[256];
-	int ret, n;
+	int ret;
 
-	n = rte_eal_init(argc, argv);
-	if (n < 0) {
-		fprintf(stderr, "spp_primary: cannot initialise EAL\n");
-		return 1;
-	}
-	argv[n] = argv[0];
-	ret = spp_opts_parse(SPP_PROC_PRIMARY, argc - n, argv + n, &app.opts,
-			     err, sizeof(err));
-	if (ret != 0) {
-		if (ret < 0)
-			fprintf(stderr, "spp_primary: %s\n", err);
-		fprintf(stderr, "usage: spp_primary [EAL options] -- %s",
-			spp_opts_usage(SPP_PROC_PRIMARY));
-		rte_eal_cleanup();
+	ret = spp_app_init(&app, argc, argv);
+	if (ret != 0)
 		return ret < 0 ? 1 : 0;
-	}
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		fprintf(stderr, "spp_primary: must be the primary process\n");
-		rte_eal_cleanup();
-		return 1;
-	}
 	/* launched secondaries are not waited for: no zombies */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;

@@ -13,10 +13,11 @@ static int unit_n, unit_failed;
 
 #define CHECK(cond, ...)                                              \
 	do {                                                          \
+		int unit_ok_ = !!(cond); /* evaluated once */        \
 		unit_n++;                                             \
-		printf("%sok %d - ", (cond) ? "" : "not ", unit_n);   \
+		printf("%sok %d - ", unit_ok_ ? "" : "not ", unit_n); \
 		printf(__VA_ARGS__);                                  \
-		if (!(cond)) {                                        \
+		if (!unit_ok_) {                                      \
 			unit_failed++;                                \
 			printf(" (%s:%d: %s)", __FILE__, __LINE__, #cond); \
 		}                                                     \
