@@ -219,3 +219,14 @@ def test_processes_reconnect_after_ctl_restart(spp_nfv):
              what="primary and nfv to reconnect")
     # the nfv kept its state across the reconnection
     assert spp.nfv_status(1)["ports"] == ["ring:2"]
+
+
+def test_killed_process_disappears(spp_nfv):
+    spp = spp_nfv
+    nfv = [p for p in spp.procs if p.name.endswith("-nfv1")][0]
+    nfv.p.kill()
+    nfv.p.wait()
+    wait_for(lambda: not spp.has_process("nfv", 1), what="killed nfv gone")
+    r = spp.get("/nfvs/1")
+    assert r.status_code == 404 and "not connected" in r.json()["error"]
+    assert spp.has_process("primary")
