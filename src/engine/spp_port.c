@@ -208,13 +208,25 @@ port_vdev_close(struct spp_port *port, const struct spp_port_env *env)
 	port->owned = false;
 }
 
+/* A vdev named DRV<N> with the given arguments after its name. */
+static int
+port_vdev_args_open(struct spp_port *port, const struct spp_port_env *env,
+		    const char *drv, const char *args, char *err,
+		    size_t errlen)
+{
+	char devargs[RTE_ETH_NAME_MAX_LEN + 128];
+
+	snprintf(port->devname, sizeof(port->devname), "%s%u", drv,
+		 port->res.id);
+	snprintf(devargs, sizeof(devargs), "%s%s", port->devname, args);
+	return port_vdev_open(port, env, devargs, err, errlen);
+}
+
 static int
 port_nullpmd_open(struct spp_port *port, const struct spp_port_env *env,
 		  char *err, size_t errlen)
 {
-	snprintf(port->devname, sizeof(port->devname), "net_null%u",
-		 port->res.id);
-	return port_vdev_open(port, env, port->devname, err, errlen);
+	return port_vdev_args_open(port, env, "net_null", "", err, errlen);
 }
 
 /* An empty pcap file (just the header) for the pcap PMD to read. */
@@ -264,28 +276,23 @@ static int
 port_vhost_open(struct spp_port *port, const struct spp_port_env *env,
 		char *err, size_t errlen)
 {
-	char devargs[RTE_ETH_NAME_MAX_LEN + 96];
+	char args[96];
 
-	snprintf(port->devname, sizeof(port->devname), "net_vhost%u",
-		 port->res.id);
-	snprintf(devargs, sizeof(devargs), "%s,iface=/tmp/sock%u,queues=1%s",
-		 port->devname, port->res.id,
-		 env->vhost_client ? ",client=1" : "");
-	return port_vdev_open(port, env, devargs, err, errlen);
+	snprintf(args, sizeof(args), ",iface=/tmp/sock%u,queues=1%s",
+		 port->res.id, env->vhost_client ? ",client=1" : "");
+	return port_vdev_args_open(port, env, "net_vhost", args, err, errlen);
 }
 
 static int
 port_memif_open(struct spp_port *port, const struct spp_port_env *env,
 		char *err, size_t errlen)
 {
-	char devargs[RTE_ETH_NAME_MAX_LEN + 96];
+	char args[96];
 
-	snprintf(port->devname, sizeof(port->devname), "net_memif%u",
+	snprintf(args, sizeof(args),
+		 ",role=server,socket=/tmp/spp-memif.sock,id=%u",
 		 port->res.id);
-	snprintf(devargs, sizeof(devargs),
-		 "%s,role=server,socket=/tmp/spp-memif.sock,id=%u",
-		 port->devname, port->res.id);
-	return port_vdev_open(port, env, devargs, err, errlen);
+	return port_vdev_args_open(port, env, "net_memif", args, err, errlen);
 }
 
 /* Ports that exist as ethdevs of the primary, found by name. */

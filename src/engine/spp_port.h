@@ -97,7 +97,9 @@ spp_port_rx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 							 (void **)pkts, n, NULL);
 	else
 		nb = rte_eth_rx_burst(port->eth_id, port->rxq, pkts, n);
-	port->stats->rx += nb;
+	/* an empty poll writes nothing: no shared cache line dirtied */
+	if (nb != 0)
+		port->stats->rx += nb;
 	return nb;
 }
 

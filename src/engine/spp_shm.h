@@ -15,7 +15,7 @@
 
 #define SPP_SHM_NAME "spp_shm"
 #define SPP_SHM_MAGIC 0x53505053u /* "SPPS" */
-#define SPP_SHM_VERSION 1
+#define SPP_SHM_VERSION 2
 #define SPP_POOL_NAME "spp_mbuf_pool"
 #define SPP_RING_NAME_FMT "spp_ring_%u"
 
@@ -32,7 +32,12 @@
 struct spp_port_stats {
 	uint64_t rx;
 	uint64_t rx_drop;
-	uint64_t tx;
+	/*
+	 * A ring's reader and writer are often different processes on
+	 * different cores: the tx side gets its own cache line so they do not
+	 * bounce one line between them on every burst.
+	 */
+	uint64_t tx __rte_cache_aligned;
 	uint64_t tx_drop;
 } __rte_cache_aligned;
 
