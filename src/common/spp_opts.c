@@ -48,13 +48,16 @@ spp_opts_parse_hostport(const char *s, char *host, size_t hostlen,
 
 static const char usage_primary[] =
 	"-p PORTMASK -n NUM_RINGS -s IP:PORT [--port-num P rxq R txq T]... "
-	"[--log-dir DIR] [--busy-poll]\n"
+	"[--log-dir DIR] [--pool-name NAME] [--busy-poll]\n"
 	"  -p PORTMASK   hex mask of the ethdevs to use as phy:N (0x0: none)\n"
 	"  -n NUM_RINGS  number of shared rings ring:0..NUM_RINGS-1\n"
 	"  -s IP:PORT    where spp-ctl listens for the primary (port 5555)\n"
 	"  --port-num P rxq R txq T  queues of phy port P (default 1 and 1)\n"
 	"  --log-dir DIR log files of launched secondaries "
 	"(default /tmp/spp/log)\n"
+	"  --pool-name NAME name of the shared mbuf pool (default "
+	"spp_mbuf_pool;\n"
+	"                mb_pool_0 lets dpdk-testpmd run as a secondary)\n"
 	"  --busy-poll   the forwarder polls at full speed, never sleeps\n";
 
 static const char usage_nfv[] =
@@ -127,6 +130,7 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 	memset(o, 0, sizeof(*o));
 	o->kind = kind;
 	snprintf(o->log_dir, sizeof(o->log_dir), "/tmp/spp/log");
+	snprintf(o->pool_name, sizeof(o->pool_name), "spp_mbuf_pool");
 	for (i = 1; i < argc; i++) {
 		const char *opt = argv[i];
 
@@ -150,7 +154,9 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 		}
 		if (strcmp(opt, "-s") != 0 && strcmp(opt, "-n") != 0 &&
 		    strcmp(opt, "--log-dir") != 0 &&
-		    (kind != SPP_PROC_PRIMARY || strcmp(opt, "-p") != 0))
+		    (kind != SPP_PROC_PRIMARY ||
+		     (strcmp(opt, "-p") != 0 &&
+		      strcmp(opt, "--pool-name") != 0)))
 			OPTS_ERR("unknown option '%s'", opt);
 		val = opts_value(argc, argv, &i);
 		if (val == NULL)
@@ -176,6 +182,14 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 			if (strlen(val) >= sizeof(o->log_dir) || val[0] == '\0')
 				OPTS_ERR("--log-dir: invalid directory");
 			snprintf(o->log_dir, sizeof(o->log_dir), "%s", val);
+		} else if (strcmp(opt, "--pool-name") == 0) {
+			/* RTE_MEMPOOL_NAMESIZE is 26 with the terminator */
+			if (val[0] == '\0' || strlen(val) > 25)
+				OPTS_ERR("--pool-name: '%s' must have 1-25 "
+					 "characters",
+					 val);
+			snprintf(o->pool_name, sizeof(o->pool_name), "%s",
+				 val);
 		} else if (kind == SPP_PROC_PRIMARY) { /* -n */
 			if (spp_opts_parse_ulong(val, 10, 0,
 						 SPP_OPTS_MAX_RINGS, &v) < 0)

@@ -33,6 +33,8 @@ struct spp_opts {
 	int nb_port_num;
 	struct spp_opts_port_num port_num[SPP_OPTS_MAX_PORT_NUM];
 	char log_dir[256];
+	/* name of the mbuf pool (--pool-name), at most 25 characters */
+	char pool_name[32];
 	/* secondaries */
 	unsigned int client_id;
 	bool vhost_client;

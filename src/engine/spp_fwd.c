@@ -296,8 +296,9 @@ spp_fwd_status(const struct spp_fwd *fwd, json_t *obj)
 
 		json_array_append_new(ports, fwd_res_json(&p->res));
 		json_array_append_new(
-			stats, json_pack("{s:o,s:I,s:I,s:I}", "port",
-					 fwd_res_json(&p->res), "rx",
+			stats, json_pack("{s:o,s:s,s:I,s:I,s:I}", "port",
+					 fwd_res_json(&p->res), "link",
+					 spp_port_link(p), "rx",
 					 (json_int_t)st->rx, "tx",
 					 (json_int_t)st->tx, "tx_drop",
 					 (json_int_t)st->tx_drop));

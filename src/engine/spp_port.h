@@ -87,6 +87,13 @@ spp_port_get_stats(const struct spp_port *port)
 	return port->stats;
 }
 
+/*
+ * Whether the port can carry packets now: "up" or "down" (a vhost port
+ * without a VM, a memif port without a peer, a phy port without carrier).
+ * Rings are always up. Control path.
+ */
+const char *spp_port_link(const struct spp_port *port);
+
 static inline uint16_t
 spp_port_rx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 {

@@ -9,7 +9,7 @@
 #include <rte_memzone.h>
 
 struct spp_shm *
-spp_shm_create(void)
+spp_shm_create(const char *pool_name)
 {
 	const struct rte_memzone *mz;
 	struct spp_shm *shm;
@@ -22,6 +22,7 @@ spp_shm_create(void)
 	memset(shm, 0, sizeof(*shm));
 	shm->version = SPP_SHM_VERSION;
 	shm->size = sizeof(*shm);
+	snprintf(shm->pool_name, sizeof(shm->pool_name), "%s", pool_name);
 	/* the magic last: a secondary that sees it sees the rest */
 	__atomic_store_n(&shm->magic, SPP_SHM_MAGIC, __ATOMIC_RELEASE);
 	return shm;
@@ -54,5 +55,22 @@ spp_shm_attach(struct spp_shm **shm, char *err, size_t errlen)
 		return -EPROTO;
 	}
 	*shm = s;
+	return 0;
+}
+
+int
+spp_shm_attach_pool(struct spp_shm **shm, struct rte_mempool **pool,
+		    char *err, size_t errlen)
+{
+	int ret = spp_shm_attach(shm, err, errlen);
+
+	if (ret < 0)
+		return ret;
+	*pool = rte_mempool_lookup((*shm)->pool_name);
+	if (*pool == NULL) {
+		snprintf(err, errlen, "the primary's mbuf pool '%s' not found",
+			 (*shm)->pool_name);
+		return -ENOENT;
+	}
 	return 0;
 }

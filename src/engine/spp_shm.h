@@ -12,11 +12,14 @@
 
 #include <rte_common.h>
 #include <rte_ethdev.h>
+#include <rte_mempool.h>
 
 #define SPP_SHM_NAME "spp_shm"
 #define SPP_SHM_MAGIC 0x53505053u /* "SPPS" */
-#define SPP_SHM_VERSION 2
+#define SPP_SHM_VERSION 3
+/* default name of the mbuf pool; the primary's --pool-name changes it */
 #define SPP_POOL_NAME "spp_mbuf_pool"
+#define SPP_POOL_NAME_LEN 32
 #define SPP_RING_NAME_FMT "spp_ring_%u"
 
 #define SPP_SHM_MAX_PHY 64
@@ -61,18 +64,30 @@ struct spp_shm {
 	uint32_t size; /* sizeof(struct spp_shm), checked too */
 	uint16_t nb_phy;
 	uint16_t nb_rings;
+	/* the primary's mbuf pool, found by this name */
+	char pool_name[SPP_POOL_NAME_LEN];
 	struct spp_shm_phy phy[SPP_SHM_MAX_PHY];
 	struct spp_shm_pipe pipe[SPP_SHM_MAX_PIPES];
 	struct spp_port_stats ring[SPP_SHM_MAX_RINGS];
 };
 
-/* Primary: reserve and initialise the area. NULL with rte_errno set. */
-struct spp_shm *spp_shm_create(void);
+/*
+ * Primary: reserve and initialise the area, naming the mbuf pool it shares.
+ * NULL with rte_errno set.
+ */
+struct spp_shm *spp_shm_create(const char *pool_name);
 /*
  * Secondary: find the area and check it. Returns 0, or -ENOENT (no primary,
  * or the primary is not SPP's) or -EPROTO (other layout version), with a
  * message in err.
  */
 int spp_shm_attach(struct spp_shm **shm, char *err, size_t errlen);
+
+/*
+ * Secondary: attach the area and find the primary's mbuf pool. Returns 0,
+ * an error of spp_shm_attach(), or -ENOENT when the pool is missing.
+ */
+int spp_shm_attach_pool(struct spp_shm **shm, struct rte_mempool **pool,
+			char *err, size_t errlen);
 
 #endif /* SPP_SHM_H */

@@ -25,13 +25,7 @@ main(int argc, char **argv)
 	ret = spp_app_init(&app, argc, argv);
 	if (ret != 0)
 		return ret < 0 ? 1 : 0;
-	ret = spp_shm_attach(&env.shm, err, sizeof(err));
-	env.pool = rte_mempool_lookup(SPP_POOL_NAME);
-	if (ret == 0 && env.pool == NULL) {
-		snprintf(err, sizeof(err), "mbuf pool %s not found",
-			 SPP_POOL_NAME);
-		ret = -ENOENT;
-	}
+	ret = spp_shm_attach_pool(&env.shm, &env.pool, err, sizeof(err));
 	if (ret < 0) {
 		fprintf(stderr, "spp_nfv: %s\n", err);
 		rte_eal_cleanup();

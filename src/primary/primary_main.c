@@ -428,9 +428,9 @@ main(int argc, char **argv)
 	sa.sa_flags = SA_NOCLDWAIT;
 	sigaction(SIGCHLD, &sa, NULL);
 
-	pri.shm = spp_shm_create();
+	pri.shm = spp_shm_create(app.opts.pool_name);
 	nb_mbufs = 16384 + app.opts.nb_rings * PRI_RING_SIZE;
-	pri.pool = rte_pktmbuf_pool_create(SPP_POOL_NAME, nb_mbufs,
+	pri.pool = rte_pktmbuf_pool_create(app.opts.pool_name, nb_mbufs,
 					   PRI_MBUF_CACHE, 0,
 					   RTE_MBUF_DEFAULT_BUF_SIZE,
 					   (int)rte_socket_id());

@@ -272,3 +272,110 @@ class NetnsPair:
         for i in range(2):
             sh("ip netns del %s 2>/dev/null" % self.ns[i], check=False)
             sh("ip link del %s 2>/dev/null" % self.host[i], check=False)
+
+
+class DpdkPeer:
+    """A DPDK process on the other side of a port: dpdk-testpmd with its
+    own --file-prefix (a "VM" on virtio_user, a memif client), or, with
+    secondary_of, a secondary of an SPP primary (for pipes)."""
+
+    def __init__(self, name, vdevs=(), lcores="0@0,1@1", secondary_of=None,
+                 fwd="io", extra=()):
+        self.name = name
+        self.prefix = (secondary_of.prefix if secondary_of
+                       else "spppeer_" + name)
+        self.own_prefix = secondary_of is None
+        argv = ["dpdk-testpmd", "--lcores", lcores, "--no-pci",
+                "--file-prefix", self.prefix, "--log-level",
+                "lib.eal:warning"]
+        if secondary_of is None:
+            self.cleanup_dpdk_files()
+            argv += ["-m", "256", "--single-file-segments"]
+        else:
+            argv += ["--proc-type", "secondary"]
+        for v in vdevs:
+            argv += ["--vdev", v]
+        argv += ["--", "--forward-mode=" + fwd, "--auto-start",
+                 "--no-mlockall", "--stats-period", "100"] + list(extra)
+        self.proc = Proc("peer-" + name, argv)
+
+    def wait_ready(self, timeout=30):
+        wait_for(lambda: "packet forwarding" in self.proc.output() or
+                 not self.proc.alive(), timeout=timeout,
+                 what="%s forwarding" % self.name)
+        assert self.proc.alive(), self.proc.output()
+        return self
+
+    def cleanup_dpdk_files(self):
+        for f in glob.glob("/dev/hugepages/%smap_*" % self.prefix):
+            os.unlink(f)
+        shutil.rmtree("/var/run/dpdk/" + self.prefix, ignore_errors=True)
+
+    def close(self):
+        self.proc.stop()
+        if self.own_prefix:
+            self.cleanup_dpdk_files()
+
+
+def vm(name, sock, server=False, lcores="0@1,1@0"):
+    """A "VM": testpmd on virtio_user on a vhost-user socket, sending back
+    every frame it gets (io mode, one port). With server=True the VM owns
+    the socket (for SPP's --vhost-client)."""
+    # a 1024-entry vring holds a whole test burst even when the VM's
+    # forwarding lcore is not scheduled for a while
+    return DpdkPeer(name, ["virtio_user0,path=%s,queue_size=1024%s" %
+                           (sock, ",server=1" if server else "")],
+                    lcores=lcores)
+
+
+def frames(n, seed, size=(60, 1400), dst="02:00:00:00:00:02"):
+    """n distinct UDP frames of random sizes and contents."""
+    import random
+    from scapy.all import IP, UDP, Ether, Raw
+    rng = random.Random(seed)
+    return [Ether(src="02:00:00:00:00:01", dst=dst) /
+            IP(src="10.0.0.1", dst="10.0.0.2") /
+            UDP(sport=1000 + i % 60000, dport=2000) /
+            Raw(bytes(rng.getrandbits(8)
+                      for _ in range(rng.randrange(size[0] - 42,
+                                                   size[1] - 42))))
+            for i in range(n)]
+
+
+class PcapPorts:
+    """The files behind pcap:N ports: /tmp/spp-rxN.pcap is read, and
+    /tmp/spp-txN.pcap written (complete once the port is deleted)."""
+
+    def __init__(self, *ids):
+        self.ids = ids
+        self.cleanup()
+
+    @staticmethod
+    def rx(i):
+        return "/tmp/spp-rx%d.pcap" % i
+
+    @staticmethod
+    def tx(i):
+        return "/tmp/spp-tx%d.pcap" % i
+
+    def feed(self, i, pkts):
+        from scapy.all import wrpcap
+        wrpcap(self.rx(i), pkts)
+
+    def read(self, i):
+        from scapy.all import rdpcap
+        return list(rdpcap(self.tx(i)))
+
+    def cleanup(self):
+        for i in self.ids:
+            for f in (self.rx(i), self.tx(i)):
+                if os.path.exists(f):
+                    os.unlink(f)
+
+
+def same_frames(sent, got):
+    """Assert got holds exactly the frames of sent, same bytes, same order."""
+    assert len(got) == len(sent), "%d frames out, %d in" % (len(got),
+                                                          len(sent))
+    for i, (a, b) in enumerate(zip(sent, got)):
+        assert bytes(a) == bytes(b), "frame %d differs" % i

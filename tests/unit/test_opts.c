@@ -23,6 +23,17 @@ main(void)
 		      strcmp(o.ctl_host, "127.0.0.1") == 0 &&
 		      o.ctl_port == 5555 && !o.busy_poll,
 	      "primary options");
+	CHECK(strcmp(o.pool_name, "spp_mbuf_pool") == 0, "default pool name");
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "1", "-s", "h:1",
+		    "--pool-name", "mb_pool_0");
+	CHECK(ret == 0 && strcmp(o.pool_name, "mb_pool_0") == 0,
+	      "--pool-name");
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "1", "-s", "h:1",
+		    "--pool-name", "a_name_that_is_much_too_long");
+	CHECK(ret == -EINVAL && strstr(err, "1-25 characters"), "%s", err);
+	ret = PARSE(SPP_PROC_NFV, "-n", "1", "-s", "h:1", "--pool-name", "x");
+	CHECK(ret == -EINVAL && strstr(err, "unknown option '--pool-name'"),
+	      "%s", err);
 	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0x0", "-n", "0", "-s", "h:1",
 		    "--port-num", "1", "rxq", "2", "txq", "4", "--busy-poll",
 		    "--log-dir", "/var/log/spp");
