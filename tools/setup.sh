@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS="gcc meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev
+PKGS="gcc clang-format meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev
 libjansson-dev libmicrohttpd-dev libpcap-dev iproute2 iputils-ping curl
 procps psmisc python3 python3-pytest python3-requests python3-scapy"
 NR_HUGEPAGES=${SPP_HUGEPAGES:-1024}

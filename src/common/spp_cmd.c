@@ -7,8 +7,8 @@
 #include <string.h>
 
 #define PROCS_FWD (SPP_PROC_PRIMARY | SPP_PROC_NFV)
-#define PROCS_ALL                                                      \
-	(SPP_PROC_PRIMARY | SPP_PROC_NFV | SPP_PROC_VF | SPP_PROC_MIRROR | \
+#define PROCS_ALL                                                              \
+	(SPP_PROC_PRIMARY | SPP_PROC_NFV | SPP_PROC_VF | SPP_PROC_MIRROR |     \
 	 SPP_PROC_PCAP)
 
 const struct spp_cmd_def spp_cmd_defs[] = {
@@ -151,21 +151,23 @@ cmd_parse_launch(struct spp_cmd *cmd, char **argv, int argc, char *err,
 	int i;
 
 	if (argc < 2) {
-		snprintf(err, errlen, "launch needs ID PROC_NAME EAL_ARGS... "
-				      "-- APP_ARGS...");
+		snprintf(err, errlen,
+			 "launch needs ID PROC_NAME EAL_ARGS... "
+			 "-- APP_ARGS...");
 		return -EINVAL;
 	}
 	id = strtoul(argv[0], &end, 10);
-	if (*end != '\0' || argv[0][0] < '0' || argv[0][0] > '9' ||
-	    id == 0 || id > SPP_RES_ID_MAX) {
+	if (*end != '\0' || argv[0][0] < '0' || argv[0][0] > '9' || id == 0 ||
+	    id > SPP_RES_ID_MAX) {
 		snprintf(err, errlen, "invalid client id '%s', expected 1-%d",
 			 argv[0], SPP_RES_ID_MAX);
 		return -EINVAL;
 	}
 	if (spp_proc_kind_from_binary(argv[1]) == 0 ||
 	    spp_proc_kind_from_binary(argv[1]) == SPP_PROC_PRIMARY) {
-		snprintf(err, errlen, "unknown process '%s', expected spp_nfv, "
-				      "spp_vf, spp_mirror or spp_pcap",
+		snprintf(err, errlen,
+			 "unknown process '%s', expected spp_nfv, "
+			 "spp_vf, spp_mirror or spp_pcap",
 			 argv[1]);
 		return -EINVAL;
 	}
@@ -175,8 +177,9 @@ cmd_parse_launch(struct spp_cmd *cmd, char **argv, int argc, char *err,
 	for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
 		;
 	if (i == argc) {
-		snprintf(err, errlen, "launch needs '--' between the EAL and "
-				      "the application options");
+		snprintf(err, errlen,
+			 "launch needs '--' between the EAL and "
+			 "the application options");
 		return -EINVAL;
 	}
 	cmd->eal_argc = i - 2;
@@ -187,8 +190,8 @@ cmd_parse_launch(struct spp_cmd *cmd, char **argv, int argc, char *err,
 }
 
 static int
-cmd_parse_args(struct spp_cmd *cmd, const struct spp_cmd_def *def,
-	       char **argv, int argc, char *err, size_t errlen)
+cmd_parse_args(struct spp_cmd *cmd, const struct spp_cmd_def *def, char **argv,
+	       int argc, char *err, size_t errlen)
 {
 	int ret;
 
@@ -269,8 +272,9 @@ spp_cmd_parse(const char *line, enum spp_proc_kind proc, struct spp_cmd *cmd,
 		if (!cmd_name_matches(def->name, cmd->argv, cmd->argc))
 			continue;
 		if (!(def->procs & proc)) {
-			snprintf(err, errlen, "command '%s' is not supported "
-					      "by %s",
+			snprintf(err, errlen,
+				 "command '%s' is not supported "
+				 "by %s",
 				 def->name, spp_proc_kind_name(proc));
 			return -ENOTSUP;
 		}

@@ -62,11 +62,11 @@ struct spp_cmd {
 };
 
 struct spp_cmd_def {
-	const char *name;    /* first word(s), e.g. "patch reset" */
+	const char *name; /* first word(s), e.g. "patch reset" */
 	enum spp_cmd_id id;
-	unsigned int procs;  /* spp_proc_kind bits */
-	const char *usage;   /* arguments, for error messages and help */
-	const char *help;    /* one line */
+	unsigned int procs; /* spp_proc_kind bits */
+	const char *usage;  /* arguments, for error messages and help */
+	const char *help;   /* one line */
 };
 
 /* The table, terminated by an entry whose name is NULL. */

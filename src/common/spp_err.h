@@ -8,11 +8,11 @@
 
 #include <stdio.h>
 
-#define SPP_ERR(ret, ...)                                   \
-	do {                                                \
-		if (err != NULL)                            \
-			snprintf(err, errlen, __VA_ARGS__); \
-		return (ret);                               \
+#define SPP_ERR(ret, ...)                                                      \
+	do {                                                                   \
+		if (err != NULL)                                               \
+			snprintf(err, errlen, __VA_ARGS__);                    \
+		return (ret);                                                  \
 	} while (0)
 
 #endif /* SPP_ERR_H */

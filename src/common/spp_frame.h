@@ -15,9 +15,9 @@
 #define SPP_FRAME_MAX (16u << 20)
 
 struct spp_frame_rx {
-	char *buf;  /* bytes received and not yet consumed */
-	size_t len; /* valid bytes in buf */
-	size_t cap; /* allocated size of buf */
+	char *buf;	 /* bytes received and not yet consumed */
+	size_t len;	 /* valid bytes in buf */
+	size_t cap;	 /* allocated size of buf */
 	size_t consumed; /* bytes of the last message handed out */
 };
 
@@ -45,8 +45,8 @@ int spp_frame_rx_next(struct spp_frame_rx *rx, char **msg, size_t *msglen);
  * (-1: no timeout). Returns 1 with *msg as for spp_frame_rx_next, 0 when the
  * peer closed the connection, -ETIMEDOUT, -EMSGSIZE or another -errno.
  */
-int spp_frame_recv(int fd, struct spp_frame_rx *rx, char **msg,
-		   size_t *msglen, int timeout_ms);
+int spp_frame_recv(int fd, struct spp_frame_rx *rx, char **msg, size_t *msglen,
+		   int timeout_ms);
 
 /* Write one whole message (blocking). Returns 0 or -errno. */
 int spp_frame_send(int fd, const char *data, size_t len);

@@ -7,10 +7,10 @@ json_t *
 spp_msg_hello(enum spp_proc_kind kind, unsigned int client_id, int pid,
 	      unsigned int main_lcore, json_t *lcores)
 {
-	json_t *h = json_pack("{s:i,s:s,s:i,s:i,s:o}", "hello", 1, "type",
-			      spp_proc_kind_name(kind), "pid", pid,
-			      "master-lcore", (int)main_lcore, "lcores",
-			      lcores);
+	json_t *h =
+		json_pack("{s:i,s:s,s:i,s:i,s:o}", "hello", 1, "type",
+			  spp_proc_kind_name(kind), "pid", pid, "master-lcore",
+			  (int)main_lcore, "lcores", lcores);
 
 	if (h != NULL && kind != SPP_PROC_PRIMARY)
 		json_object_set_new(h, "client-id", json_integer(client_id));

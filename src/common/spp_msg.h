@@ -14,8 +14,8 @@
  * {"hello":1,"type":KIND,"pid":PID,"master-lcore":M,"lcores":[...]}, plus
  * "client-id" for a secondary. Takes the reference to lcores.
  */
-json_t *spp_msg_hello(enum spp_proc_kind kind, unsigned int client_id,
-		      int pid, unsigned int main_lcore, json_t *lcores);
+json_t *spp_msg_hello(enum spp_proc_kind kind, unsigned int client_id, int pid,
+		      unsigned int main_lcore, json_t *lcores);
 
 /* {"result":"ok"} or {"result":"ok","data":DATA}; takes data (may be NULL). */
 json_t *spp_msg_ok(json_t *data);

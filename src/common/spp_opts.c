@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OPTS_ERR(...)                               \
-	do {                                        \
-		snprintf(err, errlen, __VA_ARGS__); \
-		return -EINVAL;                     \
+#define OPTS_ERR(...)                                                          \
+	do {                                                                   \
+		snprintf(err, errlen, __VA_ARGS__);                            \
+		return -EINVAL;                                                \
 	} while (0)
 
 int
@@ -171,8 +171,8 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 			has_s = true;
 		} else if (strcmp(opt, "-p") == 0) {
 			/* base 16 takes "0x3" and "3" alike */
-			if (spp_opts_parse_ulong(val, 16, 0, UINT64_MAX,
-						 &v) < 0)
+			if (spp_opts_parse_ulong(val, 16, 0, UINT64_MAX, &v) <
+			    0)
 				OPTS_ERR("-p: invalid port mask '%s', expected "
 					 "hex such as 0x3",
 					 val);
@@ -188,11 +188,10 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 				OPTS_ERR("--pool-name: '%s' must have 1-25 "
 					 "characters",
 					 val);
-			snprintf(o->pool_name, sizeof(o->pool_name), "%s",
-				 val);
+			snprintf(o->pool_name, sizeof(o->pool_name), "%s", val);
 		} else if (kind == SPP_PROC_PRIMARY) { /* -n */
-			if (spp_opts_parse_ulong(val, 10, 0,
-						 SPP_OPTS_MAX_RINGS, &v) < 0)
+			if (spp_opts_parse_ulong(val, 10, 0, SPP_OPTS_MAX_RINGS,
+						 &v) < 0)
 				OPTS_ERR("-n: invalid number of rings '%s' "
 					 "(0-%d)",
 					 val, SPP_OPTS_MAX_RINGS);
@@ -209,8 +208,9 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 	if (kind == SPP_PROC_PRIMARY && !has_p)
 		OPTS_ERR("missing option -p PORTMASK");
 	if (!has_n)
-		OPTS_ERR(kind == SPP_PROC_PRIMARY ? "missing option -n NUM_RINGS"
-						  : "missing option -n ID");
+		OPTS_ERR(kind == SPP_PROC_PRIMARY
+				 ? "missing option -n NUM_RINGS"
+				 : "missing option -n ID");
 	if (!has_s)
 		OPTS_ERR("missing option -s IP:PORT");
 	return 0;

@@ -6,10 +6,10 @@
 #include <string.h>
 
 static const char *const res_type_names[SPP_RES_TYPE_MAX] = {
-	[SPP_RES_PHY] = "phy",	   [SPP_RES_RING] = "ring",
-	[SPP_RES_VHOST] = "vhost", [SPP_RES_PCAP] = "pcap",
+	[SPP_RES_PHY] = "phy",	       [SPP_RES_RING] = "ring",
+	[SPP_RES_VHOST] = "vhost",     [SPP_RES_PCAP] = "pcap",
 	[SPP_RES_NULLPMD] = "nullpmd", [SPP_RES_MEMIF] = "memif",
-	[SPP_RES_TAP] = "tap",	   [SPP_RES_PIPE] = "pipe",
+	[SPP_RES_TAP] = "tap",	       [SPP_RES_PIPE] = "pipe",
 };
 
 const char *
@@ -57,11 +57,11 @@ res_parse_uint(const char *s, unsigned int max, unsigned int *val)
 	return n;
 }
 
-#define RES_ERR(...)                                        \
-	do {                                                \
-		if (err != NULL)                            \
-			snprintf(err, errlen, __VA_ARGS__); \
-		return -EINVAL;                             \
+#define RES_ERR(...)                                                           \
+	do {                                                                   \
+		if (err != NULL)                                               \
+			snprintf(err, errlen, __VA_ARGS__);                    \
+		return -EINVAL;                                                \
 	} while (0)
 
 int

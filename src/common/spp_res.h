@@ -46,8 +46,7 @@ enum spp_res_type spp_res_type_from_name(const char *name, size_t len);
  * a phy port. Returns 0, or -EINVAL with a message in err (if err is not
  * NULL) saying what is wrong.
  */
-int spp_res_parse(const char *s, struct spp_res *res, char *err,
-		  size_t errlen);
+int spp_res_parse(const char *s, struct spp_res *res, char *err, size_t errlen);
 
 /* Wire form: "ring:1", "phy:0nq1". Returns the length written or -ENOSPC. */
 int spp_res_format(const struct spp_res *res, char *buf, size_t len);

@@ -99,10 +99,11 @@ ctl_api_ports(struct ctl_call *call)
 		return;
 	}
 	if (strcmp(command, "add") != 0 || strncmp(port, "pipe:", 5) != 0) {
-		ctl_fail(call, 400, "'rx' and 'tx' are only for adding a "
-				    "pipe: {\"action\":\"add\",\"port\":"
-				    "\"pipe:N\",\"rx\":\"ring:A\","
-				    "\"tx\":\"ring:B\"}");
+		ctl_fail(call, 400,
+			 "'rx' and 'tx' are only for adding a "
+			 "pipe: {\"action\":\"add\",\"port\":"
+			 "\"pipe:N\",\"rx\":\"ring:A\","
+			 "\"tx\":\"ring:B\"}");
 		return;
 	}
 	if (ctl_body_port(call, "rx", rx, sizeof(rx)) < 0 ||
@@ -153,10 +154,10 @@ static const char ctl_api_no_flow[] = "flow rules are not supported yet";
 #define NONE CTL_BODY_IGNORED
 
 /* The status and exit of a secondary kind, at /v1/KINDS/ID. */
-#define CTL_API_SECONDARY(path, kind)                                     \
-	{"GET", path "/{id}", kind, NONE, ctl_api_simple, "status"},      \
-	{                                                                 \
-		"DELETE", path "/{id}", kind, NONE, ctl_api_simple, "exit" \
+#define CTL_API_SECONDARY(path, kind)                                          \
+	{"GET", path "/{id}", kind, NONE, ctl_api_simple, "status"},           \
+	{                                                                      \
+		"DELETE", path "/{id}", kind, NONE, ctl_api_simple, "exit"     \
 	}
 
 static const struct ctl_route ctl_api_routes[] = {
@@ -176,8 +177,8 @@ static const struct ctl_route ctl_api_routes[] = {
 	{"DELETE", "/v1/primary", PRI, NONE, ctl_api_simple, "exit"},
 	{"POST", "/v1/primary/flow_rules/port_id/{*}/validate", 0, NONE,
 	 ctl_api_refuse, ctl_api_no_flow},
-	{"POST", "/v1/primary/flow_rules/port_id/{*}", 0, NONE,
-	 ctl_api_refuse, ctl_api_no_flow},
+	{"POST", "/v1/primary/flow_rules/port_id/{*}", 0, NONE, ctl_api_refuse,
+	 ctl_api_no_flow},
 	{"DELETE", "/v1/primary/flow_rules/port_id/{*}", 0, NONE,
 	 ctl_api_refuse, ctl_api_no_flow},
 	{"DELETE", "/v1/primary/flow_rules/{*}/port_id/{*}", 0, NONE,
@@ -186,12 +187,11 @@ static const struct ctl_route ctl_api_routes[] = {
 	CTL_API_SECONDARY("/v1/nfvs", SPP_PROC_NFV),
 	{"PUT", "/v1/nfvs/{id}/forward", SPP_PROC_NFV, OBJ, ctl_api_action,
 	 ctl_api_forward_actions},
-	{"PUT", "/v1/nfvs/{id}/ports", SPP_PROC_NFV, OBJ, ctl_api_ports,
-	 NULL},
+	{"PUT", "/v1/nfvs/{id}/ports", SPP_PROC_NFV, OBJ, ctl_api_ports, NULL},
 	{"PUT", "/v1/nfvs/{id}/patches", SPP_PROC_NFV, OBJ, ctl_api_patches,
 	 NULL},
-	{"DELETE", "/v1/nfvs/{id}/patches", SPP_PROC_NFV, NONE,
-	 ctl_api_simple, "patch reset"},
+	{"DELETE", "/v1/nfvs/{id}/patches", SPP_PROC_NFV, NONE, ctl_api_simple,
+	 "patch reset"},
 
 	CTL_API_SECONDARY("/v1/vfs", SPP_PROC_VF),
 	CTL_API_SECONDARY("/v1/mirrors", SPP_PROC_MIRROR),

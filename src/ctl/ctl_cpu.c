@@ -45,8 +45,7 @@ ctl_cpu_cmp(const void *a, const void *b)
 
 /* Lcores that have a topology (online ones), in cpus; returns their number. */
 static int
-ctl_cpu_scan(const char *sysfs, struct ctl_cpu **cpus, char *err,
-	     size_t errlen)
+ctl_cpu_scan(const char *sysfs, struct ctl_cpu **cpus, char *err, size_t errlen)
 {
 	struct ctl_cpu *list = NULL, *more;
 	char path[4096], *end;
@@ -63,8 +62,8 @@ ctl_cpu_scan(const char *sysfs, struct ctl_cpu **cpus, char *err,
 		return -errno;
 	}
 	while ((de = readdir(dir)) != NULL) {
-		if (strncmp(de->d_name, "cpu", 3) != 0 ||
-		    de->d_name[3] < '0' || de->d_name[3] > '9')
+		if (strncmp(de->d_name, "cpu", 3) != 0 || de->d_name[3] < '0' ||
+		    de->d_name[3] > '9')
 			continue;
 		lcore = strtol(de->d_name + 3, &end, 10);
 		if (*end != '\0')

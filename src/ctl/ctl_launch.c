@@ -20,7 +20,7 @@ static const struct {
 	{SPP_PROC_PCAP, "--client-id", {"-s", "--client-id", "-c"}},
 };
 
-#define CTL_LAUNCH_NB_APPS \
+#define CTL_LAUNCH_NB_APPS                                                     \
 	(sizeof(ctl_launch_apps) / sizeof(ctl_launch_apps[0]))
 
 /* Missing items, listed in one message. */
@@ -49,21 +49,23 @@ ctl_launch_word(const char *s)
 
 /* One value of an option: a word, an integer, or nothing (a flag). */
 static int
-ctl_launch_check_value(struct ctl_call *call, const char *what,
-		       const char *key, const json_t *v)
+ctl_launch_check_value(struct ctl_call *call, const char *what, const char *key,
+		       const json_t *v)
 {
 	const char *s = json_string_value(v);
 
 	if (json_is_null(v) || json_is_integer(v))
 		return 0;
 	if (s == NULL)
-		return ctl_fail(call, 400, "%s option '%s' must be a string, "
-					   "an integer, null or an array of "
-					   "them",
+		return ctl_fail(call, 400,
+				"%s option '%s' must be a string, "
+				"an integer, null or an array of "
+				"them",
 				what, key);
 	if (!ctl_launch_word(s) || strcmp(s, "--") == 0)
-		return ctl_fail(call, 400, "%s option '%s' has the invalid "
-					   "value '%s' (one word, not '--')",
+		return ctl_fail(call, 400,
+				"%s option '%s' has the invalid "
+				"value '%s' (one word, not '--')",
 				what, key, s);
 	return 0;
 }
@@ -78,14 +80,17 @@ ctl_launch_check_opts(struct ctl_call *call, const char *what,
 	size_t i;
 
 	if (!json_is_object(opts))
-		return ctl_fail(call, 400, "'%s' must be an object of "
-					   "options",
+		return ctl_fail(call, 400,
+				"'%s' must be an object of "
+				"options",
 				what);
-	json_object_foreach((json_t *)opts, key, v) {
+	json_object_foreach((json_t *)opts, key, v)
+	{
 		if (key[0] != '-' || strcmp(key, "--") == 0 ||
 		    !ctl_launch_word(key))
-			return ctl_fail(call, 400, "%s key '%s' is not an "
-						   "option (-x or --xxx)",
+			return ctl_fail(call, 400,
+					"%s key '%s' is not an "
+					"option (-x or --xxx)",
 					what, key);
 		if (!json_is_array(v)) {
 			if (ctl_launch_check_value(call, what, key, v) < 0)
@@ -93,16 +98,19 @@ ctl_launch_check_opts(struct ctl_call *call, const char *what,
 			continue;
 		}
 		if (json_array_size(v) == 0)
-			return ctl_fail(call, 400, "%s option '%s' has an "
-						   "empty list of values",
+			return ctl_fail(call, 400,
+					"%s option '%s' has an "
+					"empty list of values",
 					what, key);
-		json_array_foreach(v, i, e) {
+		json_array_foreach(v, i, e)
+		{
 			if (json_is_null(e) ||
 			    ctl_launch_check_value(call, what, key, e) < 0)
-				return ctl_fail(call, 400, "%s option '%s' "
-							   "must list "
-							   "strings or "
-							   "integers",
+				return ctl_fail(call, 400,
+						"%s option '%s' "
+						"must list "
+						"strings or "
+						"integers",
 						what, key);
 		}
 	}
@@ -151,13 +159,13 @@ ctl_launch_put_opts(FILE *f, const json_t *opts)
 	json_t *v, *e;
 	size_t i;
 
-	json_object_foreach((json_t *)opts, key, v) {
+	json_object_foreach((json_t *)opts, key, v)
+	{
 		if (!json_is_array(v)) {
 			ctl_launch_put_value(f, key, v);
 			continue;
 		}
-		json_array_foreach(v, i, e)
-			ctl_launch_put_value(f, key, e);
+		json_array_foreach(v, i, e) ctl_launch_put_value(f, key, e);
 	}
 }
 
@@ -183,17 +191,17 @@ ctl_launch_line(struct ctl_call *call)
 	if (name == NULL) {
 		ctl_launch_missing(&missing, "proc_name");
 	} else {
-		kind = json_is_string(name) ?
-			       spp_proc_kind_from_binary(
-				       json_string_value(name)) :
-			       0;
+		kind = json_is_string(name) ? spp_proc_kind_from_binary(
+						      json_string_value(name))
+					    : 0;
 		for (a = 0; a < CTL_LAUNCH_NB_APPS; a++)
 			if (ctl_launch_apps[a].kind == kind)
 				break;
 		if (a == CTL_LAUNCH_NB_APPS) {
-			ctl_fail(call, 400, "invalid proc_name: expected "
-					    "spp_nfv, spp_vf, spp_mirror or "
-					    "spp_pcap");
+			ctl_fail(call, 400,
+				 "invalid proc_name: expected "
+				 "spp_nfv, spp_vf, spp_mirror or "
+				 "spp_pcap");
 			return NULL;
 		}
 	}
@@ -203,8 +211,9 @@ ctl_launch_line(struct ctl_call *call)
 		client_id = json_integer_value(id);
 		if (!json_is_integer(id) || client_id < 1 ||
 		    client_id > SPP_RES_ID_MAX) {
-			ctl_fail(call, 400, "client_id must be an integer "
-					    "1-%d",
+			ctl_fail(call, 400,
+				 "client_id must be an integer "
+				 "1-%d",
 				 SPP_RES_ID_MAX);
 			return NULL;
 		}
@@ -222,9 +231,10 @@ ctl_launch_line(struct ctl_call *call)
 		return NULL;
 	} else {
 		for (i = 0; i < 3; i++) {
-			const char *req = a < CTL_LAUNCH_NB_APPS ?
-				ctl_launch_apps[a].required[i] :
-				(i == 0 ? "-s" : NULL);
+			const char *req =
+				a < CTL_LAUNCH_NB_APPS
+					? ctl_launch_apps[a].required[i]
+					: (i == 0 ? "-s" : NULL);
 
 			if (req == NULL || ctl_launch_has(app, req))
 				continue;
@@ -238,8 +248,9 @@ ctl_launch_line(struct ctl_call *call)
 	}
 	if (!ctl_launch_same_id(json_object_get(app, ctl_launch_apps[a].id_opt),
 				client_id)) {
-		ctl_fail(call, 400, "app option %s must be the client_id "
-				    "%" JSON_INTEGER_FORMAT,
+		ctl_fail(call, 400,
+			 "app option %s must be the client_id "
+			 "%" JSON_INTEGER_FORMAT,
 			 ctl_launch_apps[a].id_opt, client_id);
 		return NULL;
 	}

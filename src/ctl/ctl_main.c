@@ -56,8 +56,9 @@ ctl_main_port(const char *opt, const char *s, unsigned int *port)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno != 0 || *end != '\0' || end == s || v < 1 || v > 65535) {
-		fprintf(stderr, "spp-ctl: invalid port '%s' for %s "
-				"(1-65535)\n",
+		fprintf(stderr,
+			"spp-ctl: invalid port '%s' for %s "
+			"(1-65535)\n",
 			s, opt);
 		return -EINVAL;
 	}
@@ -74,8 +75,9 @@ ctl_main_timeout(const char *s, int *ms)
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno != 0 || *end != '\0' || end == s || !(v > 0) || v > 3600) {
-		fprintf(stderr, "spp-ctl: invalid --cmd-timeout '%s' (seconds, "
-				"more than 0, at most 3600)\n",
+		fprintf(stderr,
+			"spp-ctl: invalid --cmd-timeout '%s' (seconds, "
+			"more than 0, at most 3600)\n",
 			s);
 		return -EINVAL;
 	}
@@ -177,9 +179,8 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	rconf.routes = ctl_api_init(conf.sysfs);
-	rconf.listen_fd = ctl_net_listen(conf.bind_addr,
-					 (uint16_t)conf.api_port, err,
-					 sizeof(err));
+	rconf.listen_fd = ctl_net_listen(
+		conf.bind_addr, (uint16_t)conf.api_port, err, sizeof(err));
 	if (rconf.listen_fd < 0) {
 		CTL_ERR("%s", err);
 		return EXIT_FAILURE;

@@ -132,8 +132,7 @@ proc_drop_locked(struct ctl_proc *p, const char *why)
 
 	if (p->dead)
 		return;
-	CTL_INFO("%s (pid %lld) removed: %s", p->name, (long long)p->pid,
-		 why);
+	CTL_INFO("%s (pid %lld) removed: %s", p->name, (long long)p->pid, why);
 	shutdown(p->fd, SHUT_RDWR);
 	pthread_mutex_lock(&reg.lock);
 	p->dead = true;
@@ -200,8 +199,8 @@ ctl_proc_find(enum spp_proc_kind kind, unsigned int id, char *err,
 		snprintf(err, errlen, "%s %u is not connected", name, id);
 	else
 		snprintf(err, errlen,
-			 "%s %u is not connected (client id %u is a %s)",
-			 name, id, id, spp_proc_kind_name(found));
+			 "%s %u is not connected (client id %u is a %s)", name,
+			 id, id, spp_proc_kind_name(found));
 	return NULL;
 }
 
@@ -214,8 +213,9 @@ ctl_proc_id_in_use(unsigned int id, char *err, size_t errlen)
 	pthread_mutex_lock(&reg.lock);
 	p = proc_lookup(SPP_PROC_NFV, id);
 	if (p != NULL) {
-		snprintf(err, errlen, "client id %u is in use: %s is "
-				      "connected (pid %lld)",
+		snprintf(err, errlen,
+			 "client id %u is in use: %s is "
+			 "connected (pid %lld)",
 			 id, p->name, (long long)p->pid);
 		ret = 1;
 	}
@@ -241,8 +241,9 @@ proc_parse_reply(const struct ctl_proc *p, const char *msg, size_t len,
 	result = json_object_get(reply, "result");
 	s = json_string_value(result);
 	if (s == NULL || (strcmp(s, "ok") != 0 && strcmp(s, "error") != 0)) {
-		snprintf(err, errlen, "invalid reply from %s: no \"result\" "
-				      "of \"ok\" or \"error\"",
+		snprintf(err, errlen,
+			 "invalid reply from %s: no \"result\" "
+			 "of \"ok\" or \"error\"",
 			 p->name);
 		json_decref(reply);
 		return NULL;
@@ -290,8 +291,8 @@ ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 	if (ret == 0)
 		ret = spp_frame_send(p->fd, text, strlen(text));
 	if (ret < 0) {
-		snprintf(err, errlen, "lost the connection to %s: %s",
-			 p->name, strerror(-ret));
+		snprintf(err, errlen, "lost the connection to %s: %s", p->name,
+			 strerror(-ret));
 		proc_drop_locked(p, "send failed");
 		ret = -ECONNRESET;
 		goto out;
@@ -301,13 +302,15 @@ ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 		*reply = proc_parse_reply(p, msg, len, err, errlen);
 		ret = *reply == NULL ? -EPROTO : 0;
 	} else if (ret == -ETIMEDOUT) {
-		snprintf(err, errlen, "process did not answer: %s gave no "
-				      "reply to '%.40s' within %d ms",
+		snprintf(err, errlen,
+			 "process did not answer: %s gave no "
+			 "reply to '%.40s' within %d ms",
 			 p->name, text, reg.timeout_ms);
 		proc_drop_locked(p, "did not answer");
 	} else {
-		snprintf(err, errlen, "%s closed the connection without "
-				      "answering",
+		snprintf(err, errlen,
+			 "%s closed the connection without "
+			 "answering",
 			 p->name);
 		proc_drop_locked(p, ret == 0 ? "connection closed"
 					     : strerror(-ret));
@@ -405,8 +408,9 @@ proc_hello_parse(const char *msg, size_t len, struct ctl_proc *p,
 	}
 	p->kind = type == NULL ? 0 : spp_proc_kind_from_name(type);
 	if (p->kind == 0) {
-		snprintf(err, errlen, "invalid hello: \"type\" must be one of "
-				      "primary, nfv, vf, mirror, pcap");
+		snprintf(err, errlen,
+			 "invalid hello: \"type\" must be one of "
+			 "primary, nfv, vf, mirror, pcap");
 		goto out;
 	}
 	if ((p->kind == SPP_PROC_PRIMARY) != primary_port) {
@@ -422,41 +426,46 @@ proc_hello_parse(const char *msg, size_t len, struct ctl_proc *p,
 		v = json_object_get(h, "client-id");
 		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
 		    json_integer_value(v) > SPP_RES_ID_MAX) {
-			snprintf(err, errlen, "invalid hello: \"client-id\" "
-					      "must be an integer 1-%d",
+			snprintf(err, errlen,
+				 "invalid hello: \"client-id\" "
+				 "must be an integer 1-%d",
 				 SPP_RES_ID_MAX);
 			goto out;
 		}
 		p->client_id = (unsigned int)json_integer_value(v);
-		snprintf(p->name, sizeof(p->name), "%s %u", type,
-			 p->client_id);
+		snprintf(p->name, sizeof(p->name), "%s %u", type, p->client_id);
 	} else {
 		snprintf(p->name, sizeof(p->name), "primary");
 	}
 	v = json_object_get(h, "pid");
 	p->pid = json_integer_value(v);
 	if (!json_is_integer(v) || p->pid <= 0) {
-		snprintf(err, errlen, "invalid hello: \"pid\" must be a "
-				      "positive integer");
+		snprintf(err, errlen,
+			 "invalid hello: \"pid\" must be a "
+			 "positive integer");
 		goto out;
 	}
 	v = json_object_get(h, "master-lcore");
 	p->master_lcore = json_integer_value(v);
 	if (!json_is_integer(v) || p->master_lcore < 0) {
-		snprintf(err, errlen, "invalid hello: \"master-lcore\" must be "
-				      "an integer >= 0");
+		snprintf(err, errlen,
+			 "invalid hello: \"master-lcore\" must be "
+			 "an integer >= 0");
 		goto out;
 	}
 	p->lcores = json_incref(json_object_get(h, "lcores"));
 	if (!json_is_array(p->lcores)) {
-		snprintf(err, errlen, "invalid hello: \"lcores\" must be an "
-				      "array of integers");
+		snprintf(err, errlen,
+			 "invalid hello: \"lcores\" must be an "
+			 "array of integers");
 		goto out;
 	}
-	json_array_foreach(p->lcores, i, v) {
+	json_array_foreach(p->lcores, i, v)
+	{
 		if (!json_is_integer(v) || json_integer_value(v) < 0) {
-			snprintf(err, errlen, "invalid hello: \"lcores\" must "
-					      "be an array of integers");
+			snprintf(err, errlen,
+				 "invalid hello: \"lcores\" must "
+				 "be an array of integers");
 			goto out;
 		}
 	}
@@ -513,8 +522,7 @@ proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 	}
 	pthread_mutex_init(&p->lock, NULL);
 	p->fd = -1;
-	ret = proc_hello_parse(msg, len, p, c->primary_port, err,
-			       sizeof(err));
+	ret = proc_hello_parse(msg, len, p, c->primary_port, err, sizeof(err));
 	if (ret < 0) {
 		CTL_WARN("refused a process: %s", err);
 		proc_hello_answer(c->fd, 400, err);
@@ -702,8 +710,8 @@ proc_watch_thread(void *arg)
 				continue;
 			p->refcnt++;
 			procs[nprocs++] = p;
-			pfd[n++] = (struct pollfd){.fd = p->fd,
-						   .events = POLLIN};
+			pfd[n++] =
+				(struct pollfd){.fd = p->fd, .events = POLLIN};
 		}
 		pthread_mutex_unlock(&reg.lock);
 
@@ -742,12 +750,12 @@ ctl_procs_start(const struct ctl_proc_conf *conf, char *err, size_t errlen)
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -errno;
 	}
-	reg.pri_fd = ctl_net_listen(conf->bind_addr, conf->pri_port, err,
-				    errlen);
+	reg.pri_fd =
+		ctl_net_listen(conf->bind_addr, conf->pri_port, err, errlen);
 	if (reg.pri_fd < 0)
 		return reg.pri_fd;
-	reg.sec_fd = ctl_net_listen(conf->bind_addr, conf->sec_port, err,
-				    errlen);
+	reg.sec_fd =
+		ctl_net_listen(conf->bind_addr, conf->sec_port, err, errlen);
 	if (reg.sec_fd < 0)
 		return reg.sec_fd;
 	/* poll may report a connection that is gone when accept runs */

@@ -30,8 +30,7 @@ struct ctl_proc_conf {
  * accepts processes and watches idle ones. Returns 0 or -errno with a
  * message in err.
  */
-int ctl_procs_start(const struct ctl_proc_conf *conf, char *err,
-		    size_t errlen);
+int ctl_procs_start(const struct ctl_proc_conf *conf, char *err, size_t errlen);
 /* Stop that thread and close every connection. */
 void ctl_procs_stop(void);
 

@@ -75,7 +75,8 @@ ctl_body_keys(struct ctl_call *call, const char *const *keys)
 	size_t i, n = 0;
 	json_t *v;
 
-	json_object_foreach(call->body, key, v) {
+	json_object_foreach(call->body, key, v)
+	{
 		for (i = 0; keys[i] != NULL; i++)
 			if (strcmp(keys[i], key) == 0)
 				break;
@@ -83,9 +84,10 @@ ctl_body_keys(struct ctl_call *call, const char *const *keys)
 			continue;
 		list[0] = '\0';
 		for (i = 0; keys[i] != NULL; i++)
-			n += (size_t)snprintf(list + n, n < sizeof(list) ?
-						  sizeof(list) - n : 0,
-					      "%s%s", i ? ", " : "", keys[i]);
+			n += (size_t)snprintf(
+				list + n,
+				n < sizeof(list) ? sizeof(list) - n : 0, "%s%s",
+				i ? ", " : "", keys[i]);
 		return ctl_fail(call, 400, "unknown key '%s' (expected %s)",
 				key, list);
 	}
@@ -100,8 +102,8 @@ ctl_body_string(struct ctl_call *call, const char *key, const char **s)
 	if (v == NULL)
 		return ctl_fail(call, 400, "missing key '%s'", key);
 	if (!json_is_string(v))
-		return ctl_fail(call, 400, "'%s' must be a string, not %s",
-				key, rest_json_type(v));
+		return ctl_fail(call, 400, "'%s' must be a string, not %s", key,
+				rest_json_type(v));
 	*s = json_string_value(v);
 	return 0;
 }
@@ -151,8 +153,7 @@ ctl_body_action(struct ctl_call *call, const struct ctl_action *map,
 		}
 		n += (size_t)snprintf(list + n,
 				      n < sizeof(list) ? sizeof(list) - n : 0,
-				      "%s'%s'", i ? " or " : "",
-				      map[i].action);
+				      "%s'%s'", i ? " or " : "", map[i].action);
 	}
 	return ctl_fail(call, 400, "unknown action '%s' (expected %s)", action,
 			list);
@@ -166,8 +167,8 @@ rest_from_reply(struct ctl_call *call, json_t *reply, const char *text)
 	const char *msg;
 	json_t *v;
 
-	if (strcmp(json_string_value(json_object_get(reply, "result")),
-		   "ok") == 0) {
+	if (strcmp(json_string_value(json_object_get(reply, "result")), "ok") ==
+	    0) {
 		v = json_object_get(reply, "data");
 		if (v == NULL) {
 			call->status = 204;
@@ -187,8 +188,9 @@ rest_from_reply(struct ctl_call *call, json_t *reply, const char *text)
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < 400 ||
 	    json_integer_value(v) > 599) {
-		ctl_fail(call, 500, "invalid reply from %s: \"code\" is not "
-				    "an HTTP error status",
+		ctl_fail(call, 500,
+			 "invalid reply from %s: \"code\" is not "
+			 "an HTTP error status",
 			 name);
 		return;
 	}
@@ -289,8 +291,9 @@ rest_client_id(struct ctl_call *call, const char *s)
 	for (i = 0; s[i] >= '0' && s[i] <= '9' && v <= SPP_RES_ID_MAX; i++)
 		v = v * 10 + (unsigned long)(s[i] - '0');
 	if (i == 0 || s[i] != '\0' || s[0] == '0' || v > SPP_RES_ID_MAX)
-		return ctl_fail(call, 400, "invalid %s id '%s' in path, "
-					   "expected 1-%d",
+		return ctl_fail(call, 400,
+				"invalid %s id '%s' in path, "
+				"expected 1-%d",
 				spp_proc_kind_name(call->route->kind), s,
 				SPP_RES_ID_MAX);
 	call->client_id = (unsigned int)v;
@@ -304,11 +307,12 @@ rest_parse_body(struct ctl_call *call, const char *buf, size_t len)
 
 	if (len == 0)
 		return ctl_fail(call, 400, "a JSON object body is required");
-	call->body = json_loadb(buf, len, JSON_REJECT_DUPLICATES |
-				JSON_DECODE_ANY, &jerr);
+	call->body = json_loadb(
+		buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (call->body == NULL)
-		return ctl_fail(call, 400, "invalid JSON: %s (line %d, "
-					   "column %d)",
+		return ctl_fail(call, 400,
+				"invalid JSON: %s (line %d, "
+				"column %d)",
 				jerr.text, jerr.line, jerr.column);
 	if (!json_is_object(call->body))
 		return ctl_fail(call, 400, "body must be a JSON object, not %s",
@@ -347,8 +351,9 @@ rest_dispatch(struct ctl_call *call, const char *method, const char *url,
 	}
 	if (found == NULL) {
 		if (path_known)
-			ctl_fail(call, 405, "method %s is not allowed on %s "
-					    "(allowed: %s)",
+			ctl_fail(call, 405,
+				 "method %s is not allowed on %s "
+				 "(allowed: %s)",
 				 method, url, allow);
 		else
 			ctl_fail(call, 404, "no such path: %s", url);
@@ -512,13 +517,11 @@ ctl_rest_start(const struct ctl_rest_conf *conf, char *err, size_t errlen)
 	rest.daemon = MHD_start_daemon(
 		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD |
 			MHD_USE_ERROR_LOG,
-		0, NULL, NULL, rest_access, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, rest_log, NULL,
-		MHD_OPTION_LISTEN_SOCKET, conf->listen_fd,
+		0, NULL, NULL, rest_access, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+		rest_log, NULL, MHD_OPTION_LISTEN_SOCKET, conf->listen_fd,
 		MHD_OPTION_NOTIFY_COMPLETED, rest_completed, NULL,
 		MHD_OPTION_CONNECTION_LIMIT, 256u,
-		MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-		MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_END);
 	if (rest.daemon == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP server");
 		return -EINVAL;

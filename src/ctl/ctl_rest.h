@@ -95,8 +95,7 @@ struct ctl_rest_conf {
 };
 
 /* Start serving HTTP on listen_fd. Returns 0 or -errno. */
-int ctl_rest_start(const struct ctl_rest_conf *conf, char *err,
-		   size_t errlen);
+int ctl_rest_start(const struct ctl_rest_conf *conf, char *err, size_t errlen);
 void ctl_rest_stop(void);
 
 #endif /* CTL_REST_H */

@@ -21,7 +21,7 @@
 #include "spp_msg.h"
 
 RTE_LOG_REGISTER_DEFAULT(spp_app_logtype, INFO);
-#define APP_LOG(level, ...) \
+#define APP_LOG(level, ...)                                                    \
 	rte_log(RTE_LOG_##level, spp_app_logtype, "spp: " __VA_ARGS__)
 
 #define APP_RETRY_MS 1000
@@ -96,13 +96,14 @@ app_fwd_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 	case SPP_CMD_STOP:
 		if (cmd->id == SPP_CMD_FORWARD &&
 		    fwd->worker_lcore == RTE_MAX_LCORE) {
-			snprintf(err, errlen, "cannot forward: this process "
-					      "has no worker lcore (give it "
-					      "two lcores or more)");
+			snprintf(err, errlen,
+				 "cannot forward: this process "
+				 "has no worker lcore (give it "
+				 "two lcores or more)");
 			return -EINVAL;
 		}
-		return spp_fwd_set_running(fwd, cmd->id == SPP_CMD_FORWARD,
-					   err, errlen);
+		return spp_fwd_set_running(fwd, cmd->id == SPP_CMD_FORWARD, err,
+					   errlen);
 	case SPP_CMD_EXIT:
 		app->exit_requested = true;
 		return 0;
@@ -230,8 +231,9 @@ app_serve(struct spp_app *app, int fd, struct spp_frame_rx *rx)
 		if (ret == -ETIMEDOUT)
 			continue;
 		if (ret <= 0) {
-			APP_LOG(WARNING, "connection to spp-ctl %s, "
-					 "reconnecting\n",
+			APP_LOG(WARNING,
+				"connection to spp-ctl %s, "
+				"reconnecting\n",
 				ret == 0 ? "closed" : strerror(-ret));
 			return;
 		}
@@ -259,8 +261,7 @@ spp_app_run(struct spp_app *app)
 		if (fd < 0) {
 			if (!told)
 				APP_LOG(INFO, "waiting for spp-ctl at %s:%u\n",
-					app->opts.ctl_host,
-					app->opts.ctl_port);
+					app->opts.ctl_host, app->opts.ctl_port);
 			told = true;
 			usleep(APP_RETRY_MS * 1000);
 			continue;
@@ -288,8 +289,8 @@ spp_app_run(struct spp_app *app)
 int
 spp_app_init(struct spp_app *app, int argc, char **argv)
 {
-	const char *prog = app->kind == SPP_PROC_PRIMARY ? "spp_primary"
-							 : "spp_nfv";
+	const char *prog =
+		app->kind == SPP_PROC_PRIMARY ? "spp_primary" : "spp_nfv";
 	enum rte_proc_type_t want = app->kind == SPP_PROC_PRIMARY
 					    ? RTE_PROC_PRIMARY
 					    : RTE_PROC_SECONDARY;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "spp_err.h"
 #include "spp_fwd.h"
+#include "spp_err.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -242,8 +242,7 @@ spp_fwd_patch(struct spp_fwd *fwd, const struct spp_res *src,
 	char name[SPP_RES_NAME_LEN];
 
 	if (s == NULL || d == NULL) {
-		spp_res_format_human(s == NULL ? src : dst, name,
-				     sizeof(name));
+		spp_res_format_human(s == NULL ? src : dst, name, sizeof(name));
 		SPP_ERR(-ENOENT, "%s is not added", name);
 	}
 	if (fwd_rebuild(fwd, NULL, s, d, false) < 0)
@@ -258,8 +257,7 @@ spp_fwd_patch_reset(struct spp_fwd *fwd)
 }
 
 int
-spp_fwd_set_running(struct spp_fwd *fwd, bool running, char *err,
-		    size_t errlen)
+spp_fwd_set_running(struct spp_fwd *fwd, bool running, char *err, size_t errlen)
 {
 	bool was = fwd->running;
 
@@ -295,13 +293,13 @@ spp_fwd_status(const struct spp_fwd *fwd, json_t *obj)
 		const struct spp_port_stats *st = spp_port_get_stats(p);
 
 		json_array_append_new(ports, fwd_res_json(&p->res));
-		json_array_append_new(
-			stats, json_pack("{s:o,s:s,s:I,s:I,s:I}", "port",
-					 fwd_res_json(&p->res), "link",
-					 spp_port_link(p), "rx",
-					 (json_int_t)st->rx, "tx",
-					 (json_int_t)st->tx, "tx_drop",
-					 (json_int_t)st->tx_drop));
+		json_array_append_new(stats,
+				      json_pack("{s:o,s:s,s:I,s:I,s:I}", "port",
+						fwd_res_json(&p->res), "link",
+						spp_port_link(p), "rx",
+						(json_int_t)st->rx, "tx",
+						(json_int_t)st->tx, "tx_drop",
+						(json_int_t)st->tx_drop));
 	}
 	for (i = 0; i < cfg->nb_patches; i++)
 		json_array_append_new(

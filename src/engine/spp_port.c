@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "spp_err.h"
 #include "spp_port.h"
+#include "spp_err.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,14 +18,14 @@
 #include <rte_vhost.h>
 
 RTE_LOG_REGISTER_DEFAULT(spp_port_logtype, INFO);
-#define PORT_LOG(level, ...) \
+#define PORT_LOG(level, ...)                                                   \
 	rte_log(RTE_LOG_##level, spp_port_logtype, "spp_port: " __VA_ARGS__)
 
 #define PORT_NB_RXD 1024
 #define PORT_NB_TXD 1024
 
-#define PROCS_ALL                                                      \
-	(SPP_PROC_PRIMARY | SPP_PROC_NFV | SPP_PROC_VF | SPP_PROC_MIRROR | \
+#define PROCS_ALL                                                              \
+	(SPP_PROC_PRIMARY | SPP_PROC_NFV | SPP_PROC_VF | SPP_PROC_MIRROR |     \
 	 SPP_PROC_PCAP)
 #define PROCS_FWD (SPP_PROC_PRIMARY | SPP_PROC_NFV)
 
@@ -45,16 +45,17 @@ port_check_burst(const struct spp_port *port, char *err, size_t errlen)
 	spp_res_format_human(&port->res, name, sizeof(name));
 	memset(&info, 0, sizeof(info));
 	rte_eth_dev_info_get(port->eth_id, &info);
-	SPP_ERR(-EINVAL, "%s: its driver %s does not move packets in a "
-			  "secondary process; use it from the primary, or "
-			  "give the primary net_pcap (iface=) or net_tap "
-			  "ports instead",
-		 name, info.driver_name ? info.driver_name : "?");
+	SPP_ERR(-EINVAL,
+		"%s: its driver %s does not move packets in a "
+		"secondary process; use it from the primary, or "
+		"give the primary net_pcap (iface=) or net_tap "
+		"ports instead",
+		name, info.driver_name ? info.driver_name : "?");
 }
 
 static int
-port_phy_open(struct spp_port *port, const struct spp_port_env *env,
-	      char *err, size_t errlen)
+port_phy_open(struct spp_port *port, const struct spp_port_env *env, char *err,
+	      size_t errlen)
 {
 	const struct spp_shm_phy *phy;
 	char name[SPP_RES_NAME_LEN];
@@ -62,24 +63,28 @@ port_phy_open(struct spp_port *port, const struct spp_port_env *env,
 
 	spp_res_format_human(&port->res, name, sizeof(name));
 	if (port->res.id >= env->shm->nb_phy)
-		SPP_ERR(-ENOENT, "%s does not exist: the primary has %u phy "
-				  "port(s)",
-			 name, env->shm->nb_phy);
+		SPP_ERR(-ENOENT,
+			"%s does not exist: the primary has %u phy "
+			"port(s)",
+			name, env->shm->nb_phy);
 	phy = &env->shm->phy[port->res.id];
 	if (port->res.queue < 0 && (phy->nb_rxq > 1 || phy->nb_txq > 1))
-		SPP_ERR(-EINVAL, "phy:%u has %u rx and %u tx queues: name a "
-				  "queue, phy:%u nq Q",
-			 port->res.id, phy->nb_rxq, phy->nb_txq, port->res.id);
+		SPP_ERR(-EINVAL,
+			"phy:%u has %u rx and %u tx queues: name a "
+			"queue, phy:%u nq Q",
+			port->res.id, phy->nb_rxq, phy->nb_txq, port->res.id);
 	if (port->res.queue >= 0 && phy->nb_rxq <= 1 && phy->nb_txq <= 1)
-		SPP_ERR(-EINVAL, "phy:%u has a single queue: use phy:%u "
-				  "without nq",
-			 port->res.id, port->res.id);
+		SPP_ERR(-EINVAL,
+			"phy:%u has a single queue: use phy:%u "
+			"without nq",
+			port->res.id, port->res.id);
 	q = port->res.queue < 0 ? 0 : (uint16_t)port->res.queue;
 	if (q >= RTE_MAX(phy->nb_rxq, phy->nb_txq))
-		SPP_ERR(-ENOENT, "%s does not exist: phy:%u has queues "
-				  "0-%u",
-			 name, port->res.id,
-			 RTE_MAX(phy->nb_rxq, phy->nb_txq) - 1);
+		SPP_ERR(-ENOENT,
+			"%s does not exist: phy:%u has queues "
+			"0-%u",
+			name, port->res.id,
+			RTE_MAX(phy->nb_rxq, phy->nb_txq) - 1);
 	port->eth_id = phy->eth_id;
 	/* a port with fewer rx than tx queues reads its last rx queue */
 	port->rxq = RTE_MIN(q, (uint16_t)(phy->nb_rxq - 1));
@@ -89,27 +94,28 @@ port_phy_open(struct spp_port *port, const struct spp_port_env *env,
 }
 
 static int
-port_ring_open(struct spp_port *port, const struct spp_port_env *env,
-	       char *err, size_t errlen)
+port_ring_open(struct spp_port *port, const struct spp_port_env *env, char *err,
+	       size_t errlen)
 {
 	char name[RTE_RING_NAMESIZE];
 
 	if (port->res.id >= env->shm->nb_rings)
-		SPP_ERR(-ENOENT, "ring:%u does not exist: the primary has "
-				  "%u ring(s)",
-			 port->res.id, env->shm->nb_rings);
+		SPP_ERR(-ENOENT,
+			"ring:%u does not exist: the primary has "
+			"%u ring(s)",
+			port->res.id, env->shm->nb_rings);
 	snprintf(name, sizeof(name), SPP_RING_NAME_FMT, port->res.id);
 	port->ring = rte_ring_lookup(name);
 	if (port->ring == NULL)
 		SPP_ERR(-ENOENT, "ring:%u: ring '%s' not found", port->res.id,
-			 name);
+			name);
 	port->stats = &env->shm->ring[port->res.id];
 	return 0;
 }
 
 int
-spp_port_eth_setup(uint16_t eth_id, struct rte_mempool *pool,
-		   uint16_t nb_rxq, uint16_t nb_txq, char *err, size_t errlen)
+spp_port_eth_setup(uint16_t eth_id, struct rte_mempool *pool, uint16_t nb_rxq,
+		   uint16_t nb_txq, char *err, size_t errlen)
 {
 	struct rte_eth_conf conf;
 	uint16_t nb_rxd = PORT_NB_RXD, nb_txd = PORT_NB_TXD, q;
@@ -121,33 +127,36 @@ spp_port_eth_setup(uint16_t eth_id, struct rte_mempool *pool,
 	memset(&conf, 0, sizeof(conf));
 	ret = rte_eth_dev_configure(eth_id, nb_rxq, nb_txq, &conf);
 	if (ret < 0)
-		SPP_ERR(ret, "cannot configure ethdev %u with %u rx and %u tx "
-			      "queues: %s",
-			 eth_id, nb_rxq, nb_txq, rte_strerror(-ret));
+		SPP_ERR(ret,
+			"cannot configure ethdev %u with %u rx and %u tx "
+			"queues: %s",
+			eth_id, nb_rxq, nb_txq, rte_strerror(-ret));
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(eth_id, &nb_rxd, &nb_txd);
 	if (ret < 0)
-		SPP_ERR(ret, "cannot set descriptors of ethdev %u: %s",
-			 eth_id, rte_strerror(-ret));
+		SPP_ERR(ret, "cannot set descriptors of ethdev %u: %s", eth_id,
+			rte_strerror(-ret));
 	for (q = 0; q < nb_rxq; q++) {
 		ret = rte_eth_rx_queue_setup(eth_id, q, nb_rxd,
 					     (unsigned int)socket, NULL, pool);
 		if (ret < 0)
-			SPP_ERR(ret, "cannot set up rx queue %u of ethdev "
-				      "%u: %s",
-				 q, eth_id, rte_strerror(-ret));
+			SPP_ERR(ret,
+				"cannot set up rx queue %u of ethdev "
+				"%u: %s",
+				q, eth_id, rte_strerror(-ret));
 	}
 	for (q = 0; q < nb_txq; q++) {
 		ret = rte_eth_tx_queue_setup(eth_id, q, nb_txd,
 					     (unsigned int)socket, NULL);
 		if (ret < 0)
-			SPP_ERR(ret, "cannot set up tx queue %u of ethdev "
-				      "%u: %s",
-				 q, eth_id, rte_strerror(-ret));
+			SPP_ERR(ret,
+				"cannot set up tx queue %u of ethdev "
+				"%u: %s",
+				q, eth_id, rte_strerror(-ret));
 	}
 	ret = rte_eth_dev_start(eth_id);
 	if (ret < 0)
 		SPP_ERR(ret, "cannot start ethdev %u: %s", eth_id,
-			 rte_strerror(-ret));
+			rte_strerror(-ret));
 	return 0;
 }
 
@@ -172,11 +181,12 @@ port_vdev_open(struct spp_port *port, const struct spp_port_env *env,
 		ret = rte_dev_probe(devargs);
 		if (ret < 0)
 			SPP_ERR(-EIO, "cannot create %s (%s): %s", rname,
-				 devargs, rte_strerror(-ret));
+				devargs, rte_strerror(-ret));
 		if (rte_eth_dev_get_port_by_name(port->devname, &eth_id) != 0)
-			SPP_ERR(-EIO, "%s: device %s created but has no "
-				       "ethdev",
-				 rname, port->devname);
+			SPP_ERR(-EIO,
+				"%s: device %s created but has no "
+				"ethdev",
+				rname, port->devname);
 	}
 	port->owned = true;
 	port->eth_id = eth_id;
@@ -214,8 +224,7 @@ port_vdev_close(struct spp_port *port, const struct spp_port_env *env)
 /* A vdev named DRV<N> with the given arguments after its name. */
 static int
 port_vdev_args_open(struct spp_port *port, const struct spp_port_env *env,
-		    const char *drv, const char *args, char *err,
-		    size_t errlen)
+		    const char *drv, const char *args, char *err, size_t errlen)
 {
 	char devargs[RTE_ETH_NAME_MAX_LEN + 128];
 
@@ -255,8 +264,8 @@ port_pcap_make_empty(const char *path, char *err, size_t errlen)
 }
 
 static int
-port_pcap_open(struct spp_port *port, const struct spp_port_env *env,
-	       char *err, size_t errlen)
+port_pcap_open(struct spp_port *port, const struct spp_port_env *env, char *err,
+	       size_t errlen)
 {
 	char rx[64], tx[64], devargs[RTE_ETH_NAME_MAX_LEN + 160];
 	int ret;
@@ -291,7 +300,7 @@ port_sock_claim(const char *path, char *err, size_t errlen)
 		return 0;
 	if (!S_ISSOCK(st.st_mode))
 		SPP_ERR(-EEXIST, "%s exists and is not a socket: remove it",
-			 path);
+			path);
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
@@ -302,11 +311,11 @@ port_sock_claim(const char *path, char *err, size_t errlen)
 	close(fd);
 	if (ret == 0)
 		SPP_ERR(-EBUSY, "%s is in use: another process listens on it",
-			 path);
+			path);
 	PORT_LOG(INFO, "removing stale socket %s\n", path);
 	if (unlink(path) != 0 && errno != ENOENT)
 		SPP_ERR(-errno, "cannot remove stale socket %s: %s", path,
-			 strerror(errno));
+			strerror(errno));
 	return 0;
 }
 
@@ -356,8 +365,7 @@ port_memif_open(struct spp_port *port, const struct spp_port_env *env,
 	char args[96];
 
 	snprintf(args, sizeof(args),
-		 ",role=server,socket=/tmp/spp-memif.sock,id=%u",
-		 port->res.id);
+		 ",role=server,socket=/tmp/spp-memif.sock,id=%u", port->res.id);
 	return port_vdev_args_open(port, env, "net_memif", args, err, errlen);
 }
 
@@ -385,8 +393,8 @@ port_named_open(struct spp_port *port, const struct spp_port_env *env,
 	    rte_eal_process_type() == RTE_PROC_SECONDARY)
 		rte_dev_probe(port->devname);
 	if (rte_eth_dev_get_port_by_name(port->devname, &port->eth_id) != 0)
-		SPP_ERR(-ENOENT, "%s does not exist: no ethdev named %s",
-			 rname, port->devname);
+		SPP_ERR(-ENOENT, "%s does not exist: no ethdev named %s", rname,
+			port->devname);
 	port->stats = &port->local_stats;
 	return port_check_burst(port, err, errlen);
 }
@@ -436,8 +444,8 @@ spp_port_open(struct spp_port *port, const struct spp_res *res,
 	ops = &port_ops[res->type];
 	if (!(ops->procs & env->kind))
 		SPP_ERR(-EINVAL, "%s: %s ports are not supported by %s", name,
-			 spp_res_type_name(res->type),
-			 spp_proc_kind_name(env->kind));
+			spp_res_type_name(res->type),
+			spp_proc_kind_name(env->kind));
 	if (res->queue >= 0 && res->type != SPP_RES_PHY)
 		SPP_ERR(-EINVAL, "%s: only phy ports have queues", name);
 	port->ops = ops;

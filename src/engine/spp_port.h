@@ -100,8 +100,8 @@ spp_port_rx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 	uint16_t nb;
 
 	if (port->ring != NULL)
-		nb = (uint16_t)rte_ring_sc_dequeue_burst(port->ring,
-							 (void **)pkts, n, NULL);
+		nb = (uint16_t)rte_ring_sc_dequeue_burst(
+			port->ring, (void **)pkts, n, NULL);
 	else
 		nb = rte_eth_rx_burst(port->eth_id, port->rxq, pkts, n);
 	/* an empty poll writes nothing: no shared cache line dirtied */
@@ -117,8 +117,8 @@ spp_port_tx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 	uint16_t nb;
 
 	if (port->ring != NULL)
-		nb = (uint16_t)rte_ring_sp_enqueue_burst(port->ring,
-							 (void **)pkts, n, NULL);
+		nb = (uint16_t)rte_ring_sp_enqueue_burst(
+			port->ring, (void **)pkts, n, NULL);
 	else
 		nb = rte_eth_tx_burst(port->eth_id, port->txq, pkts, n);
 	port->stats->tx += nb;

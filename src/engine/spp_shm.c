@@ -35,9 +35,10 @@ spp_shm_attach(struct spp_shm **shm, char *err, size_t errlen)
 	struct spp_shm *s;
 
 	if (mz == NULL) {
-		snprintf(err, errlen, "no SPP primary: memzone '%s' not found "
-				      "(is spp_primary running with the same "
-				      "--file-prefix?)",
+		snprintf(err, errlen,
+			 "no SPP primary: memzone '%s' not found "
+			 "(is spp_primary running with the same "
+			 "--file-prefix?)",
 			 SPP_SHM_NAME);
 		return -ENOENT;
 	}
@@ -48,9 +49,10 @@ spp_shm_attach(struct spp_shm **shm, char *err, size_t errlen)
 		return -ENOENT;
 	}
 	if (s->version != SPP_SHM_VERSION || s->size != sizeof(*s)) {
-		snprintf(err, errlen, "the primary's shared area has layout "
-				      "version %u (%u bytes), this process "
-				      "expects %u (%zu bytes): rebuild both",
+		snprintf(err, errlen,
+			 "the primary's shared area has layout "
+			 "version %u (%u bytes), this process "
+			 "expects %u (%zu bytes): rebuild both",
 			 s->version, s->size, SPP_SHM_VERSION, sizeof(*s));
 		return -EPROTO;
 	}
@@ -59,8 +61,8 @@ spp_shm_attach(struct spp_shm **shm, char *err, size_t errlen)
 }
 
 int
-spp_shm_attach_pool(struct spp_shm **shm, struct rte_mempool **pool,
-		    char *err, size_t errlen)
+spp_shm_attach_pool(struct spp_shm **shm, struct rte_mempool **pool, char *err,
+		    size_t errlen)
 {
 	int ret = spp_shm_attach(shm, err, errlen);
 

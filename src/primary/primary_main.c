@@ -26,12 +26,12 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "spp_err.h"
 #include "spp_app.h"
+#include "spp_err.h"
 #include "spp_shm.h"
 
 RTE_LOG_REGISTER_DEFAULT(pri_logtype, INFO);
-#define PRI_LOG(level, ...) \
+#define PRI_LOG(level, ...)                                                    \
 	rte_log(RTE_LOG_##level, pri_logtype, "spp_primary: " __VA_ARGS__)
 
 #define PRI_RING_SIZE 1024
@@ -53,9 +53,9 @@ pri_create_rings(unsigned int nb_rings)
 
 	for (i = 0; i < nb_rings; i++) {
 		snprintf(name, sizeof(name), SPP_RING_NAME_FMT, i);
-		pri.rings[i] = rte_ring_create(name, PRI_RING_SIZE,
-					       rte_socket_id(),
-					       RING_F_SP_ENQ | RING_F_SC_DEQ);
+		pri.rings[i] =
+			rte_ring_create(name, PRI_RING_SIZE, rte_socket_id(),
+					RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (pri.rings[i] == NULL) {
 			PRI_LOG(ERR, "cannot create ring %s: %s\n", name,
 				rte_strerror(rte_errno));
@@ -119,8 +119,9 @@ pri_setup_phys(const struct spp_opts *o)
 	pri.shm->nb_phy = (uint16_t)phy;
 	if (o->portmask >> 1 >> (phy ? 0 : 0) &&
 	    __builtin_popcountll(o->portmask) != (int)phy)
-		PRI_LOG(WARNING, "port mask %#" PRIx64 " names %d ports, %u "
-				 "exist\n",
+		PRI_LOG(WARNING,
+			"port mask %#" PRIx64 " names %d ports, %u "
+			"exist\n",
 			o->portmask, __builtin_popcountll(o->portmask), phy);
 	for (i = 0; i < o->nb_port_num; i++)
 		if (o->port_num[i].port >= phy) {
@@ -182,9 +183,8 @@ pri_status(struct spp_app *app)
 
 		if (p->active)
 			json_array_append_new(
-				pipes, json_pack("{s:i,s:i,s:i}", "id", i,
-						 "rx", p->rx_ring, "tx",
-						 p->tx_ring));
+				pipes, json_pack("{s:i,s:i,s:i}", "id", i, "rx",
+						 p->rx_ring, "tx", p->tx_ring));
 	}
 	json_object_set_new(st, "phy_ports", phys);
 	json_object_set_new(st, "ring_ports", rings);
@@ -227,16 +227,15 @@ pri_add_pipe(const struct spp_cmd *cmd, char *err, size_t errlen)
 			a >= pri.shm->nb_rings ? a : b, pri.shm->nb_rings);
 	p = &pri.shm->pipe[id];
 	if (p->active)
-		SPP_ERR(-EEXIST, "pipe:%u already exists (ring:%u ring:%u)",
-			id, p->rx_ring, p->tx_ring);
+		SPP_ERR(-EEXIST, "pipe:%u already exists (ring:%u ring:%u)", id,
+			p->rx_ring, p->tx_ring);
 	snprintf(name, sizeof(name), "spp_pipe%u", id);
 	eth_id = rte_eth_from_rings(name, &pri.rings[a], 1, &pri.rings[b], 1,
-				   rte_socket_id());
+				    rte_socket_id());
 	if (eth_id < 0)
 		SPP_ERR(-EIO, "cannot create pipe:%u: %s", id,
 			rte_strerror(rte_errno));
-	ret = spp_port_eth_setup((uint16_t)eth_id, pri.pool, 1, 1, err,
-				 errlen);
+	ret = spp_port_eth_setup((uint16_t)eth_id, pri.pool, 1, 1, err, errlen);
 	if (ret < 0) {
 		rte_eth_dev_close((uint16_t)eth_id);
 		return ret;
@@ -257,10 +256,11 @@ pri_del_pipe(struct spp_app *app, unsigned int id, char *err, size_t errlen)
 
 	if (id >= SPP_SHM_MAX_PIPES || !pri.shm->pipe[id].active)
 		SPP_ERR(-ENOENT, "pipe:%u does not exist", id);
-	if (spp_fwd_find(&app->fwd, &(struct spp_res){SPP_RES_PIPE,
-						      (uint16_t)id, -1}))
-		SPP_ERR(-EBUSY, "pipe:%u is added to the forwarder: del it "
-				"there first",
+	if (spp_fwd_find(&app->fwd,
+			 &(struct spp_res){SPP_RES_PIPE, (uint16_t)id, -1}))
+		SPP_ERR(-EBUSY,
+			"pipe:%u is added to the forwarder: del it "
+			"there first",
 			id);
 	p = &pri.shm->pipe[id];
 	rte_eth_dev_stop(p->eth_id);
@@ -313,8 +313,9 @@ pri_launch(struct spp_app *app, const struct spp_cmd *cmd, char *err,
 	pid_t pid;
 
 	if (pri_bin_path(cmd->proc_name, path, sizeof(path)) < 0)
-		SPP_ERR(-EINVAL, "%s is not installed next to spp_primary "
-				 "(%s)",
+		SPP_ERR(-EINVAL,
+			"%s is not installed next to spp_primary "
+			"(%s)",
 			cmd->proc_name, path);
 	if (mkdir(app->opts.log_dir, 0755) < 0 && errno != EEXIST)
 		SPP_ERR(-EINVAL, "cannot create log directory %s: %s",
@@ -412,8 +413,7 @@ pri_cleanup(struct spp_app *app)
 int
 main(int argc, char **argv)
 {
-	struct spp_app app = {.kind = SPP_PROC_PRIMARY,
-			      .command = pri_command};
+	struct spp_app app = {.kind = SPP_PROC_PRIMARY, .command = pri_command};
 	struct spp_port_env env = {.kind = SPP_PROC_PRIMARY};
 	struct sigaction sa;
 	unsigned int nb_mbufs;
@@ -430,14 +430,14 @@ main(int argc, char **argv)
 
 	pri.shm = spp_shm_create(app.opts.pool_name);
 	nb_mbufs = 16384 + app.opts.nb_rings * PRI_RING_SIZE;
-	pri.pool = rte_pktmbuf_pool_create(app.opts.pool_name, nb_mbufs,
-					   PRI_MBUF_CACHE, 0,
-					   RTE_MBUF_DEFAULT_BUF_SIZE,
-					   (int)rte_socket_id());
+	pri.pool = rte_pktmbuf_pool_create(
+		app.opts.pool_name, nb_mbufs, PRI_MBUF_CACHE, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (pri.shm == NULL || pri.pool == NULL) {
-		fprintf(stderr, "spp_primary: cannot allocate shared memory "
-				"(%u mbufs): %s; give more with -m or "
-				"hugepages\n",
+		fprintf(stderr,
+			"spp_primary: cannot allocate shared memory "
+			"(%u mbufs): %s; give more with -m or "
+			"hugepages\n",
 			nb_mbufs, rte_strerror(rte_errno));
 		rte_eal_cleanup();
 		return 1;

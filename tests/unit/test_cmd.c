@@ -5,8 +5,7 @@
 #include "unit.h"
 
 static int
-parse(const char *line, enum spp_proc_kind kind, struct spp_cmd *cmd,
-      char *err)
+parse(const char *line, enum spp_proc_kind kind, struct spp_cmd *cmd, char *err)
 {
 	int ret = spp_cmd_parse(line, kind, cmd, err, 200);
 

@@ -6,8 +6,8 @@
 
 #define ARGV(...) ((char *const[]){"prog", __VA_ARGS__, NULL})
 #define ARGC(...) ((int)(sizeof(ARGV(__VA_ARGS__)) / sizeof(char *)) - 1)
-#define PARSE(kind, ...) \
-	spp_opts_parse(kind, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), &o, err, \
+#define PARSE(kind, ...)                                                       \
+	spp_opts_parse(kind, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), &o, err,    \
 		       sizeof(err))
 
 int
@@ -26,8 +26,7 @@ main(void)
 	CHECK(strcmp(o.pool_name, "spp_mbuf_pool") == 0, "default pool name");
 	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "1", "-s", "h:1",
 		    "--pool-name", "mb_pool_0");
-	CHECK(ret == 0 && strcmp(o.pool_name, "mb_pool_0") == 0,
-	      "--pool-name");
+	CHECK(ret == 0 && strcmp(o.pool_name, "mb_pool_0") == 0, "--pool-name");
 	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "1", "-s", "h:1",
 		    "--pool-name", "a_name_that_is_much_too_long");
 	CHECK(ret == -EINVAL && strstr(err, "1-25 characters"), "%s", err);

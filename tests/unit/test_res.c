@@ -24,8 +24,8 @@ check_bad(const char *s, const char *expect)
 	char err[160] = "";
 	int ret = spp_res_parse(s, &r, err, sizeof(err));
 
-	CHECK(ret == -EINVAL && strstr(err, expect) != NULL,
-	      "reject '%s': %s", s, err);
+	CHECK(ret == -EINVAL && strstr(err, expect) != NULL, "reject '%s': %s",
+	      s, err);
 }
 
 int

@@ -11,21 +11,20 @@
 
 static int unit_n, unit_failed;
 
-#define CHECK(cond, ...)                                              \
-	do {                                                          \
-		int unit_ok_ = !!(cond); /* evaluated once */        \
-		unit_n++;                                             \
-		printf("%sok %d - ", unit_ok_ ? "" : "not ", unit_n); \
-		printf(__VA_ARGS__);                                  \
-		if (!unit_ok_) {                                      \
-			unit_failed++;                                \
-			printf(" (%s:%d: %s)", __FILE__, __LINE__, #cond); \
-		}                                                     \
-		printf("\n");                                         \
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		int unit_ok_ = !!(cond); /* evaluated once */                  \
+		unit_n++;                                                      \
+		printf("%sok %d - ", unit_ok_ ? "" : "not ", unit_n);          \
+		printf(__VA_ARGS__);                                           \
+		if (!unit_ok_) {                                               \
+			unit_failed++;                                         \
+			printf(" (%s:%d: %s)", __FILE__, __LINE__, #cond);     \
+		}                                                              \
+		printf("\n");                                                  \
 	} while (0)
 
-#define CHECK_STR(a, b, ...) \
-	CHECK(strcmp((a), (b)) == 0, __VA_ARGS__)
+#define CHECK_STR(a, b, ...) CHECK(strcmp((a), (b)) == 0, __VA_ARGS__)
 
 static inline int
 unit_done(void)
