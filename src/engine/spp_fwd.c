@@ -147,6 +147,7 @@ spp_fwd_init(struct spp_fwd *fwd, const struct spp_port_env *env,
 	ret = rte_rcu_qsbr_init(fwd->qs, 1);
 	if (ret != 0)
 		return -rte_errno;
+	fwd->env.qs = fwd->qs;
 	if (worker_lcore == RTE_MAX_LCORE)
 		return 0;
 	return rte_eal_remote_launch(fwd_worker, fwd, worker_lcore);

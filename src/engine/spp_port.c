@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "spp_port.h"
 #include "spp_err.h"
+#include "spp_vhost.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -15,7 +14,6 @@
 #include <rte_dev.h>
 #include <rte_errno.h>
 #include <rte_log.h>
-#include <rte_vhost.h>
 
 RTE_LOG_REGISTER_DEFAULT(spp_port_logtype, INFO);
 #define PORT_LOG(level, ...)                                                   \
@@ -106,6 +104,7 @@ port_ring_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 			port->res.id, env->shm->nb_rings);
 	snprintf(name, sizeof(name), SPP_RING_NAME_FMT, port->res.id);
 	port->ring = rte_ring_lookup(name);
+	port->fp = SPP_PORT_FP_RING;
 	if (port->ring == NULL)
 		SPP_ERR(-ENOENT, "ring:%u: ring '%s' not found", port->res.id,
 			name);
@@ -284,80 +283,6 @@ port_pcap_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 	return port_vdev_open(port, env, devargs, err, errlen);
 }
 
-/*
- * A vhost-user server binds its socket path: a socket file left by a process
- * that died is removed first; a live one or a file of another kind is an
- * error, not something to take away from its owner.
- */
-static int
-port_sock_claim(const char *path, char *err, size_t errlen)
-{
-	struct sockaddr_un sa;
-	struct stat st;
-	int fd, ret;
-
-	if (lstat(path, &st) != 0)
-		return 0;
-	if (!S_ISSOCK(st.st_mode))
-		SPP_ERR(-EEXIST, "%s exists and is not a socket: remove it",
-			path);
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		SPP_ERR(-errno, "cannot check %s: %s", path, strerror(errno));
-	ret = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-	close(fd);
-	if (ret == 0)
-		SPP_ERR(-EBUSY, "%s is in use: another process listens on it",
-			path);
-	PORT_LOG(INFO, "removing stale socket %s\n", path);
-	if (unlink(path) != 0 && errno != ENOENT)
-		SPP_ERR(-errno, "cannot remove stale socket %s: %s", path,
-			strerror(errno));
-	return 0;
-}
-
-static int
-port_vhost_open(struct spp_port *port, const struct spp_port_env *env,
-		char *err, size_t errlen)
-{
-	char args[96], path[32];
-	int ret;
-
-	snprintf(path, sizeof(path), "/tmp/sock%u", port->res.id);
-	if (!env->vhost_client) {
-		ret = port_sock_claim(path, err, errlen);
-		if (ret < 0)
-			return ret;
-	}
-	snprintf(args, sizeof(args), ",iface=%s,queues=1%s", path,
-		 env->vhost_client ? ",client=1" : "");
-	return port_vdev_args_open(port, env, "net_vhost", args, err, errlen);
-}
-
-/*
- * The vhost-user socket belongs to the process that started the port (the
- * PMD registers it in dev_start), but in a secondary the removal runs the
- * PMD's close in the primary, which does not know that socket: unregister
- * it here so the socket file goes and no reconnection goes on.
- */
-static void
-port_vhost_close(struct spp_port *port, const struct spp_port_env *env)
-{
-	char path[32];
-
-	if (port->owned && rte_eal_process_type() == RTE_PROC_SECONDARY) {
-		rte_eth_dev_stop(port->eth_id);
-		snprintf(path, sizeof(path), "/tmp/sock%u", port->res.id);
-		if (rte_vhost_driver_unregister(path) < 0)
-			PORT_LOG(WARNING, "vhost:%u: cannot unregister %s\n",
-				 port->res.id, path);
-	}
-	port_vdev_close(port, env);
-}
-
 static int
 port_memif_open(struct spp_port *port, const struct spp_port_env *env,
 		char *err, size_t errlen)
@@ -404,8 +329,12 @@ spp_port_link(const struct spp_port *port)
 {
 	struct rte_eth_link link;
 
-	if (port->ring != NULL)
+	if (port->fp == SPP_PORT_FP_RING)
 		return "up";
+	if (port->fp == SPP_PORT_FP_VHOST)
+		return __atomic_load_n(&port->vid, __ATOMIC_ACQUIRE) >= 0
+			       ? "up"
+			       : "down";
 	memset(&link, 0, sizeof(link));
 	if (rte_eth_link_get_nowait(port->eth_id, &link) < 0)
 		return "down";
@@ -418,7 +347,7 @@ static const struct spp_port_ops port_ops[SPP_RES_TYPE_MAX] = {
 	[SPP_RES_VHOST] = {SPP_RES_VHOST,
 			   SPP_PROC_PRIMARY | SPP_PROC_NFV | SPP_PROC_VF |
 				   SPP_PROC_MIRROR,
-			   port_vhost_open, port_vhost_close},
+			   spp_vhost_open, spp_vhost_close},
 	[SPP_RES_PCAP] = {SPP_RES_PCAP, PROCS_FWD, port_pcap_open,
 			  port_vdev_close},
 	[SPP_RES_NULLPMD] = {SPP_RES_NULLPMD, PROCS_FWD, port_nullpmd_open,

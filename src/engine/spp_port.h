@@ -14,7 +14,9 @@
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
+#include <rte_vhost.h>
 
 #include "spp_cmd.h"
 #include "spp_res.h"
@@ -26,15 +28,36 @@ struct spp_port_env {
 	struct spp_shm *shm;
 	struct rte_mempool *pool;
 	bool vhost_client;
+	/*
+	 * The grace periods of the process's workers: a port whose device can
+	 * go away under it (a vhost VM that disconnects) waits for one before
+	 * the device is freed. Set by the forwarder.
+	 */
+	struct rte_rcu_qsbr *qs;
+};
+
+/* vhost: SPP enqueues to the guest's rx queue, dequeues its tx queue */
+#define SPP_PORT_GUEST_RXQ 0
+#define SPP_PORT_GUEST_TXQ 1
+
+/* How the fast path moves packets on a port. */
+enum spp_port_fp {
+	SPP_PORT_FP_ETH = 0, /* an ethdev queue */
+	SPP_PORT_FP_RING,    /* one of the primary's rte_rings */
+	SPP_PORT_FP_VHOST,   /* a vhost-user device of this process */
 };
 
 struct spp_port {
 	struct spp_res res;
-	/* fast path: ring != NULL means a raw ring, else eth_id/queue */
+	/* fast path */
+	enum spp_port_fp fp;
 	struct rte_ring *ring;
 	uint16_t eth_id;
 	uint16_t rxq;
 	uint16_t txq;
+	int vid; /* vhost device id, -1 while no VM is connected */
+	struct rte_mempool *pool; /* vhost: where dequeued packets go */
+	struct rte_rcu_qsbr *qs;
 	/* counters: in the shared area for phy and ring, else local_stats */
 	struct spp_port_stats *stats;
 	struct spp_port_stats local_stats;
@@ -98,12 +121,23 @@ static inline uint16_t
 spp_port_rx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t nb;
+	int vid;
 
-	if (port->ring != NULL)
+	switch (port->fp) {
+	case SPP_PORT_FP_RING:
 		nb = (uint16_t)rte_ring_sc_dequeue_burst(
 			port->ring, (void **)pkts, n, NULL);
-	else
+		break;
+	case SPP_PORT_FP_VHOST:
+		vid = __atomic_load_n(&port->vid, __ATOMIC_ACQUIRE);
+		nb = vid < 0 ? 0
+			     : rte_vhost_dequeue_burst(vid, SPP_PORT_GUEST_TXQ,
+						       port->pool, pkts, n);
+		break;
+	default:
 		nb = rte_eth_rx_burst(port->eth_id, port->rxq, pkts, n);
+		break;
+	}
 	/* an empty poll writes nothing: no shared cache line dirtied */
 	if (nb != 0)
 		port->stats->rx += nb;
@@ -115,12 +149,26 @@ static inline uint16_t
 spp_port_tx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t nb;
+	int vid;
 
-	if (port->ring != NULL)
+	switch (port->fp) {
+	case SPP_PORT_FP_RING:
 		nb = (uint16_t)rte_ring_sp_enqueue_burst(
 			port->ring, (void **)pkts, n, NULL);
-	else
+		break;
+	case SPP_PORT_FP_VHOST:
+		/* the guest gets copies: what was sent is freed here */
+		vid = __atomic_load_n(&port->vid, __ATOMIC_ACQUIRE);
+		nb = vid < 0 ? 0
+			     : rte_vhost_enqueue_burst(vid, SPP_PORT_GUEST_RXQ,
+						       pkts, n);
+		if (nb != 0)
+			rte_pktmbuf_free_bulk(pkts, nb);
+		break;
+	default:
 		nb = rte_eth_tx_burst(port->eth_id, port->txq, pkts, n);
+		break;
+	}
 	port->stats->tx += nb;
 	if (unlikely(nb < n)) {
 		port->stats->tx_drop += n - nb;

@@ -62,3 +62,106 @@ def test_vhost_server_vm_loop(spp, pcaps):
     spp.nfv(1, "del vhost:11")
     # SPP made the socket, SPP removes it
     assert not os.path.exists("/tmp/sock11")
+
+
+def check_loop(spp, cid, port, pcaps, seed, n=200):
+    sent = frames(n, seed=seed)
+    st, got = loop_through(spp, cid, port, pcaps, sent)
+    same_frames(sent, got)
+    return spp.port_stats(st, port)
+
+
+def test_vhost_vm_goes_away_and_comes_back(spp, pcaps):
+    spp.start_nfv(1)
+    spp.nfv(1, "add vhost:12")
+    guest = vm("vm12", "/tmp/sock12").wait_ready()
+    try:
+        wait_for(lambda: link(spp, 1, "vhost:12") == "up", what="link up")
+        check_loop(spp, 1, "vhost:12", pcaps, seed=1)
+        guest.close()
+        wait_for(lambda: link(spp, 1, "vhost:12") == "down",
+                 what="link down after the VM left")
+        # the VM is rebooted: it connects to the same socket again
+        guest = vm("vm12", "/tmp/sock12").wait_ready()
+        wait_for(lambda: link(spp, 1, "vhost:12") == "up", what="link up")
+        vh = check_loop(spp, 1, "vhost:12", pcaps, seed=2)
+        assert (vh["tx"], vh["rx"], vh["tx_drop"]) == (400, 400, 0), vh
+        # del and add again; virtio_user does not reconnect by itself, so
+        # the VM is restarted too
+        guest.close()
+        spp.nfv(1, "del vhost:12")
+        assert not os.path.exists("/tmp/sock12")
+        spp.nfv(1, "add vhost:12")
+        guest = vm("vm12", "/tmp/sock12").wait_ready()
+        wait_for(lambda: link(spp, 1, "vhost:12") == "up", what="link up")
+        vh = check_loop(spp, 1, "vhost:12", pcaps, seed=3)
+        assert (vh["tx"], vh["rx"]) == (200, 200), vh
+    finally:
+        guest.close()
+
+
+def test_vhost_client_mode_reconnects(spp, pcaps):
+    spp.start_nfv(1, extra=["--vhost-client"])
+    sock = "/tmp/sock13"
+    if os.path.exists(sock):
+        os.unlink(sock)
+    # SPP first: the port is there, down, until the VM's server is up
+    spp.nfv(1, "add vhost:13")
+    assert link(spp, 1, "vhost:13") == "down"
+    guest = vm("vm13", sock, server=True)
+    try:
+        guest.wait_ready()
+        wait_for(lambda: link(spp, 1, "vhost:13") == "up", timeout=20,
+                 what="SPP connected to the VM's socket")
+        check_loop(spp, 1, "vhost:13", pcaps, seed=4)
+        # the VM restarts: SPP reconnects on its own
+        guest.close()
+        wait_for(lambda: link(spp, 1, "vhost:13") == "down",
+                 what="link down")
+        if os.path.exists(sock):
+            os.unlink(sock)
+        guest = vm("vm13", sock, server=True).wait_ready()
+        wait_for(lambda: link(spp, 1, "vhost:13") == "up", timeout=20,
+                 what="SPP reconnected to the restarted VM")
+        vh = check_loop(spp, 1, "vhost:13", pcaps, seed=5)
+        assert (vh["tx"], vh["rx"], vh["tx_drop"]) == (400, 400, 0), vh
+        spp.nfv(1, "del vhost:13")
+    finally:
+        guest.close()
+        if os.path.exists(sock):
+            os.unlink(sock)
+
+
+def test_vhost_errors(spp):
+    spp.start_nfv(1)
+    spp.start_nfv(2, lcores="3@0,4@1")
+    os.makedirs("/tmp/sock14", exist_ok=True)
+    try:
+        r = spp.put("/nfvs/1/ports", {"action": "add", "port": "vhost:14"})
+        assert r.status_code == 409, r.text
+        assert "/tmp/sock14 exists and is not a socket" in r.json()["error"]
+    finally:
+        os.rmdir("/tmp/sock14")
+    spp.nfv(1, "add vhost:14")
+    r = spp.put("/nfvs/2/ports", {"action": "add", "port": "vhost:14"})
+    assert r.status_code == 409, r.text
+    assert "in use" in r.json()["error"]
+    assert spp.nfv_status(2)["ports"] == []
+    # a peer that never connects: the port is down, what is sent to it is
+    # dropped and counted, nothing hangs
+    spp.nfv(1, "add nullpmd:1", "patch nullpmd:1 vhost:14", "forward")
+    wait_for(lambda: spp.port_stats(spp.nfv_status(1),
+                                    "vhost:14")["tx_drop"] > 1000,
+             what="drops counted on a vhost port without a VM")
+    st = spp.port_stats(spp.nfv_status(1), "vhost:14")
+    assert st["link"] == "down" and st["tx"] == 0
+    spp.nfv(1, "stop", "del vhost:14")
+    assert not os.path.exists("/tmp/sock14")
+    # a stale socket file (its process was killed) is taken over
+    import socket
+    s = socket.socket(socket.AF_UNIX)
+    s.bind("/tmp/sock14")
+    s.close()
+    spp.nfv(2, "add vhost:14")
+    assert spp.nfv_status(2)["ports"] == ["vhost:14"]
+    spp.nfv(2, "del vhost:14")
