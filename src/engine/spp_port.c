@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -160,6 +162,126 @@ spp_port_eth_setup(uint16_t eth_id, struct rte_mempool *pool, uint16_t nb_rxq,
 }
 
 /*
+ * Some PMDs (net_memif) must be configured and started by the primary, which
+ * owns their control channel; a secondary then only moves packets. The
+ * primary answers a request "spp_port_setup" naming the device.
+ */
+#define PORT_IPC_NAME "spp_port_setup"
+
+struct port_ipc_req {
+	char devname[RTE_ETH_NAME_MAX_LEN];
+	char devargs[160]; /* to create the device when it does not exist */
+	uint8_t start;	   /* 1: create, (re)configure and start; 0: stop */
+};
+
+struct port_ipc_reply {
+	int32_t ret;
+	char err[RTE_MP_MAX_PARAM_LEN - sizeof(int32_t)];
+};
+
+static struct rte_mempool *port_ipc_pool;
+
+static int
+port_ipc_handle(const struct rte_mp_msg *msg, const void *peer)
+{
+	const struct port_ipc_req *req = (const void *)msg->param;
+	struct port_ipc_reply *rep;
+	struct rte_mp_msg out;
+	uint16_t eth_id;
+
+	memset(&out, 0, sizeof(out));
+	snprintf(out.name, sizeof(out.name), "%s", PORT_IPC_NAME);
+	out.len_param = sizeof(*rep);
+	rep = (void *)out.param;
+	if (msg->len_param != sizeof(*req) ||
+	    memchr(req->devname, '\0', sizeof(req->devname)) == NULL ||
+	    memchr(req->devargs, '\0', sizeof(req->devargs)) == NULL) {
+		rep->ret = -EINVAL;
+		snprintf(rep->err, sizeof(rep->err), "malformed request");
+		return rte_mp_reply(&out, peer);
+	}
+	if (req->start &&
+	    rte_eth_dev_get_port_by_name(req->devname, &eth_id) != 0) {
+		/*
+		 * Local only (no hot-plug broadcast, which an IPC handler
+		 * must not wait for): secondaries attach once it is started,
+		 * and so see its queues.
+		 */
+		const char *args = strchr(req->devargs, ',');
+
+		rep->ret = rte_vdev_init(req->devname,
+					 args != NULL ? args + 1 : "");
+		if (rep->ret < 0)
+			snprintf(rep->err, sizeof(rep->err),
+				 "cannot create %s: %s", req->devargs,
+				 rte_strerror(-rep->ret));
+	}
+	if (rep->ret < 0)
+		; /* answered as is */
+	else if (rte_eth_dev_get_port_by_name(req->devname, &eth_id) != 0) {
+		rep->ret = -ENOENT;
+		snprintf(rep->err, sizeof(rep->err),
+			 "the primary has no ethdev %s", req->devname);
+	} else {
+		rte_eth_dev_stop(eth_id);
+		rep->ret = req->start
+				   ? spp_port_eth_setup(eth_id, port_ipc_pool,
+							1, 1, rep->err,
+							sizeof(rep->err))
+				   : 0;
+	}
+	return rte_mp_reply(&out, peer);
+}
+
+int
+spp_port_ipc_register(struct rte_mempool *pool)
+{
+	port_ipc_pool = pool;
+	if (rte_mp_action_register(PORT_IPC_NAME, port_ipc_handle) < 0)
+		return -rte_errno;
+	return 0;
+}
+
+/*
+ * From a secondary: have the primary create the device if needed, set it up
+ * and start it (start=1), or stop it (start=0).
+ */
+static int
+port_primary_setup(const struct spp_port *port, const char *devargs, int start,
+		   char *err, size_t errlen)
+{
+	struct timespec ts = {.tv_sec = 5};
+	const struct port_ipc_reply *rep;
+	struct port_ipc_req *req;
+	struct rte_mp_reply reply;
+	struct rte_mp_msg msg;
+	int ret;
+
+	memset(&msg, 0, sizeof(msg));
+	snprintf(msg.name, sizeof(msg.name), "%s", PORT_IPC_NAME);
+	msg.len_param = sizeof(*req);
+	req = (void *)msg.param;
+	snprintf(req->devname, sizeof(req->devname), "%s", port->devname);
+	snprintf(req->devargs, sizeof(req->devargs), "%s", devargs);
+	req->start = (uint8_t)start;
+	memset(&reply, 0, sizeof(reply));
+	if (rte_mp_request_sync(&msg, &reply, &ts) != 0 ||
+	    reply.nb_received != 1) {
+		free(reply.msgs);
+		SPP_ERR(-EIO,
+			"%s: the primary did not answer the set-up "
+			"request",
+			port->devname);
+	}
+	rep = (const void *)reply.msgs[0].param;
+	ret = rep->ret;
+	if (ret < 0)
+		snprintf(err, errlen, "%s: %s", port->devname, rep->err);
+	free(reply.msgs);
+	return ret;
+}
+
+/*
  * Create (hot-plug) a virtual device, or take the one of that name that
  * already exists, and set it up with one queue each way.
  */
@@ -172,6 +294,27 @@ port_vdev_open(struct spp_port *port, const struct spp_port_env *env,
 	int ret;
 
 	spp_res_format(&port->res, rname, sizeof(rname));
+	if (port->primary_setup &&
+	    rte_eal_process_type() == RTE_PROC_SECONDARY) {
+		/*
+		 * The primary creates and starts it; attaching afterwards
+		 * gives this process the started queues.
+		 */
+		ret = port_primary_setup(port, devargs, 1, err, errlen);
+		if (ret < 0)
+			return ret;
+		if (rte_eth_dev_get_port_by_name(port->devname, &eth_id) != 0)
+			rte_dev_probe(port->devname);
+		if (rte_eth_dev_get_port_by_name(port->devname, &eth_id) != 0)
+			SPP_ERR(-EIO,
+				"%s: cannot attach %s made by the primary",
+				rname, port->devname);
+		port->owned = true;
+		port->eth_id = eth_id;
+		port->stats = &port->local_stats;
+		return 0;
+	}
+	port->primary_setup = false;
 	if (rte_eth_dev_get_port_by_name(port->devname, &eth_id) == 0) {
 		/* left by a process that did not delete it: take it over */
 		PORT_LOG(INFO, "%s: taking over existing device %s\n", rname,
@@ -182,9 +325,7 @@ port_vdev_open(struct spp_port *port, const struct spp_port_env *env,
 			SPP_ERR(-EIO, "cannot create %s (%s): %s", rname,
 				devargs, rte_strerror(-ret));
 		if (rte_eth_dev_get_port_by_name(port->devname, &eth_id) != 0)
-			SPP_ERR(-EIO,
-				"%s: device %s created but has no "
-				"ethdev",
+			SPP_ERR(-EIO, "%s: device %s created but has no ethdev",
 				rname, port->devname);
 	}
 	port->owned = true;
@@ -206,10 +347,13 @@ port_vdev_close(struct spp_port *port, const struct spp_port_env *env)
 	struct rte_eth_dev_info info;
 	int ret;
 
-	RTE_SET_USED(env);
 	if (!port->owned)
 		return;
-	rte_eth_dev_stop(port->eth_id);
+	RTE_SET_USED(env);
+	if (port->primary_setup)
+		port_primary_setup(port, "", 0, NULL, 0);
+	else
+		rte_eth_dev_stop(port->eth_id);
 	if (rte_eth_dev_info_get(port->eth_id, &info) != 0 ||
 	    info.device == NULL)
 		return;
@@ -283,14 +427,54 @@ port_pcap_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 	return port_vdev_open(port, env, devargs, err, errlen);
 }
 
+int
+spp_port_claim_socket(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sa;
+	struct stat st;
+	int fd, ret;
+
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode))
+		SPP_ERR(-EEXIST, "%s exists and is not a socket: remove it",
+			path);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		SPP_ERR(-errno, "cannot check %s: %s", path, strerror(errno));
+	ret = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	if (ret == 0)
+		SPP_ERR(-EBUSY, "%s is in use: another process listens on it",
+			path);
+	PORT_LOG(INFO, "removing stale socket %s\n", path);
+	if (unlink(path) != 0 && errno != ENOENT)
+		SPP_ERR(-errno, "cannot remove stale socket %s: %s", path,
+			strerror(errno));
+	return 0;
+}
+
+#define PORT_MEMIF_SOCK "/tmp/spp-memif.sock"
+
 static int
 port_memif_open(struct spp_port *port, const struct spp_port_env *env,
 		char *err, size_t errlen)
 {
 	char args[96];
+	int ret;
 
+	/* one socket for every memif port: live means shared, not stale */
+	ret = spp_port_claim_socket(PORT_MEMIF_SOCK, err, errlen);
+	if (ret < 0 && ret != -EBUSY)
+		return ret;
 	snprintf(args, sizeof(args),
-		 ",role=server,socket=/tmp/spp-memif.sock,id=%u", port->res.id);
+		 ",role=server,socket=%s,socket-abstract=no,id=%u",
+		 PORT_MEMIF_SOCK, port->res.id);
+	/* its control channel lives in the primary: set up there */
+	port->primary_setup = true;
 	return port_vdev_args_open(port, env, "net_memif", args, err, errlen);
 }
 
@@ -341,6 +525,16 @@ spp_port_link(const struct spp_port *port)
 	return link.link_status == RTE_ETH_LINK_UP ? "up" : "down";
 }
 
+/* The PMD leaves its socket file behind when the last port goes. */
+static void
+port_memif_close(struct spp_port *port, const struct spp_port_env *env)
+{
+	char err[128];
+
+	port_vdev_close(port, env);
+	spp_port_claim_socket(PORT_MEMIF_SOCK, err, sizeof(err));
+}
+
 static const struct spp_port_ops port_ops[SPP_RES_TYPE_MAX] = {
 	[SPP_RES_PHY] = {SPP_RES_PHY, PROCS_ALL, port_phy_open, NULL},
 	[SPP_RES_RING] = {SPP_RES_RING, PROCS_ALL, port_ring_open, NULL},
@@ -353,7 +547,7 @@ static const struct spp_port_ops port_ops[SPP_RES_TYPE_MAX] = {
 	[SPP_RES_NULLPMD] = {SPP_RES_NULLPMD, PROCS_FWD, port_nullpmd_open,
 			     port_vdev_close},
 	[SPP_RES_MEMIF] = {SPP_RES_MEMIF, PROCS_FWD, port_memif_open,
-			   port_vdev_close},
+			   port_memif_close},
 	[SPP_RES_TAP] = {SPP_RES_TAP, PROCS_FWD, port_named_open, NULL},
 	[SPP_RES_PIPE] = {SPP_RES_PIPE, PROCS_FWD, port_named_open, NULL},
 };

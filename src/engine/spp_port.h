@@ -64,6 +64,7 @@ struct spp_port {
 	/* control path */
 	const struct spp_port_ops *ops;
 	bool owned; /* this process created the device: remove it on close */
+	bool primary_setup; /* configured and started by the primary */
 	char devname[RTE_ETH_NAME_MAX_LEN];
 };
 
@@ -102,6 +103,20 @@ void spp_port_close(struct spp_port *port, const struct spp_port_env *env);
 int spp_port_eth_setup(uint16_t eth_id, struct rte_mempool *pool,
 		       uint16_t nb_rxq, uint16_t nb_txq, char *err,
 		       size_t errlen);
+
+/*
+ * Primary: serve the set-up requests of secondaries for devices only the
+ * primary may configure (memif), filling their rx queues from pool.
+ */
+int spp_port_ipc_register(struct rte_mempool *pool);
+
+/*
+ * Before a server binds a unix socket path: a socket file nobody listens on
+ * (left by a process that died) is removed. Returns 0 when the path is free
+ * now, -EBUSY when a process listens on it, -EEXIST when it is not a socket;
+ * err says which.
+ */
+int spp_port_claim_socket(const char *path, char *err, size_t errlen);
 
 /* Counters of a port as a JSON-ready struct; for status. */
 static inline const struct spp_port_stats *

@@ -5,10 +5,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include <rte_log.h>
 #include <rte_rcu_qsbr.h>
@@ -93,40 +89,6 @@ static const struct rte_vhost_device_ops vhost_ops = {
 	.destroy_device = vhost_destroy_device,
 };
 
-/*
- * A server binds its socket path: a socket file left by a process that died
- * is removed first; a live one, or a file of another kind, is an error.
- */
-static int
-vhost_claim_path(const char *path, char *err, size_t errlen)
-{
-	struct sockaddr_un sa;
-	struct stat st;
-	int fd, ret;
-
-	if (lstat(path, &st) != 0)
-		return 0;
-	if (!S_ISSOCK(st.st_mode))
-		SPP_ERR(-EEXIST, "%s exists and is not a socket: remove it",
-			path);
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		SPP_ERR(-errno, "cannot check %s: %s", path, strerror(errno));
-	ret = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-	close(fd);
-	if (ret == 0)
-		SPP_ERR(-EBUSY, "%s is in use: another process listens on it",
-			path);
-	VHOST_LOG(INFO, "removing stale socket %s\n", path);
-	if (unlink(path) != 0 && errno != ENOENT)
-		SPP_ERR(-errno, "cannot remove stale socket %s: %s", path,
-			strerror(errno));
-	return 0;
-}
-
 int
 spp_vhost_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 	       size_t errlen)
@@ -137,7 +99,7 @@ spp_vhost_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 
 	vhost_path(port->res.id, path, sizeof(path));
 	if (!env->vhost_client) {
-		ret = vhost_claim_path(path, err, errlen);
+		ret = spp_port_claim_socket(path, err, errlen);
 		if (ret < 0)
 			return ret;
 	}

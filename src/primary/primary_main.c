@@ -442,6 +442,15 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
+	ret = spp_port_ipc_register(pri.pool);
+	if (ret < 0) {
+		fprintf(stderr,
+			"spp_primary: cannot serve set-up requests: "
+			"%s\n",
+			rte_strerror(-ret));
+		rte_eal_cleanup();
+		return 1;
+	}
 	if (pri_create_rings(app.opts.nb_rings) < 0 ||
 	    pri_setup_phys(&app.opts) < 0) {
 		rte_eal_cleanup();

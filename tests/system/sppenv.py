@@ -194,23 +194,34 @@ class Spp:
     def nfv(self, cid, *cmds):
         """Run nfv commands written as in the CLI: 'add ring:0',
         'patch a b', 'patch reset', 'forward', 'stop', 'del x'."""
+        self.fwd("nfvs/%d" % cid, *cmds)
+
+    def fwd(self, target, *cmds):
+        """The same commands for any forwarder: target is "nfvs/ID" or
+        "primary" (the primary's own forwarder)."""
         for c in cmds:
             w = c.split()
             if w[0] in ("add", "del"):
-                r = self.put("/nfvs/%d/ports" % cid,
-                             {"action": w[0], "port": w[1]})
+                r = self.put("/%s/ports" % target,
+                             {"action": w[0], "port": " ".join(w[1:])})
             elif w == ["patch", "reset"]:
-                r = self.delete("/nfvs/%d/patches" % cid)
+                r = self.delete("/%s/patches" % target)
             elif w[0] == "patch":
-                r = self.put("/nfvs/%d/patches" % cid,
+                r = self.put("/%s/patches" % target,
                              {"src": w[1], "dst": w[2]})
             elif w[0] in ("forward", "stop"):
-                r = self.put("/nfvs/%d/forward" % cid,
+                r = self.put("/%s/forward" % target,
                              {"action": "start" if w[0] == "forward"
                               else "stop"})
             else:
                 raise ValueError(c)
             self.ok(r, 204)
+
+    def fwd_status(self, target):
+        """status, ports, patches, port_stats of a forwarder."""
+        if target == "primary":
+            return self.pri_status()["forwarder"]
+        return self.ok(self.get("/" + target), 200)
 
     def port_stats(self, status, port):
         for s in status["port_stats"]:

@@ -9,28 +9,49 @@ import time
 
 import pytest
 
-from sppenv import PcapPorts, Spp, frames, same_frames, vm, wait_for
+from sppenv import (DpdkPeer, PcapPorts, Spp, frames, same_frames, vm,
+                    wait_for)
 
 
-def link(spp, cid, port):
-    return spp.port_stats(spp.nfv_status(cid), port)["link"]
+def link(spp, target, port):
+    return spp.port_stats(spp.fwd_status(target), port)["link"]
 
 
-def loop_through(spp, cid, port, pcaps, sent, src=81, dst=82):
-    """pcap:src -> port -> peer (sends it back) -> port -> pcap:dst, on nfv
-    cid; return the frames written to pcap:dst."""
+def loop_through(spp, target, port, pcaps, sent, src=81, dst=82):
+    """pcap:src -> port -> peer (sends it back) -> port -> pcap:dst, on the
+    forwarder target; return its status and the frames written to
+    pcap:dst."""
     pcaps.feed(src, sent)
-    spp.nfv(cid, "add pcap:%d" % src, "add pcap:%d" % dst,
-            "patch pcap:%d %s" % (src, port), "patch %s pcap:%d" % (port, dst),
-            "forward")
-    wait_for(lambda: spp.port_stats(spp.nfv_status(cid),
-                                    "pcap:%d" % dst)["tx"] >= len(sent),
-             timeout=20, what="frames back through %s: %s" % (port, spp.nfv_status(cid)))
+    spp.fwd(target, "add pcap:%d" % src, "add pcap:%d" % dst,
+            "patch pcap:%d %s" % (src, port),
+            "patch %s pcap:%d" % (port, dst), "forward")
+    try:
+        wait_for(lambda: spp.port_stats(spp.fwd_status(target),
+                                        "pcap:%d" % dst)["tx"] >= len(sent),
+                 timeout=20, what="frames back through %s" % port)
+    except AssertionError:
+        raise AssertionError("%s: %s" % (port, spp.fwd_status(target)))
     time.sleep(0.2)
-    st = spp.nfv_status(cid)
+    st = spp.fwd_status(target)
     # the pcap PMD writes its file out when the port is closed
-    spp.nfv(cid, "stop", "del pcap:%d" % dst, "del pcap:%d" % src)
+    spp.fwd(target, "stop", "patch reset", "del pcap:%d" % dst,
+            "del pcap:%d" % src)
     return st, pcaps.read(dst)
+
+
+@pytest.fixture(params=["nfv", "primary"])
+def fwd(request):
+    """(spp, target): spp_nfv 1, or the primary's own forwarder."""
+    name = request.node.name[:20].replace("[", "_").replace("]", "")
+    if request.param == "nfv":
+        spp = Spp(name)
+        spp.start_nfv(1)
+        target = "nfvs/1"
+    else:
+        spp = Spp(name, pri_lcores="0@0,1@1")
+        target = "primary"
+    yield spp, target
+    spp.close()
 
 
 # -- vhost ---------------------------------------------------------------
@@ -42,31 +63,31 @@ def pcaps():
     p.cleanup()
 
 
-def test_vhost_server_vm_loop(spp, pcaps):
-    spp.start_nfv(1, lcores="1@0,2@1")
-    spp.nfv(1, "add vhost:11")
+def test_vhost_server_vm_loop(fwd, pcaps):
+    spp, target = fwd
+    spp.fwd(target, "add vhost:11")
     assert os.path.exists("/tmp/sock11")
-    assert link(spp, 1, "vhost:11") == "down"
+    assert link(spp, target, "vhost:11") == "down"
     guest = vm("vm11", "/tmp/sock11")
     try:
         guest.wait_ready()
-        wait_for(lambda: link(spp, 1, "vhost:11") == "up",
+        wait_for(lambda: link(spp, target, "vhost:11") == "up",
                  what="vhost:11 link up")
         sent = frames(300, seed=11)
-        st, got = loop_through(spp, 1, "vhost:11", pcaps, sent)
+        st, got = loop_through(spp, target, "vhost:11", pcaps, sent)
         same_frames(sent, got)
         vh = spp.port_stats(st, "vhost:11")
         assert (vh["tx"], vh["rx"], vh["tx_drop"]) == (300, 300, 0), vh
     finally:
         guest.close()
-    spp.nfv(1, "del vhost:11")
+    spp.fwd(target, "del vhost:11")
     # SPP made the socket, SPP removes it
     assert not os.path.exists("/tmp/sock11")
 
 
-def check_loop(spp, cid, port, pcaps, seed, n=200):
+def check_loop(spp, target, port, pcaps, seed, n=200):
     sent = frames(n, seed=seed)
-    st, got = loop_through(spp, cid, port, pcaps, sent)
+    st, got = loop_through(spp, target, port, pcaps, sent)
     same_frames(sent, got)
     return spp.port_stats(st, port)
 
@@ -76,15 +97,15 @@ def test_vhost_vm_goes_away_and_comes_back(spp, pcaps):
     spp.nfv(1, "add vhost:12")
     guest = vm("vm12", "/tmp/sock12").wait_ready()
     try:
-        wait_for(lambda: link(spp, 1, "vhost:12") == "up", what="link up")
-        check_loop(spp, 1, "vhost:12", pcaps, seed=1)
+        wait_for(lambda: link(spp, "nfvs/1", "vhost:12") == "up", what="link up")
+        check_loop(spp, "nfvs/1", "vhost:12", pcaps, seed=1)
         guest.close()
-        wait_for(lambda: link(spp, 1, "vhost:12") == "down",
+        wait_for(lambda: link(spp, "nfvs/1", "vhost:12") == "down",
                  what="link down after the VM left")
         # the VM is rebooted: it connects to the same socket again
         guest = vm("vm12", "/tmp/sock12").wait_ready()
-        wait_for(lambda: link(spp, 1, "vhost:12") == "up", what="link up")
-        vh = check_loop(spp, 1, "vhost:12", pcaps, seed=2)
+        wait_for(lambda: link(spp, "nfvs/1", "vhost:12") == "up", what="link up")
+        vh = check_loop(spp, "nfvs/1", "vhost:12", pcaps, seed=2)
         assert (vh["tx"], vh["rx"], vh["tx_drop"]) == (400, 400, 0), vh
         # del and add again; virtio_user does not reconnect by itself, so
         # the VM is restarted too
@@ -93,8 +114,8 @@ def test_vhost_vm_goes_away_and_comes_back(spp, pcaps):
         assert not os.path.exists("/tmp/sock12")
         spp.nfv(1, "add vhost:12")
         guest = vm("vm12", "/tmp/sock12").wait_ready()
-        wait_for(lambda: link(spp, 1, "vhost:12") == "up", what="link up")
-        vh = check_loop(spp, 1, "vhost:12", pcaps, seed=3)
+        wait_for(lambda: link(spp, "nfvs/1", "vhost:12") == "up", what="link up")
+        vh = check_loop(spp, "nfvs/1", "vhost:12", pcaps, seed=3)
         assert (vh["tx"], vh["rx"]) == (200, 200), vh
     finally:
         guest.close()
@@ -107,23 +128,23 @@ def test_vhost_client_mode_reconnects(spp, pcaps):
         os.unlink(sock)
     # SPP first: the port is there, down, until the VM's server is up
     spp.nfv(1, "add vhost:13")
-    assert link(spp, 1, "vhost:13") == "down"
+    assert link(spp, "nfvs/1", "vhost:13") == "down"
     guest = vm("vm13", sock, server=True)
     try:
         guest.wait_ready()
-        wait_for(lambda: link(spp, 1, "vhost:13") == "up", timeout=20,
+        wait_for(lambda: link(spp, "nfvs/1", "vhost:13") == "up", timeout=20,
                  what="SPP connected to the VM's socket")
-        check_loop(spp, 1, "vhost:13", pcaps, seed=4)
+        check_loop(spp, "nfvs/1", "vhost:13", pcaps, seed=4)
         # the VM restarts: SPP reconnects on its own
         guest.close()
-        wait_for(lambda: link(spp, 1, "vhost:13") == "down",
+        wait_for(lambda: link(spp, "nfvs/1", "vhost:13") == "down",
                  what="link down")
         if os.path.exists(sock):
             os.unlink(sock)
         guest = vm("vm13", sock, server=True).wait_ready()
-        wait_for(lambda: link(spp, 1, "vhost:13") == "up", timeout=20,
+        wait_for(lambda: link(spp, "nfvs/1", "vhost:13") == "up", timeout=20,
                  what="SPP reconnected to the restarted VM")
-        vh = check_loop(spp, 1, "vhost:13", pcaps, seed=5)
+        vh = check_loop(spp, "nfvs/1", "vhost:13", pcaps, seed=5)
         assert (vh["tx"], vh["rx"], vh["tx_drop"]) == (400, 400, 0), vh
         spp.nfv(1, "del vhost:13")
     finally:
@@ -165,3 +186,43 @@ def test_vhost_errors(spp):
     spp.nfv(2, "add vhost:14")
     assert spp.nfv_status(2)["ports"] == ["vhost:14"]
     spp.nfv(2, "del vhost:14")
+
+
+# -- memif ---------------------------------------------------------------
+
+def memif_peer(name, mid):
+    return DpdkPeer(name, ["net_memif0,role=client,id=%d,"
+                           "socket=/tmp/spp-memif.sock,socket-abstract=no" % mid],
+                    lcores="0@1,1@0")
+
+
+def test_memif_peer_loop(fwd, pcaps):
+    spp, target = fwd
+    spp.fwd(target, "add memif:3")
+    assert link(spp, target, "memif:3") == "down"
+    peer = memif_peer("memif3", 3).wait_ready()
+    try:
+        wait_for(lambda: link(spp, target, "memif:3") == "up", timeout=20,
+                 what="memif:3 connected")
+        check_loop(spp, target, "memif:3", pcaps, seed=6)
+        # the peer restarts: it connects again to the same interface
+        peer.close()
+        wait_for(lambda: link(spp, target, "memif:3") == "down",
+                 what="memif:3 down after the peer left")
+        peer = memif_peer("memif3", 3).wait_ready()
+        wait_for(lambda: link(spp, target, "memif:3") == "up", timeout=20,
+                 what="memif:3 connected again")
+        mf = check_loop(spp, target, "memif:3", pcaps, seed=7)
+        assert (mf["tx"], mf["rx"], mf["tx_drop"]) == (400, 400, 0), mf
+        # del and add again
+        peer.close()
+        spp.fwd(target, "del memif:3", "add memif:3")
+        peer = memif_peer("memif3", 3).wait_ready()
+        wait_for(lambda: link(spp, target, "memif:3") == "up", timeout=20,
+                 what="memif:3 connected after re-add")
+        mf = check_loop(spp, target, "memif:3", pcaps, seed=8)
+        assert (mf["tx"], mf["rx"]) == (200, 200), mf
+        spp.fwd(target, "del memif:3")
+    finally:
+        peer.close()
+    assert not os.path.exists("/tmp/spp-memif.sock")
