@@ -181,6 +181,16 @@ struct port_ipc_reply {
 
 static struct rte_mempool *port_ipc_pool;
 
+/* An empty message of ours with len bytes of parameters; returns them. */
+static void *
+port_ipc_msg(struct rte_mp_msg *m, size_t len)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", PORT_IPC_NAME);
+	m->len_param = (int)len;
+	return m->param;
+}
+
 static int
 port_ipc_handle(const struct rte_mp_msg *msg, const void *peer)
 {
@@ -189,10 +199,7 @@ port_ipc_handle(const struct rte_mp_msg *msg, const void *peer)
 	struct rte_mp_msg out;
 	uint16_t eth_id;
 
-	memset(&out, 0, sizeof(out));
-	snprintf(out.name, sizeof(out.name), "%s", PORT_IPC_NAME);
-	out.len_param = sizeof(*rep);
-	rep = (void *)out.param;
+	rep = port_ipc_msg(&out, sizeof(*rep));
 	if (msg->len_param != sizeof(*req) ||
 	    memchr(req->devname, '\0', sizeof(req->devname)) == NULL ||
 	    memchr(req->devargs, '\0', sizeof(req->devargs)) == NULL) {
@@ -257,10 +264,7 @@ port_primary_setup(const struct spp_port *port, const char *devargs, int start,
 	struct rte_mp_msg msg;
 	int ret;
 
-	memset(&msg, 0, sizeof(msg));
-	snprintf(msg.name, sizeof(msg.name), "%s", PORT_IPC_NAME);
-	msg.len_param = sizeof(*req);
-	req = (void *)msg.param;
+	req = port_ipc_msg(&msg, sizeof(*req));
 	snprintf(req->devname, sizeof(req->devname), "%s", port->devname);
 	snprintf(req->devargs, sizeof(req->devargs), "%s", devargs);
 	req->start = (uint8_t)start;
