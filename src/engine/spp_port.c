@@ -539,6 +539,35 @@ port_memif_close(struct spp_port *port, const struct spp_port_env *env)
 	spp_port_claim_socket(PORT_MEMIF_SOCK, err, sizeof(err));
 }
 
+/* A pipe of the primary; the primary refuses to delete a pipe in use. */
+static int
+port_pipe_open(struct spp_port *port, const struct spp_port_env *env, char *err,
+	       size_t errlen)
+{
+	struct spp_shm_pipe *p;
+	int ret;
+
+	if (port->res.id >= SPP_SHM_MAX_PIPES ||
+	    !env->shm->pipe[port->res.id].active)
+		SPP_ERR(-ENOENT,
+			"pipe:%u does not exist: add it on the primary first "
+			"(add pipe:%u ring:A ring:B)",
+			port->res.id, port->res.id);
+	p = &env->shm->pipe[port->res.id];
+	__atomic_fetch_add(&p->users, 1, __ATOMIC_ACQ_REL);
+	ret = port_named_open(port, env, err, errlen);
+	if (ret < 0)
+		__atomic_fetch_sub(&p->users, 1, __ATOMIC_ACQ_REL);
+	return ret;
+}
+
+static void
+port_pipe_close(struct spp_port *port, const struct spp_port_env *env)
+{
+	__atomic_fetch_sub(&env->shm->pipe[port->res.id].users, 1,
+			   __ATOMIC_ACQ_REL);
+}
+
 static const struct spp_port_ops port_ops[SPP_RES_TYPE_MAX] = {
 	[SPP_RES_PHY] = {SPP_RES_PHY, PROCS_ALL, port_phy_open, NULL},
 	[SPP_RES_RING] = {SPP_RES_RING, PROCS_ALL, port_ring_open, NULL},
@@ -553,7 +582,8 @@ static const struct spp_port_ops port_ops[SPP_RES_TYPE_MAX] = {
 	[SPP_RES_MEMIF] = {SPP_RES_MEMIF, PROCS_FWD, port_memif_open,
 			   port_memif_close},
 	[SPP_RES_TAP] = {SPP_RES_TAP, PROCS_FWD, port_named_open, NULL},
-	[SPP_RES_PIPE] = {SPP_RES_PIPE, PROCS_FWD, port_named_open, NULL},
+	[SPP_RES_PIPE] = {SPP_RES_PIPE, PROCS_FWD, port_pipe_open,
+			  port_pipe_close},
 };
 
 int

@@ -16,7 +16,7 @@
 
 #define SPP_SHM_NAME "spp_shm"
 #define SPP_SHM_MAGIC 0x53505053u /* "SPPS" */
-#define SPP_SHM_VERSION 3
+#define SPP_SHM_VERSION 4
 /* default name of the mbuf pool; the primary's --pool-name changes it */
 #define SPP_POOL_NAME "spp_mbuf_pool"
 #define SPP_POOL_NAME_LEN 32
@@ -56,6 +56,7 @@ struct spp_shm_pipe {
 	uint16_t eth_id;
 	uint16_t rx_ring; /* ring:A, read by the pipe's rx */
 	uint16_t tx_ring; /* ring:B, written by the pipe's tx */
+	uint32_t users;	  /* SPP ports open on it, in any process */
 };
 
 struct spp_shm {

@@ -11,6 +11,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,11 +181,18 @@ pri_status(struct spp_app *app)
 	}
 	for (i = 0; i < SPP_SHM_MAX_PIPES; i++) {
 		const struct spp_shm_pipe *p = &pri.shm->pipe[i];
+		struct rte_eth_stats es;
 
-		if (p->active)
-			json_array_append_new(
-				pipes, json_pack("{s:i,s:i,s:i}", "id", i, "rx",
-						 p->rx_ring, "tx", p->tx_ring));
+		if (!p->active)
+			continue;
+		/* rx and tx name the rings; stats counts what crossed it */
+		memset(&es, 0, sizeof(es));
+		rte_eth_stats_get(p->eth_id, &es);
+		json_array_append_new(
+			pipes, json_pack("{s:i,s:i,s:i,s:{s:I,s:I}}", "id", i,
+					 "rx", p->rx_ring, "tx", p->tx_ring,
+					 "stats", "rx", (json_int_t)es.ipackets,
+					 "tx", (json_int_t)es.opackets));
 	}
 	json_object_set_new(st, "phy_ports", phys);
 	json_object_set_new(st, "ring_ports", rings);
@@ -248,21 +256,22 @@ pri_add_pipe(const struct spp_cmd *cmd, char *err, size_t errlen)
 }
 
 static int
-pri_del_pipe(struct spp_app *app, unsigned int id, char *err, size_t errlen)
+pri_del_pipe(unsigned int id, bool force, char *err, size_t errlen)
 {
 	struct rte_eth_dev_info info;
 	struct spp_shm_pipe *p;
 	int ret = -ENODEV;
+	uint32_t users;
 
 	if (id >= SPP_SHM_MAX_PIPES || !pri.shm->pipe[id].active)
 		SPP_ERR(-ENOENT, "pipe:%u does not exist", id);
-	if (spp_fwd_find(&app->fwd,
-			 &(struct spp_res){SPP_RES_PIPE, (uint16_t)id, -1}))
-		SPP_ERR(-EBUSY,
-			"pipe:%u is added to the forwarder: del it "
-			"there first",
-			id);
 	p = &pri.shm->pipe[id];
+	users = __atomic_load_n(&p->users, __ATOMIC_ACQUIRE);
+	if (users != 0 && !force)
+		SPP_ERR(-EBUSY,
+			"pipe:%u is added in %u SPP port(s) (the primary's "
+			"forwarder or a secondary): del it there first",
+			id, users);
 	rte_eth_dev_stop(p->eth_id);
 	/* a hot-unplug, so that secondaries that attached it detach too */
 	if (rte_eth_dev_info_get(p->eth_id, &info) == 0 && info.device != NULL)
@@ -383,7 +392,7 @@ pri_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 	case SPP_CMD_DEL:
 		if (cmd->res[0].type == SPP_RES_PIPE &&
 		    spp_fwd_find(&app->fwd, &cmd->res[0]) == NULL)
-			return pri_del_pipe(app, cmd->res[0].id, err, errlen);
+			return pri_del_pipe(cmd->res[0].id, false, err, errlen);
 		return -ENOTSUP;
 	default:
 		return -ENOTSUP;
@@ -399,7 +408,7 @@ pri_cleanup(struct spp_app *app)
 	spp_fwd_fini(&app->fwd);
 	for (i = 0; i < SPP_SHM_MAX_PIPES; i++)
 		if (pri.shm->pipe[i].active)
-			pri_del_pipe(app, i, NULL, 0);
+			pri_del_pipe(i, true, NULL, 0);
 	RTE_ETH_FOREACH_DEV(eth_id)
 	{
 		rte_eth_dev_stop(eth_id);

@@ -226,3 +226,61 @@ def test_memif_peer_loop(fwd, pcaps):
     finally:
         peer.close()
     assert not os.path.exists("/tmp/spp-memif.sock")
+
+
+# -- pipe ----------------------------------------------------------------
+
+def pipe_of(status, pid):
+    return [p for p in status["pipes"] if p["id"] == pid][0]
+
+
+def test_pipe_to_testpmd_secondary(pcaps):
+    # testpmd looks its mbuf pool up by its own name when a secondary
+    spp = Spp("pipe_tp", pri_args=["--pool-name", "mb_pool_0"])
+    tp = None
+    try:
+        for p, rx, tx in (("pipe:0", "ring:0", "ring:1"),
+                          ("pipe:1", "ring:2", "ring:3")):
+            spp.ok(spp.put("/primary/ports", {"action": "add", "port": p,
+                                              "rx": rx, "tx": tx}), 204)
+        # the third-party app: testpmd io between the two pipes, as a
+        # secondary of our primary, on lcore ids no other process uses
+        tp = DpdkPeer("pipe_tp", lcores="5@0,6@1", secondary_of=spp)
+        tp.wait_ready()
+        assert "nb forwarding ports=2" in tp.proc.output()
+        spp.start_nfv(1)
+        for rnd in range(2):
+            sent = frames(200, seed=20 + rnd)
+            pcaps.feed(81, sent)
+            # pcap:81 -> ring:0 = pipe:0 rx -> testpmd -> pipe:1 tx = ring:3
+            spp.nfv(1, "add pcap:81", "add pcap:82", "add ring:0",
+                    "add ring:3", "patch pcap:81 ring:0",
+                    "patch ring:3 pcap:82", "forward")
+            wait_for(lambda: spp.port_stats(spp.nfv_status(1),
+                                            "pcap:82")["tx"] >= 200,
+                     what="frames through testpmd's pipes")
+            time.sleep(0.2)
+            st = spp.nfv_status(1)
+            spp.nfv(1, "stop", "patch reset", "del pcap:82", "del pcap:81",
+                    "del ring:0", "del ring:3")
+            same_frames(sent, pcaps.read(82))
+            # ring counters live in the primary: they add up over rounds
+            assert spp.port_stats(st, "ring:0")["tx"] == 200 * (rnd + 1)
+            assert spp.port_stats(st, "ring:3")["rx"] == 200 * (rnd + 1)
+            pri = spp.pri_status()
+            assert pipe_of(pri, 0)["stats"]["rx"] == 200 * (rnd + 1)
+            assert pipe_of(pri, 1)["stats"]["tx"] == 200 * (rnd + 1)
+        pri = spp.pri_status()
+        assert [(p["id"], p["rx"], p["tx"]) for p in pri["pipes"]] == \
+            [(0, 0, 1), (1, 2, 3)]
+        assert pipe_of(pri, 0)["stats"]["tx"] == 0
+        assert pipe_of(pri, 1)["stats"]["rx"] == 0
+        # a pipe an SPP process uses is not deleted from under it
+        spp.nfv(1, "add pipe:0")
+        r = spp.put("/primary/ports", {"action": "del", "port": "pipe:0"})
+        assert r.status_code in (400, 409), r.text
+        spp.nfv(1, "del pipe:0")
+    finally:
+        if tp:
+            tp.close()
+        spp.close()
