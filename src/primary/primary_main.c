@@ -99,6 +99,35 @@ pri_setup_phy(uint16_t eth_id, unsigned int phy, const struct spp_opts *o)
 	return 0;
 }
 
+/*
+ * tap:N is the primary's net_tapN: one not in the port mask is set up here
+ * (one queue each way) for secondaries to use.
+ */
+static int
+pri_setup_taps(const struct spp_opts *o)
+{
+	char name[RTE_ETH_NAME_MAX_LEN], err[256];
+	uint16_t eth_id;
+	int ret;
+
+	RTE_ETH_FOREACH_DEV(eth_id)
+	{
+		if (eth_id < 64 && (o->portmask & (1ULL << eth_id)))
+			continue;
+		if (rte_eth_dev_get_name_by_port(eth_id, name) != 0 ||
+		    strncmp(name, "net_tap", 7) != 0)
+			continue;
+		ret = spp_port_eth_setup(eth_id, pri.pool, 1, 1, err,
+					 sizeof(err));
+		if (ret < 0) {
+			PRI_LOG(ERR, "%s: %s\n", name, err);
+			return ret;
+		}
+		PRI_LOG(INFO, "%s is tap:%s\n", name, name + 7);
+	}
+	return 0;
+}
+
 static int
 pri_setup_phys(const struct spp_opts *o)
 {
@@ -118,8 +147,10 @@ pri_setup_phys(const struct spp_opts *o)
 		phy++;
 	}
 	pri.shm->nb_phy = (uint16_t)phy;
-	if (o->portmask >> 1 >> (phy ? 0 : 0) &&
-	    __builtin_popcountll(o->portmask) != (int)phy)
+	ret = pri_setup_taps(o);
+	if (ret < 0)
+		return ret;
+	if (__builtin_popcountll(o->portmask) != (int)phy)
 		PRI_LOG(WARNING,
 			"port mask %#" PRIx64 " names %d ports, %u "
 			"exist\n",

@@ -5,11 +5,12 @@ secondary, multi-queue phy ports. Frames go in on one side and must come
 out on the other with the same bytes, and the counters must agree."""
 
 import os
+import subprocess
 import time
 
 import pytest
 
-from sppenv import (DpdkPeer, PcapPorts, Spp, frames, same_frames, vm,
+from sppenv import (DpdkPeer, PcapPorts, Spp, frames, same_frames, sh, vm,
                     wait_for)
 
 
@@ -284,3 +285,73 @@ def test_pipe_to_testpmd_secondary(pcaps):
         if tp:
             tp.close()
         spp.close()
+
+
+# -- tap -----------------------------------------------------------------
+
+class TapNs:
+    """The primary's tap devices moved into namespaces of their own, as a
+    container's interface would be."""
+
+    def __init__(self, taps, tag):
+        self.ns = ["spp%sT%d" % (tag, i) for i in range(len(taps))]
+        self.taps = taps
+        self.close()
+        for i, (ns, tap) in enumerate(zip(self.ns, taps)):
+            sh("ip netns add %s" % ns)
+            sh("ip link set %s netns %s" % (tap, ns))
+            sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1"
+               % ns, check=False)
+            sh("ip netns exec %s ip addr add 10.98.0.%d/24 dev %s" %
+               (ns, i + 1, tap))
+            sh("ip netns exec %s ip link set %s up" % (ns, tap))
+
+    def close(self):
+        for ns in self.ns:
+            sh("ip netns del %s 2>/dev/null" % ns, check=False)
+
+
+def ns_python(ns, *args, wait=True):
+    argv = ["ip", "netns", "exec", ns, "/usr/bin/python3",
+            os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "nsframes.py")] + [str(a) for a in args]
+    if wait:
+        return subprocess.run(argv, check=True, capture_output=True)
+    return subprocess.Popen(argv)
+
+
+def test_tap_between_namespaces(tmp_path):
+    tag = "%d" % (os.getpid() % 1000)
+    taps = ["spptap%sa" % tag, "spptap%sb" % tag]
+    spp = Spp("tap", vdevs=["net_tap0,iface=%s" % taps[0],
+                            "net_tap1,iface=%s" % taps[1]])
+    nsx = None
+    try:
+        assert spp.pri_status()["phy_ports"] == []
+        nsx = TapNs(taps, tag)
+        spp.start_nfv(1)
+        spp.nfv(1, "add tap:0", "add tap:1", "patch tap:0 tap:1",
+                "patch tap:1 tap:0", "forward")
+        r = sh("ip netns exec %s ping -c 3 -i 0.2 -W 1 10.98.0.2" % nsx.ns[0],
+               check=False)
+        assert r.returncode == 0, r.stdout + r.stderr
+        # frames with known bytes, from one container to the other
+        sent = frames(100, seed=30, dst="ff:ff:ff:ff:ff:ff")
+        src = tmp_path / "in.pcap"
+        out = tmp_path / "out.pcap"
+        from scapy.all import rdpcap, wrpcap
+        wrpcap(str(src), sent)
+        rx = ns_python(nsx.ns[1], "recv", taps[1], "02:00:00:00:00:01", 100,
+                       out, wait=False)
+        time.sleep(1.5)
+        ns_python(nsx.ns[0], "send", taps[0], src)
+        assert rx.wait(timeout=30) == 0
+        same_frames(sent, list(rdpcap(str(out))))
+        st = spp.nfv_status(1)
+        assert spp.port_stats(st, "tap:0")["rx"] >= 100
+        assert spp.port_stats(st, "tap:1")["tx"] >= 100
+        assert spp.port_stats(st, "tap:1")["tx_drop"] == 0
+    finally:
+        spp.close()
+        if nsx:
+            nsx.close()

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Run inside a network namespace (ip netns exec NS python3 nsframes.py):
+  send IFACE FILE.pcap            send the frames of a pcap file
+  recv IFACE SRC_MAC COUNT OUT.pcap [TIMEOUT]
+                                  write the first COUNT frames from SRC_MAC
+"""
+import sys
+
+from scapy.all import rdpcap, sendp, sniff, wrpcap
+
+
+def main(argv):
+    if argv[1] == "send":
+        sendp(rdpcap(argv[3]), iface=argv[2], verbose=False)
+    else:
+        iface, src, count, out = argv[2], argv[3].lower(), int(argv[4]), \
+            argv[5]
+        timeout = float(argv[6]) if len(argv) > 6 else 20
+        got = sniff(iface=iface, count=count, timeout=timeout,
+                    lfilter=lambda p: p.src.lower() == src)
+        wrpcap(out, got)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
