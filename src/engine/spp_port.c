@@ -85,6 +85,11 @@ port_phy_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 			"0-%u",
 			name, port->res.id,
 			RTE_MAX(phy->nb_rxq, phy->nb_txq) - 1);
+	if (!rte_eth_dev_is_valid_port(phy->eth_id))
+		SPP_ERR(-EIO,
+			"phy:%u: this process could not attach ethdev %u "
+			"(see its log)",
+			port->res.id, phy->eth_id);
 	port->eth_id = phy->eth_id;
 	/* a port with fewer rx than tx queues reads its last rx queue */
 	port->rxq = RTE_MIN(q, (uint16_t)(phy->nb_rxq - 1));

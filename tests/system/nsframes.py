@@ -2,7 +2,8 @@
 """Run inside a network namespace (ip netns exec NS python3 nsframes.py):
   send IFACE FILE.pcap            send the frames of a pcap file
   recv IFACE SRC_MAC COUNT OUT.pcap [TIMEOUT]
-                                  write the first COUNT frames from SRC_MAC
+                                  write the first COUNT frames from SRC_MAC;
+                                  prints "ready" once it listens
 """
 import sys
 
@@ -17,7 +18,8 @@ def main(argv):
             argv[5]
         timeout = float(argv[6]) if len(argv) > 6 else 20
         got = sniff(iface=iface, count=count, timeout=timeout,
-                    lfilter=lambda p: p.src.lower() == src)
+                    lfilter=lambda p: p.src.lower() == src,
+                    started_callback=lambda: print("ready", flush=True))
         wrpcap(out, got)
     return 0
 
