@@ -420,3 +420,47 @@ def test_multi_queue_phy(tmp_path):
         spp.close()
         if nsx:
             nsx.close()
+
+
+# -- end to end ----------------------------------------------------------
+
+def test_two_vms_between_namespaces(netns):
+    """The original's use case: a host's NIC (phy:0, a veth into namespace
+    A) patched by spp_nfv to VM1's vhost:0; VM1 sends everything back, and
+    it goes out of phy:1 into namespace B. B's answers take VM2 (vhost:1)
+    back to A. Ping works end to end, through both VMs."""
+    spp = Spp("two_vms", vdevs=["net_pcap0,iface=%s" % netns.host[0],
+                                "net_pcap1,iface=%s" % netns.host[1]],
+              portmask="0x3")
+    vms = []
+    try:
+        spp.start_nfv(1)
+        spp.nfv(1, "add phy:0", "add phy:1", "add vhost:20", "add vhost:21",
+                "patch phy:0 vhost:20", "patch vhost:20 phy:1",
+                "patch phy:1 vhost:21", "patch vhost:21 phy:0", "forward")
+        vms = [vm("vm20", "/tmp/sock20").wait_ready(),
+               vm("vm21", "/tmp/sock21").wait_ready()]
+        for p in ("vhost:20", "vhost:21"):
+            wait_for(lambda: link(spp, "nfvs/1", p) == "up",
+                     what="%s up" % p)
+        assert netns.ping(count=5), "no ping through the two VMs"
+        ps = {p["port"]: p for p in spp.nfv_status(1)["port_stats"]}
+        # every request went through VM1 and every reply through VM2
+        assert ps["vhost:20"]["tx"] >= 5 and ps["vhost:21"]["tx"] >= 5
+        assert ps["vhost:20"]["rx"] == ps["vhost:20"]["tx"]
+        assert ps["vhost:21"]["rx"] == ps["vhost:21"]["tx"]
+        assert ps["phy:1"]["tx"] == ps["vhost:20"]["rx"]
+        assert ps["phy:0"]["tx"] == ps["vhost:21"]["rx"]
+        # VM1 goes away: A can no longer reach B; it comes back: it can
+        vms[0].close()
+        wait_for(lambda: link(spp, "nfvs/1", "vhost:20") == "down",
+                 what="vhost:20 down")
+        assert not netns.ping(count=2)
+        vms[0] = vm("vm20", "/tmp/sock20").wait_ready()
+        wait_for(lambda: link(spp, "nfvs/1", "vhost:20") == "up",
+                 what="vhost:20 up again")
+        assert netns.ping(count=3), "no ping after VM1 came back"
+    finally:
+        for v in vms:
+            v.close()
+        spp.close()
