@@ -7,7 +7,11 @@
 """
 import sys
 
-from scapy.all import rdpcap, sendp, sniff, wrpcap
+import socket
+
+from scapy.all import conf, rdpcap, sendp, sniff, wrpcap
+
+SO_RCVBUFFORCE = 33
 
 
 def main(argv):
@@ -17,7 +21,10 @@ def main(argv):
         iface, src, count, out = argv[2], argv[3].lower(), int(argv[4]), \
             argv[5]
         timeout = float(argv[6]) if len(argv) > 6 else 20
-        got = sniff(iface=iface, count=count, timeout=timeout,
+        sock = conf.L2listen(iface=iface)
+        # a burst must not overflow the socket while Python is busy
+        sock.ins.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 16 << 20)
+        got = sniff(opened_socket=sock, count=count, timeout=timeout,
                     lfilter=lambda p: p.src.lower() == src,
                     started_callback=lambda: print("ready", flush=True))
         wrpcap(out, got)

@@ -406,8 +406,13 @@ def test_multi_queue_phy(tmp_path):
         assert rx.wait(timeout=30) == 0
         got = list(rdpcap(str(out)))
         # across queues the order may change; the frames may not
-        assert sorted(bytes(f) for f in got) == \
-            sorted(bytes(f) for f in sent)
+        want = sorted(bytes(f) for f in sent)
+        have = sorted(bytes(f) for f in got)
+        assert have == want, \
+            "%d frames out of %d; %d missing, %d foreign; %s" % (
+                len(have), len(want), len(set(want) - set(have)),
+                len(set(have) - set(want)),
+                spp.nfv_status(1)["port_stats"])
         ps = {p["port"]: p for p in spp.nfv_status(1)["port_stats"]}
         q0, q1 = ps["phy:0 nq 0"]["rx"], ps["phy:0 nq 1"]["rx"]
         assert q0 + q1 >= 200

@@ -139,7 +139,8 @@ def test_primary_endpoints(spp):
     # pipes: created over two rings, listed, refused twice, deleted
     spp.ok(spp.put("/primary/ports", {"action": "add", "port": "pipe:0",
                                        "rx": "ring:4", "tx": "ring:5"}), 204)
-    assert spp.pri_status()["pipes"] == [{"id": 0, "rx": 4, "tx": 5}]
+    assert spp.pri_status()["pipes"] == [{"id": 0, "rx": 4, "tx": 5,
+                                          "stats": {"rx": 0, "tx": 0}}]
     r = spp.put("/primary/ports", {"action": "add", "port": "pipe:0",
                                     "rx": "ring:4", "tx": "ring:5"})
     assert r.status_code == 409
