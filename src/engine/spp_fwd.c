@@ -13,11 +13,7 @@
 #include <rte_malloc.h>
 #include <rte_pause.h>
 
-/* Empty polls in a row before the worker starts sleeping. */
-#define FWD_IDLE_SPINS 1024
-/* Sleep between polls when idle, and when forwarding is stopped. */
-#define FWD_IDLE_SLEEP_US 100
-#define FWD_STOPPED_SLEEP_US 1000
+#include "spp_worker.h"
 
 static inline unsigned int
 fwd_run_patches(const struct spp_fwd_cfg *cfg)
@@ -42,7 +38,7 @@ static int
 fwd_worker(void *arg)
 {
 	struct spp_fwd *fwd = arg;
-	unsigned int idle = 0;
+	struct spp_worker_idle idle = {.busy_poll = fwd->busy_poll};
 
 	rte_rcu_qsbr_thread_register(fwd->qs, 0);
 	rte_rcu_qsbr_thread_online(fwd->qs, 0);
@@ -54,19 +50,7 @@ fwd_worker(void *arg)
 		if (cfg->running)
 			moved = fwd_run_patches(cfg);
 		/* done with cfg: the control thread may free it now */
-		rte_rcu_qsbr_quiescent(fwd->qs, 0);
-		if (moved != 0 || (fwd->busy_poll && cfg->running)) {
-			idle = 0;
-			continue;
-		}
-		if (cfg->running && ++idle < FWD_IDLE_SPINS) {
-			rte_pause();
-			continue;
-		}
-		rte_rcu_qsbr_thread_offline(fwd->qs, 0);
-		rte_delay_us_sleep(cfg->running ? FWD_IDLE_SLEEP_US
-						: FWD_STOPPED_SLEEP_US);
-		rte_rcu_qsbr_thread_online(fwd->qs, 0);
+		spp_worker_pass_done(&idle, moved, cfg->running, fwd->qs, 0);
 	}
 	rte_rcu_qsbr_thread_offline(fwd->qs, 0);
 	rte_rcu_qsbr_thread_unregister(fwd->qs, 0);
