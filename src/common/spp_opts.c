@@ -67,10 +67,27 @@ static const char usage_nfv[] =
 	"  --vhost-client vhost ports in client mode (QEMU is the server)\n"
 	"  --busy-poll    poll at full speed, never sleep when idle\n";
 
+static const char usage_vf[] =
+	"--client-id ID -s IP:PORT [--vhost-client] [--busy-poll]\n"
+	"  --client-id ID client id, unique on the node (1-1023)\n"
+	"  -s IP:PORT     where spp-ctl listens for secondaries (port 6666)\n"
+	"  --vhost-client vhost ports in client mode (QEMU is the server)\n"
+	"  --busy-poll    poll at full speed, never sleep when idle\n";
+
 const char *
 spp_opts_usage(enum spp_proc_kind kind)
 {
-	return kind == SPP_PROC_PRIMARY ? usage_primary : usage_nfv;
+	if (kind == SPP_PROC_PRIMARY)
+		return usage_primary;
+	return kind == SPP_PROC_NFV ? usage_nfv : usage_vf;
+}
+
+/* spp_vf, spp_mirror and spp_pcap name their id --client-id, nfv -n. */
+static bool
+opts_long_id(enum spp_proc_kind kind)
+{
+	return kind == SPP_PROC_VF || kind == SPP_PROC_MIRROR ||
+	       kind == SPP_PROC_PCAP;
 }
 
 /* The value of option argv[*i], moving *i past it. */
@@ -133,6 +150,14 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 	snprintf(o->pool_name, sizeof(o->pool_name), "spp_mbuf_pool");
 	for (i = 1; i < argc; i++) {
 		const char *opt = argv[i];
+
+		if (opts_long_id(kind)) {
+			if (strcmp(opt, "-n") == 0)
+				OPTS_ERR("unknown option '-n' (the client id "
+					 "is --client-id ID)");
+			if (strcmp(opt, "--client-id") == 0)
+				opt = "-n";
+		}
 
 		if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0)
 			return 1;
@@ -210,7 +235,8 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 	if (!has_n)
 		OPTS_ERR(kind == SPP_PROC_PRIMARY
 				 ? "missing option -n NUM_RINGS"
-				 : "missing option -n ID");
+			 : opts_long_id(kind) ? "missing option --client-id ID"
+					      : "missing option -n ID");
 	if (!has_s)
 		OPTS_ERR("missing option -s IP:PORT");
 	return 0;

@@ -44,6 +44,14 @@ main(void)
 		    "--vhost-client");
 	CHECK(ret == 0 && o.client_id == 3 && o.vhost_client, "nfv options");
 	CHECK(PARSE(SPP_PROC_NFV, "-h") == 1, "-h asks for usage");
+	ret = PARSE(SPP_PROC_VF, "--client-id", "4", "-s", "h:1",
+		    "--vhost-client");
+	CHECK(ret == 0 && o.client_id == 4 && o.vhost_client, "vf options");
+	ret = PARSE(SPP_PROC_VF, "-n", "4", "-s", "h:1");
+	CHECK(ret == -EINVAL && strstr(err, "--client-id"), "%s", err);
+	ret = PARSE(SPP_PROC_MIRROR, "-s", "h:1");
+	CHECK(ret == -EINVAL && strstr(err, "missing option --client-id"), "%s",
+	      err);
 
 	ret = PARSE(SPP_PROC_PRIMARY, "-n", "1", "-s", "h:1");
 	CHECK(ret == -EINVAL && strstr(err, "missing option -p"), "%s", err);
