@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "spp_cmd.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PROCS_FWD (SPP_PROC_PRIMARY | SPP_PROC_NFV)
+#define PROCS_COMP (SPP_PROC_VF | SPP_PROC_MIRROR)
 #define PROCS_ALL                                                              \
 	(SPP_PROC_PRIMARY | SPP_PROC_NFV | SPP_PROC_VF | SPP_PROC_MIRROR |     \
 	 SPP_PROC_PCAP)
+#define CLS_USAGE "mac MAC|default RES | vlan VID MAC|default RES"
 
 const struct spp_cmd_def spp_cmd_defs[] = {
 	{"status", SPP_CMD_STATUS, PROCS_ALL, "", "show status"},
@@ -24,12 +27,40 @@ const struct spp_cmd_def spp_cmd_defs[] = {
 	{"patch", SPP_CMD_PATCH, PROCS_FWD, "SRC DST",
 	 "one-way patch from SRC to DST"},
 	{"forward", SPP_CMD_FORWARD, PROCS_FWD, "", "start forwarding"},
-	{"stop", SPP_CMD_STOP, PROCS_FWD, "", "stop forwarding"},
+	{"stop", SPP_CMD_STOP, PROCS_FWD | SPP_PROC_PCAP, "",
+	 "stop forwarding or capturing"},
+	{"start", SPP_CMD_START, SPP_PROC_PCAP, "", "start capturing"},
 	{"launch", SPP_CMD_LAUNCH, SPP_PROC_PRIMARY,
 	 "ID PROC_NAME EAL_ARGS... -- APP_ARGS...",
 	 "start a secondary process"},
+	{"component start", SPP_CMD_COMPONENT_START, PROCS_COMP,
+	 "NAME CORE TYPE", "start a component on a worker lcore"},
+	{"component stop", SPP_CMD_COMPONENT_STOP, PROCS_COMP, "NAME",
+	 "stop a component and remove it"},
+	{"port add", SPP_CMD_PORT_ADD, PROCS_COMP,
+	 "RES rx|tx NAME [add_vlantag VID PCP | del_vlantag]",
+	 "attach a port to a component"},
+	{"port del", SPP_CMD_PORT_DEL, PROCS_COMP, "RES rx|tx NAME",
+	 "detach a port from a component"},
+	{"classifier_table add", SPP_CMD_CLS_ADD, SPP_PROC_VF, CLS_USAGE,
+	 "add a classifier table entry"},
+	{"classifier_table del", SPP_CMD_CLS_DEL, SPP_PROC_VF, CLS_USAGE,
+	 "delete a classifier table entry"},
 	{NULL, SPP_CMD_MAX, 0, NULL, NULL},
 };
+
+/* Component types by enum value, and the kinds that run each. */
+static const struct {
+	const char *name;
+	unsigned int procs;
+} comp_types[] = {
+	[SPP_COMP_FORWARD] = {"forward", SPP_PROC_VF},
+	[SPP_COMP_MERGE] = {"merge", SPP_PROC_VF},
+	[SPP_COMP_CLASSIFIER] = {"classifier", SPP_PROC_VF},
+	[SPP_COMP_MIRROR] = {"mirror", SPP_PROC_MIRROR},
+};
+
+#define NB_COMP_TYPES (sizeof(comp_types) / sizeof(comp_types[0]))
 
 static const struct {
 	enum spp_proc_kind kind;
@@ -76,6 +107,25 @@ spp_proc_kind_from_binary(const char *binary)
 		if (strcmp(proc_kinds[i].binary, binary) == 0)
 			return proc_kinds[i].kind;
 	return 0;
+}
+
+const char *
+spp_comp_type_name(enum spp_comp_type t)
+{
+	return (size_t)t < NB_COMP_TYPES ? comp_types[t].name : NULL;
+}
+
+enum spp_comp_type
+spp_comp_type_from_name(const char *name)
+{
+	size_t t;
+
+	if (strcmp(name, "classifier_mac") == 0) /* its name before 19.11 */
+		return SPP_COMP_CLASSIFIER;
+	for (t = SPP_COMP_NONE + 1; t < NB_COMP_TYPES; t++)
+		if (strcmp(comp_types[t].name, name) == 0)
+			return (enum spp_comp_type)t;
+	return SPP_COMP_NONE;
 }
 
 int
@@ -189,9 +239,287 @@ cmd_parse_launch(struct spp_cmd *cmd, char **argv, int argc, char *err,
 	return 0;
 }
 
+/* Words joined as "a, b or c" into buf. */
+static void
+cmd_join_or(const char *const *words, int n, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++) {
+		const char *sep = i == n - 1 ? " or " : ", ";
+
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 i == 0 ? "" : sep, words[i]);
+	}
+}
+
 static int
-cmd_parse_args(struct spp_cmd *cmd, const struct spp_cmd_def *def, char **argv,
-	       int argc, char *err, size_t errlen)
+cmd_usage(const struct spp_cmd_def *def, char *err, size_t errlen)
+{
+	if (def->usage[0] == '\0')
+		snprintf(err, errlen, "'%s' takes no argument", def->name);
+	else
+		snprintf(err, errlen, "usage: %s %s", def->name, def->usage);
+	return -EINVAL;
+}
+
+/* A decimal 0-max, without sign or leading zero; what names it. */
+static int
+cmd_parse_uint(const char *s, unsigned int max, const char *what,
+	       unsigned int *v, char *err, size_t errlen)
+{
+	unsigned long n = 0;
+	size_t i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++)
+		if (n <= max) /* no overflow, and still > max */
+			n = n * 10 + (unsigned long)(s[i] - '0');
+	if (i == 0 || s[i] != '\0' || (s[0] == '0' && i > 1)) {
+		snprintf(err, errlen, "invalid %s '%s', expected 0-%u", what, s,
+			 max);
+		return -EINVAL;
+	}
+	if (n > max) {
+		snprintf(err, errlen, "%s %s out of range 0-%u", what, s, max);
+		return -EINVAL;
+	}
+	*v = (unsigned int)n;
+	return 0;
+}
+
+static int
+cmd_parse_comp_name(struct spp_cmd *cmd, const char *s, char *err,
+		    size_t errlen)
+{
+	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz"
+				    "0123456789_-";
+	size_t len = strspn(s, chars);
+
+	if (s[len] != '\0') {
+		snprintf(err, errlen,
+			 "invalid component name '%s': expected letters, "
+			 "digits, '_' and '-'",
+			 s);
+		return -EINVAL;
+	}
+	if (len >= SPP_COMP_NAME_LEN) {
+		snprintf(err, errlen,
+			 "component name '%s' is longer than %d characters", s,
+			 SPP_COMP_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	cmd->comp_name = s;
+	return 0;
+}
+
+/* "forward, merge or classifier": the component types of kinds procs. */
+static void
+cmd_comp_types(unsigned int procs, char *buf, size_t len)
+{
+	const char *names[NB_COMP_TYPES];
+	size_t t;
+	int n = 0;
+
+	for (t = SPP_COMP_NONE + 1; t < NB_COMP_TYPES; t++)
+		if (comp_types[t].procs & procs)
+			names[n++] = comp_types[t].name;
+	cmd_join_or(names, n, buf, len);
+}
+
+static int
+cmd_parse_comp_type(struct spp_cmd *cmd, const char *s, enum spp_proc_kind proc,
+		    char *err, size_t errlen)
+{
+	enum spp_comp_type t = spp_comp_type_from_name(s);
+	char list[64];
+
+	cmd_comp_types(proc, list, sizeof(list));
+	if (t == SPP_COMP_NONE) {
+		snprintf(err, errlen,
+			 "unknown component type '%s', expected %s", s, list);
+		return -EINVAL;
+	}
+	if (!(comp_types[t].procs & proc)) {
+		snprintf(err, errlen,
+			 "component type '%s' is not supported by %s, "
+			 "expected %s",
+			 s, spp_proc_kind_name(proc), list);
+		return -ENOTSUP;
+	}
+	cmd->comp_type = t;
+	return 0;
+}
+
+/* component start NAME CORE TYPE */
+static int
+cmd_parse_comp_start(struct spp_cmd *cmd, const struct spp_cmd_def *def,
+		     enum spp_proc_kind proc, char **argv, int argc, char *err,
+		     size_t errlen)
+{
+	int ret;
+
+	if (argc != 3)
+		return cmd_usage(def, err, errlen);
+	ret = cmd_parse_comp_name(cmd, argv[0], err, errlen);
+	if (ret == 0)
+		ret = cmd_parse_uint(argv[1], SPP_CMD_LCORE_MAX, "lcore",
+				     &cmd->core, err, errlen);
+	if (ret == 0)
+		ret = cmd_parse_comp_type(cmd, argv[2], proc, err, errlen);
+	return ret;
+}
+
+/* add_vlantag VID PCP | del_vlantag, after "port add RES DIR NAME" */
+static int
+cmd_parse_vlan_op(struct spp_cmd *cmd, const struct spp_cmd_def *def,
+		  enum spp_proc_kind proc, char **argv, int argc, char *err,
+		  size_t errlen)
+{
+	int add = strcmp(argv[0], "add_vlantag") == 0;
+	int ret;
+
+	if (!add && strcmp(argv[0], "del_vlantag") != 0) {
+		if (def->id != SPP_CMD_PORT_ADD || !(proc & SPP_PROC_VF))
+			return cmd_usage(def, err, errlen);
+		snprintf(err, errlen,
+			 "expected add_vlantag or del_vlantag, got '%s'",
+			 argv[0]);
+		return -EINVAL;
+	}
+	if (def->id != SPP_CMD_PORT_ADD) {
+		snprintf(err, errlen, "%s is only for 'port add', not '%s'",
+			 argv[0], def->name);
+		return -EINVAL;
+	}
+	if (!(proc & SPP_PROC_VF)) {
+		snprintf(err, errlen, "%s is not supported by %s", argv[0],
+			 spp_proc_kind_name(proc));
+		return -ENOTSUP;
+	}
+	if (!add) {
+		if (argc != 1) {
+			snprintf(err, errlen, "del_vlantag takes no argument");
+			return -EINVAL;
+		}
+		cmd->vlan_op = SPP_VLAN_DEL;
+		return 0;
+	}
+	if (argc != 3) {
+		snprintf(err, errlen, "add_vlantag needs VID PCP");
+		return -EINVAL;
+	}
+	ret = cmd_parse_uint(argv[1], SPP_VLAN_ID_MAX, "VLAN id", &cmd->vlan_id,
+			     err, errlen);
+	if (ret == 0)
+		ret = cmd_parse_uint(argv[2], SPP_VLAN_PCP_MAX, "VLAN PCP",
+				     &cmd->vlan_pcp, err, errlen);
+	if (ret == 0)
+		cmd->vlan_op = SPP_VLAN_ADD;
+	return ret;
+}
+
+/* port add|del RES rx|tx NAME [add_vlantag VID PCP | del_vlantag] */
+static int
+cmd_parse_port(struct spp_cmd *cmd, const struct spp_cmd_def *def,
+	       enum spp_proc_kind proc, char **argv, int argc, char *err,
+	       size_t errlen)
+{
+	int ret;
+
+	if (argc < 3)
+		return cmd_usage(def, err, errlen);
+	ret = cmd_parse_res(cmd, argv[0], err, errlen);
+	if (ret < 0)
+		return ret;
+	if (strcmp(argv[1], "rx") == 0) {
+		cmd->dir = SPP_DIR_RX;
+	} else if (strcmp(argv[1], "tx") == 0) {
+		cmd->dir = SPP_DIR_TX;
+	} else {
+		snprintf(err, errlen, "expected rx or tx, got '%s'", argv[1]);
+		return -EINVAL;
+	}
+	ret = cmd_parse_comp_name(cmd, argv[2], err, errlen);
+	if (ret < 0 || argc == 3)
+		return ret;
+	return cmd_parse_vlan_op(cmd, def, proc, argv + 3, argc - 3, err,
+				 errlen);
+}
+
+static int
+cmd_hex(int c)
+{
+	return c <= '9' ? c - '0' : tolower(c) - 'a' + 10;
+}
+
+/* XX:XX:XX:XX:XX:XX or "default" */
+static int
+cmd_parse_mac(struct spp_cmd *cmd, const char *s, char *err, size_t errlen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int i;
+
+	if (strcmp(s, "default") == 0) {
+		cmd->cls_default = 1;
+		return 0;
+	}
+	for (i = 0; i < 6; i++, p += 3) {
+		if (!isxdigit(p[0]) || !isxdigit(p[1]) ||
+		    p[2] != (i < 5 ? ':' : '\0')) {
+			memset(cmd->mac, 0, sizeof(cmd->mac));
+			snprintf(err, errlen,
+				 "invalid MAC address '%s', expected "
+				 "XX:XX:XX:XX:XX:XX or default",
+				 s);
+			return -EINVAL;
+		}
+		cmd->mac[i] = (uint8_t)(cmd_hex(p[0]) << 4 | cmd_hex(p[1]));
+	}
+	return 0;
+}
+
+/* classifier_table add|del mac MAC|default RES, or vlan VID MAC|default RES */
+static int
+cmd_parse_cls(struct spp_cmd *cmd, const struct spp_cmd_def *def, char **argv,
+	      int argc, char *err, size_t errlen)
+{
+	int ret = 0, i = 1;
+
+	if (argc == 0)
+		return cmd_usage(def, err, errlen);
+	if (strcmp(argv[0], "mac") == 0) {
+		cmd->cls_type = SPP_CLS_MAC;
+	} else if (strcmp(argv[0], "vlan") == 0) {
+		cmd->cls_type = SPP_CLS_VLAN;
+		i = 2;
+	} else {
+		snprintf(err, errlen, "expected mac or vlan, got '%s'",
+			 argv[0]);
+		return -EINVAL;
+	}
+	if (argc != i + 2) {
+		snprintf(err, errlen, "usage: %s %s", def->name,
+			 i == 1 ? "mac MAC|default RES"
+				: "vlan VID MAC|default RES");
+		return -EINVAL;
+	}
+	if (cmd->cls_type == SPP_CLS_VLAN)
+		ret = cmd_parse_uint(argv[1], SPP_VLAN_ID_MAX, "VLAN id",
+				     &cmd->cls_vlan, err, errlen);
+	if (ret == 0)
+		ret = cmd_parse_mac(cmd, argv[i], err, errlen);
+	if (ret == 0)
+		ret = cmd_parse_res(cmd, argv[i + 1], err, errlen);
+	return ret;
+}
+
+static int
+cmd_parse_args(struct spp_cmd *cmd, const struct spp_cmd_def *def,
+	       enum spp_proc_kind proc, char **argv, int argc, char *err,
+	       size_t errlen)
 {
 	int ret;
 
@@ -200,7 +528,7 @@ cmd_parse_args(struct spp_cmd *cmd, const struct spp_cmd_def *def, char **argv,
 		if (argc == 3) {
 			ret = cmd_parse_res(cmd, argv[0], err, errlen);
 			if (ret == 0 && cmd->res[0].type != SPP_RES_PIPE)
-				goto usage;
+				return cmd_usage(def, err, errlen);
 			if (ret == 0)
 				ret = cmd_parse_res(cmd, argv[1], err, errlen);
 			if (ret == 0)
@@ -217,28 +545,65 @@ cmd_parse_args(struct spp_cmd *cmd, const struct spp_cmd_def *def, char **argv,
 		/* fallthrough */
 	case SPP_CMD_DEL:
 		if (argc != 1)
-			goto usage;
+			return cmd_usage(def, err, errlen);
 		/* "add pipe:N" alone takes an existing pipe as a port */
 		return cmd_parse_res(cmd, argv[0], err, errlen);
 	case SPP_CMD_PATCH:
 		if (argc != 2)
-			goto usage;
+			return cmd_usage(def, err, errlen);
 		ret = cmd_parse_res(cmd, argv[0], err, errlen);
 		if (ret == 0)
 			ret = cmd_parse_res(cmd, argv[1], err, errlen);
 		return ret;
 	case SPP_CMD_LAUNCH:
 		return cmd_parse_launch(cmd, argv, argc, err, errlen);
+	case SPP_CMD_COMPONENT_START:
+		return cmd_parse_comp_start(cmd, def, proc, argv, argc, err,
+					    errlen);
+	case SPP_CMD_COMPONENT_STOP:
+		if (argc != 1)
+			return cmd_usage(def, err, errlen);
+		return cmd_parse_comp_name(cmd, argv[0], err, errlen);
+	case SPP_CMD_PORT_ADD:
+	case SPP_CMD_PORT_DEL:
+		return cmd_parse_port(cmd, def, proc, argv, argc, err, errlen);
+	case SPP_CMD_CLS_ADD:
+	case SPP_CMD_CLS_DEL:
+		return cmd_parse_cls(cmd, def, argv, argc, err, errlen);
 	default:
 		if (argc != 0)
-			goto usage;
+			return cmd_usage(def, err, errlen);
 		return 0;
 	}
-usage:
-	if (def->usage[0] == '\0')
-		snprintf(err, errlen, "'%s' takes no argument", def->name);
+}
+
+/*
+ * No command matched. When the first word starts commands of two words
+ * ("component start"), say which second words there are.
+ */
+static int
+cmd_unknown(const struct spp_cmd *cmd, char *err, size_t errlen)
+{
+	const char *words[8];
+	const struct spp_cmd_def *def;
+	size_t len = strlen(cmd->argv[0]);
+	char list[128];
+	int n = 0;
+
+	for (def = spp_cmd_defs; def->name != NULL && n < 8; def++)
+		if (strncmp(def->name, cmd->argv[0], len) == 0 &&
+		    def->name[len] == ' ')
+			words[n++] = def->name + len + 1;
+	if (n == 0) {
+		snprintf(err, errlen, "unknown command '%s'", cmd->argv[0]);
+		return -EINVAL;
+	}
+	cmd_join_or(words, n, list, sizeof(list));
+	if (cmd->argc == 1)
+		snprintf(err, errlen, "'%s' needs %s", cmd->argv[0], list);
 	else
-		snprintf(err, errlen, "usage: %s %s", def->name, def->usage);
+		snprintf(err, errlen, "expected %s after '%s', got '%s'", list,
+			 cmd->argv[0], cmd->argv[1]);
 	return -EINVAL;
 }
 
@@ -280,11 +645,10 @@ spp_cmd_parse(const char *line, enum spp_proc_kind proc, struct spp_cmd *cmd,
 		}
 		cmd->id = def->id;
 		words = cmd_name_words(def->name);
-		return cmd_parse_args(cmd, def, cmd->argv + words,
+		return cmd_parse_args(cmd, def, proc, cmd->argv + words,
 				      cmd->argc - words, err, errlen);
 	}
-	snprintf(err, errlen, "unknown command '%s'", cmd->argv[0]);
-	return -EINVAL;
+	return cmd_unknown(cmd, err, errlen);
 }
 
 void

@@ -8,6 +8,7 @@
 #define SPP_CMD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "spp_res.h"
 
@@ -38,14 +39,70 @@ enum spp_cmd_id {
 	SPP_CMD_FORWARD,
 	SPP_CMD_STOP,
 	SPP_CMD_LAUNCH,
+	/* spp_vf, spp_mirror */
+	SPP_CMD_COMPONENT_START,
+	SPP_CMD_COMPONENT_STOP,
+	SPP_CMD_PORT_ADD,
+	SPP_CMD_PORT_DEL,
+	/* spp_vf */
+	SPP_CMD_CLS_ADD,
+	SPP_CMD_CLS_DEL,
+	/* spp_pcap; its "stop" is SPP_CMD_STOP */
+	SPP_CMD_START,
 	SPP_CMD_MAX,
 };
+
+/* Component types of spp_vf (forward, merge, classifier), spp_mirror. */
+enum spp_comp_type {
+	SPP_COMP_NONE = 0,
+	SPP_COMP_FORWARD,
+	SPP_COMP_MERGE,
+	SPP_COMP_CLASSIFIER,
+	SPP_COMP_MIRROR,
+};
+
+/* Direction a port is attached to a component with. */
+enum spp_dir {
+	SPP_DIR_NONE = 0,
+	SPP_DIR_RX,
+	SPP_DIR_TX,
+};
+
+/* VLAN tag operation of a port of a vf component. */
+enum spp_vlan_op {
+	SPP_VLAN_NONE = 0,
+	SPP_VLAN_ADD,
+	SPP_VLAN_DEL,
+};
+
+/* Kind of a classifier table entry. */
+enum spp_cls_type {
+	SPP_CLS_MAC = 1,
+	SPP_CLS_VLAN,
+};
+
+/* Longest component name, with NUL: names have 1-31 of [A-Za-z0-9_-]. */
+#define SPP_COMP_NAME_LEN 32
+/* Largest lcore of "component start" (RTE_MAX_LCORE - 1). */
+#define SPP_CMD_LCORE_MAX 127
+#define SPP_VLAN_ID_MAX 4095
+#define SPP_VLAN_PCP_MAX 7
+
+/* Names as in commands and status: "forward", "merge", "classifier",
+ * "mirror"; NULL for SPP_COMP_NONE or an invalid type.
+ */
+const char *spp_comp_type_name(enum spp_comp_type t);
+/* "classifier_mac" is accepted as an old name of "classifier". 0 if unknown. */
+enum spp_comp_type spp_comp_type_from_name(const char *name);
 
 #define SPP_CMD_MAX_ARGS 128
 
 struct spp_cmd {
 	enum spp_cmd_id id;
-	/* add/del: port; patch: src, dst; add pipe: pipe, rx ring, tx ring */
+	/*
+	 * add/del, port add/del, classifier_table add/del: port; patch: src,
+	 * dst; add pipe: pipe, rx ring, tx ring
+	 */
 	struct spp_res res[3];
 	int nres;
 	/* launch */
@@ -55,6 +112,20 @@ struct spp_cmd {
 	char **eal_argv; /* NULL-terminated */
 	int app_argc;
 	char **app_argv; /* NULL-terminated */
+	/* component start/stop, port add/del: component name */
+	const char *comp_name; /* points into the tokens; <= 31 chars */
+	unsigned int core;     /* component start: lcore id, 0-127 */
+	enum spp_comp_type comp_type;
+	/* port add/del: the port is res[0] (nres = 1) */
+	enum spp_dir dir;
+	enum spp_vlan_op vlan_op; /* port add only */
+	unsigned int vlan_id;	  /* 0-4095, with SPP_VLAN_ADD */
+	unsigned int vlan_pcp;	  /* 0-7, with SPP_VLAN_ADD */
+	/* classifier_table add/del: the port is res[0] */
+	enum spp_cls_type cls_type;
+	unsigned int cls_vlan; /* SPP_CLS_VLAN: 0-4095 */
+	int cls_default;       /* 1 for "default" instead of a MAC */
+	uint8_t mac[6];	       /* unicast or multicast MAC; zero with default */
 	/* storage: the tokens of the line */
 	int argc;
 	char *argv[SPP_CMD_MAX_ARGS + 1];
@@ -75,8 +146,12 @@ extern const struct spp_cmd_def spp_cmd_defs[];
 /*
  * Parse one command line for a process of kind proc. Returns 0, or -EINVAL
  * with a message in err naming what was expected, or -ENOTSUP when the
- * command exists but this kind of process does not take it. cmd must be
+ * command exists but this kind of process does not take it, or not with
+ * that option or component type (a VLAN tag option or a component of
+ * spp_vf given to spp_mirror, a mirror given to spp_vf). cmd must be
  * released with spp_cmd_free() whatever the result.
+ *
+ * Which port types a process takes is checked by the process, not here.
  */
 int spp_cmd_parse(const char *line, enum spp_proc_kind proc,
 		  struct spp_cmd *cmd, char *err, size_t errlen);
