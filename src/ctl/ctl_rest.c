@@ -57,8 +57,9 @@ rest_json_type(const json_t *v)
 	case JSON_STRING:
 		return "a string";
 	case JSON_INTEGER:
-	case JSON_REAL:
 		return "a number";
+	case JSON_REAL:
+		return "a real number";
 	case JSON_TRUE:
 	case JSON_FALSE:
 		return "a boolean";
@@ -67,44 +68,170 @@ rest_json_type(const json_t *v)
 	}
 }
 
-int
-ctl_body_keys(struct ctl_call *call, const char *const *keys)
+/* Add item to a list of len bytes, *n of them used, after sep unless first. */
+static void
+rest_list_add(char *list, size_t len, size_t *n, const char *sep,
+	      const char *item, bool quote)
+{
+	if (*n == 0)
+		list[0] = '\0';
+	if (*n < len)
+		*n += (size_t)snprintf(list + *n, len - *n,
+				       quote ? "%s'%s'" : "%s%s", *n ? sep : "",
+				       item);
+}
+
+/* Unknown keys of obj, a body or the object at key prefix ("vlan."). */
+static int
+rest_keys(struct ctl_call *call, json_t *obj, const char *prefix,
+	  const char *const *keys)
 {
 	const char *key;
 	char list[256];
 	size_t i, n = 0;
 	json_t *v;
 
-	json_object_foreach(call->body, key, v)
+	json_object_foreach(obj, key, v)
 	{
 		for (i = 0; keys[i] != NULL; i++)
 			if (strcmp(keys[i], key) == 0)
 				break;
 		if (keys[i] != NULL)
 			continue;
-		list[0] = '\0';
 		for (i = 0; keys[i] != NULL; i++)
-			n += (size_t)snprintf(
-				list + n,
-				n < sizeof(list) ? sizeof(list) - n : 0, "%s%s",
-				i ? ", " : "", keys[i]);
-		return ctl_fail(call, 400, "unknown key '%s' (expected %s)",
-				key, list);
+			rest_list_add(list, sizeof(list), &n, ", ", keys[i],
+				      false);
+		return ctl_fail(call, 400, "unknown key '%s%s' (expected %s)",
+				prefix, key, list);
 	}
+	return 0;
+}
+
+int
+ctl_body_keys(struct ctl_call *call, const char *const *keys)
+{
+	return rest_keys(call, call->body, "", keys);
+}
+
+int
+ctl_body_object(struct ctl_call *call, const char *key, const char *const *keys)
+{
+	json_t *v = json_object_get(call->body, key);
+	char prefix[64];
+
+	if (v == NULL)
+		return ctl_fail(call, 400, "missing key '%s'", key);
+	if (!json_is_object(v))
+		return ctl_fail(call, 400, "'%s' must be an object, not %s",
+				key, rest_json_type(v));
+	snprintf(prefix, sizeof(prefix), "%s.", key);
+	return rest_keys(call, v, prefix, keys);
+}
+
+/*
+ * The value of key in the body, "a.b" being key b of object a, or NULL.
+ * Returns -1 having answered 400 when a is there but not an object.
+ */
+static int
+rest_lookup(struct ctl_call *call, const char *key, json_t **v)
+{
+	const char *dot = strchr(key, '.');
+	json_t *parent = call->body;
+	char first[64];
+
+	*v = NULL;
+	if (dot != NULL) {
+		snprintf(first, sizeof(first), "%.*s", (int)(dot - key), key);
+		parent = json_object_get(call->body, first);
+		if (parent != NULL && !json_is_object(parent))
+			return ctl_fail(call, 400,
+					"'%s' must be an object, not %s", first,
+					rest_json_type(parent));
+		key = dot + 1;
+	}
+	*v = parent == NULL ? NULL : json_object_get(parent, key);
+	return 0;
+}
+
+/* As rest_lookup(), and answer 400 when the key is missing. */
+static int
+rest_value(struct ctl_call *call, const char *key, json_t **v)
+{
+	if (rest_lookup(call, key, v) < 0)
+		return -1;
+	if (*v == NULL)
+		return ctl_fail(call, 400, "missing key '%s'", key);
+	return 0;
+}
+
+int
+ctl_body_required(struct ctl_call *call, const char *const *keys)
+{
+	char list[256];
+	size_t i, n = 0;
+	int missing = 0;
+	json_t *v;
+
+	for (i = 0; keys[i] != NULL; i++) {
+		if (rest_lookup(call, keys[i], &v) < 0)
+			return -1;
+		if (v != NULL)
+			continue;
+		rest_list_add(list, sizeof(list), &n, ", ", keys[i], true);
+		missing++;
+	}
+	if (missing > 0)
+		return ctl_fail(call, 400, "missing key%s %s",
+				missing > 1 ? "s" : "", list);
 	return 0;
 }
 
 int
 ctl_body_string(struct ctl_call *call, const char *key, const char **s)
 {
-	json_t *v = json_object_get(call->body, key);
+	json_t *v;
 
-	if (v == NULL)
-		return ctl_fail(call, 400, "missing key '%s'", key);
+	if (rest_value(call, key, &v) < 0)
+		return -1;
 	if (!json_is_string(v))
 		return ctl_fail(call, 400, "'%s' must be a string, not %s", key,
 				rest_json_type(v));
 	*s = json_string_value(v);
+	return 0;
+}
+
+int
+ctl_check_word(struct ctl_call *call, const char *what, const char *s)
+{
+	if (*s == '\0' || strpbrk(s, " \t\n\v\f\r") != NULL)
+		return ctl_fail(call, 400,
+				"%s must be one word without blanks, got '%s'",
+				what, s);
+	return 0;
+}
+
+int
+ctl_body_word(struct ctl_call *call, const char *key, const char **s)
+{
+	char what[80];
+
+	if (ctl_body_string(call, key, s) < 0)
+		return -1;
+	snprintf(what, sizeof(what), "'%s'", key);
+	return ctl_check_word(call, what, *s);
+}
+
+int
+ctl_body_int(struct ctl_call *call, const char *key, json_int_t *i)
+{
+	json_t *v;
+
+	if (rest_value(call, key, &v) < 0)
+		return -1;
+	if (!json_is_integer(v))
+		return ctl_fail(call, 400, "'%s' must be an integer, not %s",
+				key, rest_json_type(v));
+	*i = json_integer_value(v);
 	return 0;
 }
 
@@ -136,27 +263,32 @@ ctl_body_port(struct ctl_call *call, const char *key, char *res, size_t len)
 }
 
 int
-ctl_body_action(struct ctl_call *call, const struct ctl_action *map,
-		const char **command)
+ctl_body_choice(struct ctl_call *call, const char *key,
+		const struct ctl_action *map, const char **command)
 {
 	char list[128];
-	const char *action;
+	const char *value;
 	size_t i, n = 0;
 
-	if (ctl_body_string(call, "action", &action) < 0)
+	if (ctl_body_string(call, key, &value) < 0)
 		return -1;
-	list[0] = '\0';
 	for (i = 0; map[i].action != NULL; i++) {
-		if (strcmp(map[i].action, action) == 0) {
+		if (strcmp(map[i].action, value) == 0) {
 			*command = map[i].command;
 			return 0;
 		}
-		n += (size_t)snprintf(list + n,
-				      n < sizeof(list) ? sizeof(list) - n : 0,
-				      "%s'%s'", i ? " or " : "", map[i].action);
+		rest_list_add(list, sizeof(list), &n, " or ", map[i].action,
+			      true);
 	}
-	return ctl_fail(call, 400, "unknown action '%s' (expected %s)", action,
+	return ctl_fail(call, 400, "unknown %s '%s' (expected %s)", key, value,
 			list);
+}
+
+int
+ctl_body_action(struct ctl_call *call, const struct ctl_action *map,
+		const char **command)
+{
+	return ctl_body_choice(call, "action", map, command);
 }
 
 /* Answer the REST call from a process's reply. */
@@ -225,6 +357,24 @@ ctl_command(struct ctl_call *call, const char *text)
 	}
 	rest_from_reply(call, reply, text);
 	json_decref(reply);
+}
+
+void
+ctl_commandf(struct ctl_call *call, const char *fmt, ...)
+{
+	char *text;
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (ret < 0) {
+		ctl_fail(call, 500, "out of memory");
+		return;
+	}
+	ctl_command(call, text);
+	free(text);
 }
 
 /*

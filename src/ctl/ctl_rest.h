@@ -64,23 +64,42 @@ void ctl_ok(struct ctl_call *call, json_t *body);
 
 /*
  * Body helpers: each returns 0, or -1 having answered 400 with what is
- * wrong. keys is a NULL-terminated list of the keys allowed.
+ * wrong. A key may name a key of an object in the body: "vlan.id". keys is
+ * a NULL-terminated list of keys.
  */
+/* Only the keys allowed. */
 int ctl_body_keys(struct ctl_call *call, const char *const *keys);
+/* Every one of keys is there; a message names all that are missing. */
+int ctl_body_required(struct ctl_call *call, const char *const *keys);
+/* key is an object with only the keys allowed (not dotted). */
+int ctl_body_object(struct ctl_call *call, const char *key,
+		    const char *const *keys);
 int ctl_body_string(struct ctl_call *call, const char *key, const char **s);
+/* A string that goes into a command line as one word: no blank, not empty. */
+int ctl_body_word(struct ctl_call *call, const char *key, const char **s);
+int ctl_body_int(struct ctl_call *call, const char *key, json_int_t *v);
 /* A port (resource id) in wire or human form; *res gets the wire form. */
 int ctl_body_port(struct ctl_call *call, const char *key, char *res,
 		  size_t len);
 
-/* The command a value of "action" maps to. */
+/* The command a value of "action" (or of another key) maps to. */
 struct ctl_action {
 	const char *action;
 	const char *command;
 };
 
-/* Map the "action" key with a table ending in {NULL, NULL}. */
+/* Map the value of key with a table ending in {NULL, NULL}. */
+int ctl_body_choice(struct ctl_call *call, const char *key,
+		    const struct ctl_action *map, const char **command);
+/* ctl_body_choice() of "action". */
 int ctl_body_action(struct ctl_call *call, const struct ctl_action *map,
 		    const char **command);
+
+/*
+ * 0 when s (what names it in the message) is one word of a command line,
+ * else -1 having answered 400.
+ */
+int ctl_check_word(struct ctl_call *call, const char *what, const char *s);
 
 /*
  * Send command text to call->proc (checked first against the command table
@@ -88,6 +107,9 @@ int ctl_body_action(struct ctl_call *call, const struct ctl_action *map,
  * reply's data, or the error the process gave.
  */
 void ctl_command(struct ctl_call *call, const char *text);
+/* ctl_command() of a line built with printf's format. */
+void ctl_commandf(struct ctl_call *call, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 struct ctl_rest_conf {
 	int listen_fd;
