@@ -84,7 +84,7 @@ ctl_api_ports(struct ctl_call *call)
 	static const char *const pipe_keys[] = {"action", "port", "rx", "tx",
 						NULL};
 	char port[SPP_RES_NAME_LEN], rx[SPP_RES_NAME_LEN];
-	char tx[SPP_RES_NAME_LEN], line[128];
+	char tx[SPP_RES_NAME_LEN];
 	bool pipes = call->route->arg != NULL;
 	const char *command;
 
@@ -94,8 +94,7 @@ ctl_api_ports(struct ctl_call *call)
 		return;
 	if (!pipes || (json_object_get(call->body, "rx") == NULL &&
 		       json_object_get(call->body, "tx") == NULL)) {
-		snprintf(line, sizeof(line), "%s %s", command, port);
-		ctl_command(call, line);
+		ctl_commandf(call, "%s %s", command, port);
 		return;
 	}
 	if (strcmp(command, "add") != 0 || strncmp(port, "pipe:", 5) != 0) {
@@ -109,8 +108,7 @@ ctl_api_ports(struct ctl_call *call)
 	if (ctl_body_port(call, "rx", rx, sizeof(rx)) < 0 ||
 	    ctl_body_port(call, "tx", tx, sizeof(tx)) < 0)
 		return;
-	snprintf(line, sizeof(line), "add %s %s %s", port, rx, tx);
-	ctl_command(call, line);
+	ctl_commandf(call, "add %s %s %s", port, rx, tx);
 }
 
 /* {"src":RES,"dst":RES} -> "patch SRC DST" */
@@ -118,15 +116,179 @@ static void
 ctl_api_patches(struct ctl_call *call)
 {
 	static const char *const keys[] = {"src", "dst", NULL};
-	char src[SPP_RES_NAME_LEN], dst[SPP_RES_NAME_LEN], line[64];
+	char src[SPP_RES_NAME_LEN], dst[SPP_RES_NAME_LEN];
 
 	if (ctl_body_keys(call, keys) < 0 ||
 	    ctl_body_port(call, "src", src, sizeof(src)) < 0 ||
 	    ctl_body_port(call, "dst", dst, sizeof(dst)) < 0)
 		return;
-	snprintf(line, sizeof(line), "patch %s %s", src, dst);
-	ctl_command(call, line);
+	ctl_commandf(call, "patch %s %s", src, dst);
 }
+
+/*
+ * spp_vf and spp_mirror. Values go into the command line as they are, one
+ * word each; spp_cmd_parse() in ctl_command() checks them for the kind of
+ * the route, so the REST answer names a bad value as the process would.
+ */
+
+/* {"name":NAME,"core":CORE,"type":TYPE} -> "component start NAME CORE TYPE" */
+static void
+ctl_api_comp_start(struct ctl_call *call)
+{
+	static const char *const keys[] = {"name", "core", "type", NULL};
+	const char *name, *type;
+	json_int_t core;
+
+	if (ctl_body_keys(call, keys) < 0 ||
+	    ctl_body_required(call, keys) < 0 ||
+	    ctl_body_word(call, "name", &name) < 0 ||
+	    ctl_body_int(call, "core", &core) < 0 ||
+	    ctl_body_word(call, "type", &type) < 0)
+		return;
+	ctl_commandf(call, "component start %s %" JSON_INTEGER_FORMAT " %s",
+		     name, core, type);
+}
+
+/* The component name of the path, checked by the command parser. */
+static int
+ctl_api_comp_name(struct ctl_call *call, const char **name)
+{
+	*name = call->params[0];
+	return ctl_check_word(call, "component name", *name);
+}
+
+/* DELETE .../components/NAME -> "component stop NAME" */
+static void
+ctl_api_comp_stop(struct ctl_call *call)
+{
+	const char *name;
+
+	if (ctl_api_comp_name(call, &name) < 0)
+		return;
+	ctl_commandf(call, "component stop %s", name);
+}
+
+static const struct ctl_action ctl_api_attach_actions[] = {
+	{"attach", "port add"},
+	{"detach", "port del"},
+	{NULL, NULL},
+};
+
+static const struct ctl_action ctl_api_vlan_ops[] = {
+	{"none", ""},
+	{"add", "add_vlantag"},
+	{"del", "del_vlantag"},
+	{NULL, NULL},
+};
+
+/*
+ * The options of "vlan":{"operation":OP,"id":VID,"pcp":PCP} into tag:
+ * "", " add_vlantag VID PCP" or " del_vlantag". id and pcp are read with
+ * "add" only.
+ */
+static int
+ctl_api_vlan_tag(struct ctl_call *call, char *tag, size_t len)
+{
+	static const char *const keys[] = {"operation", "id", "pcp", NULL};
+	static const char *const add_keys[] = {"vlan.id", "vlan.pcp", NULL};
+	json_int_t id, pcp;
+	const char *op;
+
+	tag[0] = '\0';
+	if (json_object_get(call->body, "vlan") == NULL)
+		return 0;
+	if (ctl_body_object(call, "vlan", keys) < 0 ||
+	    ctl_body_choice(call, "vlan.operation", ctl_api_vlan_ops, &op) < 0)
+		return -1;
+	if (strcmp(op, "add_vlantag") != 0) {
+		snprintf(tag, len, "%s%s", *op ? " " : "", op);
+		return 0;
+	}
+	if (ctl_body_required(call, add_keys) < 0 ||
+	    ctl_body_int(call, "vlan.id", &id) < 0 ||
+	    ctl_body_int(call, "vlan.pcp", &pcp) < 0)
+		return -1;
+	snprintf(tag, len,
+		 " add_vlantag %" JSON_INTEGER_FORMAT " %" JSON_INTEGER_FORMAT,
+		 id, pcp);
+	return 0;
+}
+
+/*
+ * PUT .../components/NAME/ports {"action":"attach"|"detach","port":RES,
+ * "dir":"rx"|"tx","vlan":{...}} -> "port add|del RES DIR NAME [VLAN]"
+ */
+static void
+ctl_api_comp_ports(struct ctl_call *call)
+{
+	static const char *const keys[] = {"action", "port", "dir", "vlan",
+					   NULL};
+	static const char *const required[] = {"action", "port", "dir", NULL};
+	char port[SPP_RES_NAME_LEN], tag[64];
+	const char *name, *command, *dir;
+
+	if (ctl_api_comp_name(call, &name) < 0 ||
+	    ctl_body_keys(call, keys) < 0 ||
+	    ctl_body_required(call, required) < 0 ||
+	    ctl_body_action(call, ctl_api_attach_actions, &command) < 0 ||
+	    ctl_body_port(call, "port", port, sizeof(port)) < 0 ||
+	    ctl_body_word(call, "dir", &dir) < 0 ||
+	    ctl_api_vlan_tag(call, tag, sizeof(tag)) < 0)
+		return;
+	ctl_commandf(call, "%s %s %s %s%s", command, port, dir, name, tag);
+}
+
+static const struct ctl_action ctl_api_cls_actions[] = {
+	{"add", "classifier_table add"},
+	{"del", "classifier_table del"},
+	{NULL, NULL},
+};
+
+static const struct ctl_action ctl_api_cls_types[] = {
+	{"mac", "mac"},
+	{"vlan", "vlan"},
+	{NULL, NULL},
+};
+
+/*
+ * {"action":"add"|"del","type":"mac"|"vlan","vlan":VID,"mac_address":MAC,
+ * "port":RES} -> "classifier_table add|del mac MAC RES" or "... vlan VID
+ * MAC RES"
+ */
+static void
+ctl_api_cls(struct ctl_call *call)
+{
+	static const char *const keys[] = {"action",	  "type", "vlan",
+					   "mac_address", "port", NULL};
+	static const char *const required[] = {"action", "type", "mac_address",
+					       "port", NULL};
+	const char *command, *type, *mac;
+	char port[SPP_RES_NAME_LEN], vlan[32] = "";
+	json_int_t vid;
+
+	if (ctl_body_keys(call, keys) < 0 ||
+	    ctl_body_required(call, required) < 0 ||
+	    ctl_body_action(call, ctl_api_cls_actions, &command) < 0 ||
+	    ctl_body_choice(call, "type", ctl_api_cls_types, &type) < 0 ||
+	    ctl_body_word(call, "mac_address", &mac) < 0 ||
+	    ctl_body_port(call, "port", port, sizeof(port)) < 0)
+		return;
+	if (strcmp(type, "vlan") == 0) {
+		if (ctl_body_int(call, "vlan", &vid) < 0)
+			return;
+		snprintf(vlan, sizeof(vlan), " %" JSON_INTEGER_FORMAT, vid);
+	} else if (json_object_get(call->body, "vlan") != NULL) {
+		ctl_fail(call, 400, "'vlan' is only for type vlan");
+		return;
+	}
+	ctl_commandf(call, "%s %s%s %s %s", command, type, vlan, mac, port);
+}
+
+static const struct ctl_action ctl_api_capture_actions[] = {
+	{"start", "start"},
+	{"stop", "stop"},
+	{NULL, NULL},
+};
 
 static void
 ctl_api_launch(struct ctl_call *call)
@@ -159,6 +321,17 @@ static const char ctl_api_no_flow[] = "flow rules are not supported yet";
 	{                                                                      \
 		"DELETE", path "/{id}", kind, NONE, ctl_api_simple, "exit"     \
 	}
+
+/* The components of spp_vf and spp_mirror, at /v1/KINDS/ID/components. */
+/* clang-format off */
+#define CTL_API_COMPONENTS(path, kind)                                         \
+	{"POST", path "/{id}/components", kind, OBJ, ctl_api_comp_start,       \
+	 NULL},                                                                \
+	{"DELETE", path "/{id}/components/{*}", kind, NONE,                    \
+	 ctl_api_comp_stop, NULL},                                             \
+	{"PUT", path "/{id}/components/{*}/ports", kind, OBJ,                  \
+	 ctl_api_comp_ports, NULL}
+/* clang-format on */
 
 static const struct ctl_route ctl_api_routes[] = {
 	{"GET", "/v1/processes", 0, NONE, ctl_api_processes, NULL},
@@ -194,8 +367,16 @@ static const struct ctl_route ctl_api_routes[] = {
 	 "patch reset"},
 
 	CTL_API_SECONDARY("/v1/vfs", SPP_PROC_VF),
+	CTL_API_COMPONENTS("/v1/vfs", SPP_PROC_VF),
+	{"PUT", "/v1/vfs/{id}/classifier_table", SPP_PROC_VF, OBJ, ctl_api_cls,
+	 NULL},
+
 	CTL_API_SECONDARY("/v1/mirrors", SPP_PROC_MIRROR),
+	CTL_API_COMPONENTS("/v1/mirrors", SPP_PROC_MIRROR),
+
 	CTL_API_SECONDARY("/v1/pcaps", SPP_PROC_PCAP),
+	{"PUT", "/v1/pcaps/{id}/capture", SPP_PROC_PCAP, OBJ, ctl_api_action,
+	 ctl_api_capture_actions},
 
 	{NULL, NULL, 0, NONE, NULL, NULL},
 };

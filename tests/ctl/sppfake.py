@@ -70,6 +70,16 @@ def recv_msg(sock):
     return _recv_exact(sock, n) if n else b""
 
 
+def error_of(r, status):
+    """The message of an error answer r, checked to be status with a JSON
+    body {"error": message}."""
+    assert r.status_code == status, r.text
+    assert r.headers["Content-Type"] == "application/json"
+    body = r.json()
+    assert list(body) == ["error"]
+    return body["error"]
+
+
 class SppCtl:
     """The spp-ctl binary on free ports. Stop it with stop()."""
 

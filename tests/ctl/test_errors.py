@@ -3,13 +3,7 @@
 
 import pytest
 
-
-def error_of(r, status):
-    assert r.status_code == status, r.text
-    assert r.headers["Content-Type"] == "application/json"
-    body = r.json()
-    assert list(body) == ["error"]
-    return body["error"]
+from sppfake import error_of
 
 
 @pytest.fixture
@@ -23,7 +17,8 @@ def both(primary, nfv):
 @pytest.mark.parametrize("path", [
     "/", "/v1", "/v1/", "/v2/processes", "/v1/process", "/v1/processes/x",
     "/v1//processes", "/v1/nfvs", "/v1/nfvs/1/bogus", "/v1/nfvs/1/ports/x",
-    "/v1/primary/bogus", "/v1/vfs/1/components", "/x" * 20,
+    "/v1/primary/bogus", "/v1/vfs/1/bogus", "/v1/pcaps/1/components",
+    "/x" * 20,
 ])
 def test_unknown_path(ctl, both, path):
     assert error_of(ctl.get(path), 404) == "no such path: " + path
@@ -44,6 +39,7 @@ def test_trailing_slash_is_the_same_path(ctl, both):
     ("PUT", "/v1/nfvs/1", "GET, DELETE"),
     ("PATCH", "/v1/nfvs/1/forward", "PUT"),
     ("GET", "/v1/primary", "DELETE"),
+    ("GET", "/v1/vfs/1/components", "POST"),
 ])
 def test_wrong_method(ctl, both, method, path, allow):
     r = ctl.request(method, path, data=b"{}")
