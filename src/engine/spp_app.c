@@ -323,3 +323,25 @@ spp_app_init(struct spp_app *app, int argc, char **argv)
 		rte_eal_cleanup();
 	return ret;
 }
+
+int
+spp_app_init_secondary(struct spp_app *app, struct spp_port_env *env, int argc,
+		       char **argv)
+{
+	char err[256];
+	int ret;
+
+	ret = spp_app_init(app, argc, argv);
+	if (ret != 0)
+		return ret;
+	ret = spp_shm_attach_pool(&env->shm, &env->pool, err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "spp_%s: %s\n", spp_proc_kind_name(app->kind),
+			err);
+		rte_eal_cleanup();
+		return ret;
+	}
+	env->kind = app->kind;
+	env->vhost_client = app->opts.vhost_client;
+	return 0;
+}

@@ -43,6 +43,14 @@ extern volatile int spp_app_signaled;
  */
 int spp_app_init(struct spp_app *app, int argc, char **argv);
 
+/*
+ * spp_app_init() for a secondary, then attach the primary's shared area and
+ * mbuf pool into env (env->kind and vhost_client set from app). Same
+ * returns; on -errno the EAL is cleaned up and the reason printed.
+ */
+int spp_app_init_secondary(struct spp_app *app, struct spp_port_env *env,
+			   int argc, char **argv);
+
 /* Install the signal handlers. */
 void spp_app_signals(void);
 

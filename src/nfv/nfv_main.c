@@ -19,19 +19,11 @@ main(int argc, char **argv)
 {
 	struct spp_app app = {.kind = SPP_PROC_NFV};
 	struct spp_port_env env = {.kind = SPP_PROC_NFV};
-	char err[256];
 	int ret;
 
-	ret = spp_app_init(&app, argc, argv);
+	ret = spp_app_init_secondary(&app, &env, argc, argv);
 	if (ret != 0)
 		return ret < 0 ? 1 : 0;
-	ret = spp_shm_attach_pool(&env.shm, &env.pool, err, sizeof(err));
-	if (ret < 0) {
-		fprintf(stderr, "spp_nfv: %s\n", err);
-		rte_eal_cleanup();
-		return 1;
-	}
-	env.vhost_client = app.opts.vhost_client;
 	if (spp_app_first_worker() == RTE_MAX_LCORE)
 		fprintf(stderr, "spp_nfv: warning: one lcore only, it can "
 				"take commands but not forward\n");

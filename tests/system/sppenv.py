@@ -152,6 +152,63 @@ class Spp:
             assert p.alive(), p.output()
         return p
 
+    def start_vf(self, cid, lcores="3@0,4@1", extra=(), wait=True):
+        """spp_vf; its lcore ids differ from nfv's: the mbuf pool's
+        per-lcore caches are shared by lcore id across processes."""
+        argv = ([os.path.join(BIN, "spp_vf")] +
+                self.eal(lcores, secondary=True, mem=False) +
+                ["--", "--client-id", str(cid), "-s",
+                 "127.0.0.1:%d" % self.sec_port] + list(extra))
+        p = Proc("%s-vf%d" % (self.name, cid), argv)
+        self.procs.append(p)
+        if wait:
+            wait_for(lambda: self.has_process("vf", cid) or not p.alive(),
+                     timeout=30, what="vf %d" % cid)
+            assert p.alive(), p.output()
+        return p
+
+    def vf(self, cid, *cmds, kind="vfs"):
+        """spp_vf commands written as in the CLI, through REST (client ids
+        are unique over all secondaries of a node, as in the original):
+        'component start NAME CORE TYPE', 'component stop NAME',
+        'port add|del RES rx|tx NAME [add_vlantag VID PCP|del_vlantag]',
+        'classifier_table add|del mac MAC|default RES',
+        'classifier_table add|del vlan VID MAC|default RES'."""
+        for c in cmds:
+            r = self.vf_request(cid, c, kind)
+            self.ok(r, 204)
+
+    def vf_request(self, cid, c, kind="vfs"):
+        w = c.split()
+        base = "/%s/%d" % (kind, cid)
+        if w[:2] == ["component", "start"]:
+            return self.post(base + "/components",
+                             {"name": w[2], "core": int(w[3]),
+                              "type": w[4]})
+        if w[:2] == ["component", "stop"]:
+            return self.delete(base + "/components/" + w[2])
+        if w[0] == "port":
+            body = {"action": "attach" if w[1] == "add" else "detach",
+                    "port": w[2], "dir": w[3]}
+            if len(w) > 5 and w[5] == "add_vlantag":
+                body["vlan"] = {"operation": "add", "id": int(w[6]),
+                                "pcp": int(w[7])}
+            elif len(w) > 5 and w[5] == "del_vlantag":
+                body["vlan"] = {"operation": "del", "id": 0, "pcp": 0}
+            return self.put(base + "/components/%s/ports" % w[4], body)
+        if w[0] == "classifier_table":
+            body = {"action": w[1], "type": w[2]}
+            if w[2] == "vlan":
+                body["vlan"] = int(w[3])
+                w = w[:3] + w[4:]
+            body["mac_address"] = w[3]
+            body["port"] = w[4]
+            return self.put(base + "/classifier_table", body)
+        raise ValueError(c)
+
+    def vf_status(self, cid):
+        return self.ok(self.get("/vfs/%d" % cid), 200)
+
     def has_process(self, kind, cid=None):
         want = {"type": kind}
         if cid is not None:

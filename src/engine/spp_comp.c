@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "spp_comp.h"
+#include "spp_err.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_net.h>
+
+#include "spp_worker.h"
+
+/* -- fast path ---------------------------------------------------------- */
+
+/* Apply a port's VLAN operation; 0, or -1 when the packet must go. */
+static inline int
+comp_vlan(struct rte_mbuf *m, const struct spp_comp_port *p)
+{
+	struct rte_ether_hdr *eh;
+	struct rte_vlan_hdr *vh;
+
+	if (likely(p->vlan_op == SPP_VLAN_NONE))
+		return 0;
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	if (p->vlan_op == SPP_VLAN_DEL) {
+		if (eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN))
+			return rte_vlan_strip(m) == 0 ? 0 : -1;
+		return 0;
+	}
+	if (eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
+		vh = (struct rte_vlan_hdr *)(eh + 1);
+		vh->vlan_tci = rte_cpu_to_be_16(p->vlan_tci);
+		return 0;
+	}
+	m->vlan_tci = p->vlan_tci;
+	return rte_vlan_insert(&m) == 0 ? 0 : -1;
+}
+
+/* VLAN operations of a port over a burst; the dropped are freed. */
+static inline uint16_t
+comp_vlan_burst(struct rte_mbuf **pkts, uint16_t n,
+		const struct spp_comp_port *p)
+{
+	uint16_t i, k = 0;
+
+	if (likely(p->vlan_op == SPP_VLAN_NONE))
+		return n;
+	for (i = 0; i < n; i++) {
+		if (comp_vlan(pkts[i], p) == 0)
+			pkts[k++] = pkts[i];
+		else
+			rte_pktmbuf_free(pkts[i]);
+	}
+	return k;
+}
+
+static inline uint16_t
+comp_rx(const struct spp_comp_port *p, struct rte_mbuf **pkts)
+{
+	uint16_t n = spp_port_rx(p->port, pkts, SPP_COMP_BURST);
+
+	return n == 0 ? 0 : comp_vlan_burst(pkts, n, p);
+}
+
+static inline void
+comp_tx(const struct spp_comp_port *p, struct rte_mbuf **pkts, uint16_t n)
+{
+	n = comp_vlan_burst(pkts, n, p);
+	if (n != 0)
+		spp_port_tx(p->port, pkts, n);
+}
+
+/* forward (1 rx, 1 tx) and merge (n rx, 1 tx) */
+static unsigned int
+comp_run_merge(const struct spp_comp_task *t)
+{
+	struct rte_mbuf *pkts[SPP_COMP_BURST];
+	unsigned int moved = 0;
+	uint16_t i, n;
+
+	for (i = 0; i < t->nb_rx; i++) {
+		n = comp_rx(&t->rx[i], pkts);
+		if (n == 0)
+			continue;
+		comp_tx(&t->tx[0], pkts, n);
+		moved += n;
+	}
+	return moved;
+}
+
+static unsigned int
+comp_run_task(const struct spp_comp_task *t)
+{
+	switch (t->type) {
+	case SPP_COMP_FORWARD:
+	case SPP_COMP_MERGE:
+		return comp_run_merge(t);
+	default:
+		return 0;
+	}
+}
+
+struct comp_worker_arg {
+	struct spp_comp_engine *e;
+	unsigned int tid;
+};
+
+static struct comp_worker_arg comp_args[RTE_MAX_LCORE];
+
+static int
+comp_worker(void *arg)
+{
+	const struct comp_worker_arg *a = arg;
+	struct spp_comp_engine *e = a->e;
+	unsigned int lcore = rte_lcore_id();
+	struct spp_worker_idle idle = {.busy_poll = e->busy_poll};
+
+	rte_rcu_qsbr_thread_register(e->qs, a->tid);
+	rte_rcu_qsbr_thread_online(e->qs, a->tid);
+	while (!__atomic_load_n(&e->quit, __ATOMIC_RELAXED)) {
+		const struct spp_comp_lcore_cfg *cfg =
+			__atomic_load_n(&e->cfg[lcore], __ATOMIC_ACQUIRE);
+		unsigned int moved = 0;
+		uint16_t i;
+
+		for (i = 0; i < cfg->nb_tasks; i++)
+			moved += comp_run_task(&cfg->tasks[i]);
+		spp_worker_pass_done(&idle, moved, cfg->nb_tasks != 0, e->qs,
+				     a->tid);
+	}
+	rte_rcu_qsbr_thread_offline(e->qs, a->tid);
+	rte_rcu_qsbr_thread_unregister(e->qs, a->tid);
+	return 0;
+}
+
+/* -- publication -------------------------------------------------------- */
+
+static bool
+comp_is_worker(const struct spp_comp_engine *e, unsigned int lcore)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nb_workers; i++)
+		if (e->workers[i] == lcore)
+			return true;
+	return false;
+}
+
+/* A component that has the ports its type needs; else it is idle. */
+static bool
+comp_ready(const struct spp_comp *c)
+{
+	switch (c->type) {
+	case SPP_COMP_FORWARD:
+	case SPP_COMP_MERGE:
+		return c->nb_rx >= 1 && c->nb_tx == 1;
+	case SPP_COMP_CLASSIFIER:
+		return c->nb_rx == 1 && c->nb_tx >= 1;
+	case SPP_COMP_MIRROR:
+		return c->nb_rx == 1 && c->nb_tx == 2;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Build and publish the task list of one lcore from the components, then
+ * free the old one after a grace period.
+ */
+static int
+comp_publish(struct spp_comp_engine *e, unsigned int lcore)
+{
+	struct spp_comp_lcore_cfg *cfg, *old = e->cfg[lcore];
+	unsigned int i, n = 0;
+
+	cfg = calloc(1,
+		     sizeof(*cfg) + e->nb_comps * sizeof(struct spp_comp_task));
+	if (cfg == NULL)
+		return -ENOMEM;
+	for (i = 0; i < e->nb_comps; i++) {
+		const struct spp_comp *c = e->comps[i];
+		struct spp_comp_task *t = &cfg->tasks[n];
+
+		if (c->lcore != lcore || !comp_ready(c))
+			continue;
+		t->type = c->type;
+		t->nb_rx = c->nb_rx;
+		t->nb_tx = c->nb_tx;
+		memcpy(t->rx, c->rx, sizeof(t->rx));
+		memcpy(t->tx, c->tx, sizeof(t->tx));
+		t->cls = e->cls;
+		n++;
+	}
+	cfg->nb_tasks = (uint16_t)n;
+	__atomic_store_n(&e->cfg[lcore], cfg, __ATOMIC_RELEASE);
+	rte_rcu_qsbr_synchronize(e->qs, RTE_QSBR_THRID_INVALID);
+	free(old);
+	return 0;
+}
+
+/* -- components ---------------------------------------------------------- */
+
+static struct spp_comp *
+comp_find(const struct spp_comp_engine *e, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nb_comps; i++)
+		if (strcmp(e->comps[i]->name, name) == 0)
+			return e->comps[i];
+	return NULL;
+}
+
+static int
+comp_start(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
+	   size_t errlen)
+{
+	struct spp_comp *c;
+	int ret;
+
+	if (comp_find(e, cmd->comp_name) != NULL)
+		SPP_ERR(-EEXIST, "component %s exists", cmd->comp_name);
+	if (!comp_is_worker(e, cmd->core))
+		SPP_ERR(-EINVAL,
+			"lcore %u is not a worker lcore of this process",
+			cmd->core);
+	if (e->nb_comps == SPP_COMP_MAX)
+		SPP_ERR(-ENOSPC, "at most %d components", SPP_COMP_MAX);
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		SPP_ERR(-ENOMEM, "out of memory");
+	snprintf(c->name, sizeof(c->name), "%s", cmd->comp_name);
+	c->type = cmd->comp_type;
+	c->lcore = cmd->core;
+	e->comps[e->nb_comps++] = c;
+	ret = comp_publish(e, c->lcore);
+	if (ret < 0) {
+		e->comps[--e->nb_comps] = NULL;
+		free(c);
+		SPP_ERR(ret, "out of memory");
+	}
+	return 0;
+}
+
+/* -- ports --------------------------------------------------------------- */
+
+static struct spp_port *
+comp_port_find(const struct spp_comp_engine *e, const struct spp_res *res)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nb_ports; i++)
+		if (spp_res_equal(&e->ports[i]->res, res))
+			return e->ports[i];
+	return NULL;
+}
+
+/* The component that has port p in direction dir, or NULL. */
+static struct spp_comp *
+comp_port_user(const struct spp_comp_engine *e, const struct spp_port *p,
+	       enum spp_dir dir, unsigned int *idx)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < e->nb_comps; i++) {
+		struct spp_comp *c = e->comps[i];
+		uint16_t n = dir == SPP_DIR_RX ? c->nb_rx : c->nb_tx;
+		const struct spp_comp_port *a =
+			dir == SPP_DIR_RX ? c->rx : c->tx;
+
+		for (k = 0; k < n; k++)
+			if (a[k].port == p) {
+				if (idx != NULL)
+					*idx = k;
+				return c;
+			}
+	}
+	return NULL;
+}
+
+/* Close a port no component uses any more (after the grace period). */
+static void
+comp_port_release(struct spp_comp_engine *e, struct spp_port *p)
+{
+	unsigned int i;
+
+	if (comp_port_user(e, p, SPP_DIR_RX, NULL) != NULL ||
+	    comp_port_user(e, p, SPP_DIR_TX, NULL) != NULL)
+		return;
+	for (i = 0; e->ports[i] != p; i++)
+		;
+	e->ports[i] = e->ports[--e->nb_ports];
+	spp_port_close(p, &e->env);
+	rte_free(p);
+}
+
+static int
+comp_max_ports(enum spp_comp_type t, enum spp_dir dir)
+{
+	if (dir == SPP_DIR_RX)
+		return t == SPP_COMP_MERGE ? SPP_COMP_MAX_DIR_PORTS : 1;
+	switch (t) {
+	case SPP_COMP_CLASSIFIER:
+		return SPP_COMP_MAX_DIR_PORTS;
+	case SPP_COMP_MIRROR:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+static int
+comp_port_add(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
+	      size_t errlen)
+{
+	const struct spp_res *res = &cmd->res[0];
+	struct spp_comp *c = comp_find(e, cmd->comp_name), *user;
+	const char *dname = cmd->dir == SPP_DIR_RX ? "rx" : "tx";
+	char name[SPP_RES_NAME_LEN];
+	struct spp_comp_port *a;
+	struct spp_port *p;
+	uint16_t *n;
+	int ret;
+
+	spp_res_format_human(res, name, sizeof(name));
+	if (c == NULL)
+		SPP_ERR(-ENOENT, "no component %s", cmd->comp_name);
+	n = cmd->dir == SPP_DIR_RX ? &c->nb_rx : &c->nb_tx;
+	if (*n >= comp_max_ports(c->type, cmd->dir))
+		SPP_ERR(-EINVAL, "%s %s takes at most %d %s port(s)",
+			spp_comp_type_name(c->type), c->name,
+			comp_max_ports(c->type, cmd->dir), dname);
+	p = comp_port_find(e, res);
+	if (p != NULL) {
+		user = comp_port_user(e, p, cmd->dir, NULL);
+		if (user != NULL)
+			SPP_ERR(-EEXIST, "%s is already the %s port of %s",
+				name, dname, user->name);
+	} else {
+		if (e->nb_ports == SPP_COMP_MAX_PORTS)
+			SPP_ERR(-ENOSPC, "at most %d ports",
+				SPP_COMP_MAX_PORTS);
+		p = rte_zmalloc("spp_port", sizeof(*p), RTE_CACHE_LINE_SIZE);
+		if (p == NULL)
+			SPP_ERR(-ENOMEM, "out of memory");
+		ret = spp_port_open(p, res, &e->env, err, errlen);
+		if (ret < 0) {
+			rte_free(p);
+			return ret;
+		}
+		e->ports[e->nb_ports++] = p;
+	}
+	a = cmd->dir == SPP_DIR_RX ? &c->rx[*n] : &c->tx[*n];
+	a->port = p;
+	a->vlan_op = cmd->vlan_op;
+	a->vlan_tci = (uint16_t)(cmd->vlan_id | cmd->vlan_pcp << 13);
+	(*n)++;
+	ret = comp_publish(e, c->lcore);
+	if (ret < 0) {
+		(*n)--;
+		comp_port_release(e, p);
+		SPP_ERR(ret, "out of memory");
+	}
+	return 0;
+}
+
+static int
+comp_port_del(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
+	      size_t errlen)
+{
+	struct spp_comp *c = comp_find(e, cmd->comp_name), *user;
+	char name[SPP_RES_NAME_LEN];
+	struct spp_comp_port *a;
+	struct spp_port *p;
+	unsigned int k;
+	uint16_t *n;
+
+	spp_res_format_human(&cmd->res[0], name, sizeof(name));
+	if (c == NULL)
+		SPP_ERR(-ENOENT, "no component %s", cmd->comp_name);
+	p = comp_port_find(e, &cmd->res[0]);
+	user = p == NULL ? NULL : comp_port_user(e, p, cmd->dir, &k);
+	if (user != c)
+		SPP_ERR(-ENOENT, "%s is not a %s port of %s", name,
+			cmd->dir == SPP_DIR_RX ? "rx" : "tx", c->name);
+	n = cmd->dir == SPP_DIR_RX ? &c->nb_rx : &c->nb_tx;
+	a = cmd->dir == SPP_DIR_RX ? c->rx : c->tx;
+	/* order kept: tx index matters to mirror (original, copy) */
+	memmove(&a[k], &a[k + 1], (*n - k - 1) * sizeof(*a));
+	(*n)--;
+	if (comp_publish(e, c->lcore) < 0)
+		SPP_ERR(-ENOMEM, "out of memory");
+	comp_port_release(e, p);
+	return 0;
+}
+
+static int
+comp_stop(struct spp_comp_engine *e, const char *cname, char *err,
+	  size_t errlen)
+{
+	struct spp_comp *c = comp_find(e, cname);
+	struct spp_port *ports[2 * SPP_COMP_MAX_DIR_PORTS];
+	unsigned int i, n = 0;
+
+	if (c == NULL)
+		SPP_ERR(-ENOENT, "no component %s", cname);
+	for (i = 0; i < c->nb_rx; i++)
+		ports[n++] = c->rx[i].port;
+	for (i = 0; i < c->nb_tx; i++)
+		ports[n++] = c->tx[i].port;
+	for (i = 0; e->comps[i] != c; i++)
+		;
+	e->comps[i] = e->comps[--e->nb_comps];
+	if (comp_publish(e, c->lcore) < 0) {
+		e->comps[e->nb_comps++] = c;
+		SPP_ERR(-ENOMEM, "out of memory");
+	}
+	free(c);
+	for (i = 0; i < n; i++)
+		comp_port_release(e, ports[i]);
+	return 0;
+}
+
+int
+spp_comp_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
+		 char *err, size_t errlen)
+{
+	switch (cmd->id) {
+	case SPP_CMD_COMPONENT_START:
+		if ((e->kind == SPP_PROC_MIRROR) !=
+		    (cmd->comp_type == SPP_COMP_MIRROR))
+			SPP_ERR(-EINVAL, "spp_%s has no %s component",
+				spp_proc_kind_name(e->kind),
+				spp_comp_type_name(cmd->comp_type));
+		return comp_start(e, cmd, err, errlen);
+	case SPP_CMD_COMPONENT_STOP:
+		return comp_stop(e, cmd->comp_name, err, errlen);
+	case SPP_CMD_PORT_ADD:
+		return comp_port_add(e, cmd, err, errlen);
+	case SPP_CMD_PORT_DEL:
+		return comp_port_del(e, cmd, err, errlen);
+	default:
+		SPP_ERR(-ENOTSUP, "not a component command");
+	}
+}
+
+/* -- status -------------------------------------------------------------- */
+
+static json_t *
+comp_ports_json(const struct spp_comp_port *a, uint16_t n)
+{
+	static const char *const ops[] = {"none", "add", "del"};
+	json_t *arr = json_array();
+	char name[SPP_RES_NAME_LEN];
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		spp_res_format_human(&a[i].port->res, name, sizeof(name));
+		json_array_append_new(
+			arr, json_pack("{s:s,s:{s:s,s:i,s:i}}", "port", name,
+				       "vlan", "operation", ops[a[i].vlan_op],
+				       "id", a[i].vlan_tci & 0xfff, "pcp",
+				       a[i].vlan_tci >> 13));
+	}
+	return arr;
+}
+
+void
+spp_comp_status(const struct spp_comp_engine *e, json_t *obj)
+{
+	json_t *ports = json_array(), *comps = json_array();
+	json_t *stats = json_array();
+	char name[SPP_RES_NAME_LEN];
+	unsigned int i, w;
+
+	for (i = 0; i < e->nb_ports; i++) {
+		const struct spp_port *p = e->ports[i];
+		const struct spp_port_stats *st = spp_port_get_stats(p);
+
+		spp_res_format_human(&p->res, name, sizeof(name));
+		json_array_append_new(ports, json_string(name));
+		json_array_append_new(stats,
+				      json_pack("{s:s,s:s,s:I,s:I,s:I}", "port",
+						name, "link", spp_port_link(p),
+						"rx", (json_int_t)st->rx, "tx",
+						(json_int_t)st->tx, "tx_drop",
+						(json_int_t)st->tx_drop));
+	}
+	for (w = 0; w < e->nb_workers; w++) {
+		bool used = false;
+
+		for (i = 0; i < e->nb_comps; i++) {
+			const struct spp_comp *c = e->comps[i];
+
+			if (c->lcore != e->workers[w])
+				continue;
+			used = true;
+			json_array_append_new(
+				comps,
+				json_pack("{s:i,s:s,s:s,s:o,s:o}", "core",
+					  c->lcore, "name", c->name, "type",
+					  spp_comp_type_name(c->type),
+					  "rx_port",
+					  comp_ports_json(c->rx, c->nb_rx),
+					  "tx_port",
+					  comp_ports_json(c->tx, c->nb_tx)));
+		}
+		if (!used)
+			json_array_append_new(comps,
+					      json_pack("{s:i,s:s}", "core",
+							e->workers[w], "type",
+							"unuse"));
+	}
+	json_object_set_new(obj, "ports", ports);
+	json_object_set_new(obj, "components", comps);
+	json_object_set_new(obj, "port_stats", stats);
+}
+
+/* -- life ---------------------------------------------------------------- */
+
+int
+spp_comp_init(struct spp_comp_engine *e, enum spp_proc_kind kind,
+	      const struct spp_port_env *env, bool busy_poll)
+{
+	unsigned int lcore, i;
+	size_t sz;
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->env = *env;
+	e->busy_poll = busy_poll;
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	e->workers[e->nb_workers++] = lcore;
+	sz = rte_rcu_qsbr_get_memsize(RTE_MAX(e->nb_workers, 1u));
+	e->qs = rte_zmalloc("spp_comp_qs", sz, RTE_CACHE_LINE_SIZE);
+	if (e->qs == NULL)
+		return -ENOMEM;
+	ret = rte_rcu_qsbr_init(e->qs, RTE_MAX(e->nb_workers, 1u));
+	if (ret != 0)
+		return -rte_errno;
+	e->env.qs = e->qs;
+	for (i = 0; i < e->nb_workers; i++) {
+		lcore = e->workers[i];
+		e->cfg[lcore] = calloc(1, sizeof(struct spp_comp_lcore_cfg));
+		if (e->cfg[lcore] == NULL)
+			return -ENOMEM;
+	}
+	for (i = 0; i < e->nb_workers; i++) {
+		lcore = e->workers[i];
+		comp_args[lcore].e = e;
+		comp_args[lcore].tid = i;
+		ret = rte_eal_remote_launch(comp_worker, &comp_args[lcore],
+					    lcore);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+void
+spp_comp_fini(struct spp_comp_engine *e)
+{
+	unsigned int i;
+
+	while (e->nb_comps > 0)
+		comp_stop(e, e->comps[0]->name, NULL, 0);
+	__atomic_store_n(&e->quit, true, __ATOMIC_RELAXED);
+	for (i = 0; i < e->nb_workers; i++) {
+		rte_eal_wait_lcore(e->workers[i]);
+		free(e->cfg[e->workers[i]]);
+		e->cfg[e->workers[i]] = NULL;
+	}
+	rte_free(e->qs);
+	e->qs = NULL;
+}

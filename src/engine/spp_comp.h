@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Components of spp_vf and spp_mirror: named units of work (forward, merge,
+ * classifier, mirror) started on worker lcores, several per lcore, with
+ * ports attached to them at run time.
+ *
+ * Threads: every spp_comp_* function but the workers runs on the control
+ * thread, one at a time. Each worker lcore sees an immutable list of tasks
+ * through one pointer published with release semantics; a replaced list, a
+ * replaced classifier table and a deleted port are freed only after an RCU
+ * grace period of every worker (rte_rcu_qsbr), so a change never stops,
+ * loses or duplicates traffic on the components it does not touch, and no
+ * worker sees a half-built table.
+ */
+#ifndef SPP_COMP_H
+#define SPP_COMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <rte_rcu_qsbr.h>
+
+#include "spp_cmd.h"
+#include "spp_port.h"
+
+#define SPP_COMP_MAX 64
+#define SPP_COMP_MAX_DIR_PORTS 32 /* rx or tx ports of one component */
+#define SPP_COMP_MAX_PORTS 128	  /* ports of the process */
+#define SPP_COMP_BURST 32
+
+/* A port as attached to a component, with its VLAN operation. */
+struct spp_comp_port {
+	struct spp_port *port;
+	enum spp_vlan_op vlan_op;
+	uint16_t vlan_tci; /* SPP_VLAN_ADD: VID | PCP << 13 */
+};
+
+struct spp_cls_table;
+
+/* A component as the control thread keeps it. */
+struct spp_comp {
+	char name[SPP_COMP_NAME_LEN];
+	enum spp_comp_type type;
+	unsigned int lcore;
+	uint16_t nb_rx, nb_tx;
+	struct spp_comp_port rx[SPP_COMP_MAX_DIR_PORTS];
+	struct spp_comp_port tx[SPP_COMP_MAX_DIR_PORTS];
+};
+
+/* What one worker lcore runs: immutable once published. */
+struct spp_comp_task {
+	enum spp_comp_type type;
+	uint16_t nb_rx, nb_tx;
+	struct spp_comp_port rx[SPP_COMP_MAX_DIR_PORTS];
+	struct spp_comp_port tx[SPP_COMP_MAX_DIR_PORTS];
+	const struct spp_cls_table *cls;
+};
+
+struct spp_comp_lcore_cfg {
+	uint16_t nb_tasks;
+	struct spp_comp_task tasks[];
+};
+
+struct spp_comp_engine {
+	/* shared with the workers */
+	struct spp_comp_lcore_cfg *cfg[RTE_MAX_LCORE];
+	struct rte_rcu_qsbr *qs;
+	bool quit;
+	bool busy_poll;
+	/* control thread only */
+	enum spp_proc_kind kind;
+	struct spp_port_env env;
+	unsigned int nb_workers;
+	unsigned int workers[RTE_MAX_LCORE]; /* lcore ids */
+	unsigned int nb_comps;
+	struct spp_comp *comps[SPP_COMP_MAX];
+	unsigned int nb_ports;
+	struct spp_port *ports[SPP_COMP_MAX_PORTS];
+	struct spp_cls_table *cls; /* classifier entries (spp_vf) */
+};
+
+/*
+ * Start a worker on every worker lcore of the process. Returns 0 or -errno.
+ */
+int spp_comp_init(struct spp_comp_engine *e, enum spp_proc_kind kind,
+		  const struct spp_port_env *env, bool busy_poll);
+/* Stop the workers, delete every component and port. */
+void spp_comp_fini(struct spp_comp_engine *e);
+
+/*
+ * The commands of spp_vf and spp_mirror other than status and exit
+ * (component start/stop, port add/del, classifier_table add/del). Returns
+ * 0, or -errno with err saying why.
+ */
+int spp_comp_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
+		     char *err, size_t errlen);
+
+/* Add "ports", "components" (and "classifier_table") to a status. */
+void spp_comp_status(const struct spp_comp_engine *e, json_t *obj);
+
+#endif /* SPP_COMP_H */
