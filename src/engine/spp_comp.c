@@ -249,17 +249,6 @@ comp_start(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 
 /* -- ports --------------------------------------------------------------- */
 
-static struct spp_port *
-comp_port_find(const struct spp_comp_engine *e, const struct spp_res *res)
-{
-	unsigned int i;
-
-	for (i = 0; i < e->nb_ports; i++)
-		if (spp_res_equal(&e->ports[i]->res, res))
-			return e->ports[i];
-	return NULL;
-}
-
 /* The component that has port p in direction dir, or NULL. */
 static struct spp_comp *
 comp_port_user(const struct spp_comp_engine *e, const struct spp_port *p,
@@ -335,7 +324,7 @@ comp_port_add(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 		SPP_ERR(-EINVAL, "%s %s takes at most %d %s port(s)",
 			spp_comp_type_name(c->type), c->name,
 			comp_max_ports(c->type, cmd->dir), dname);
-	p = comp_port_find(e, res);
+	p = spp_port_find(e->ports, e->nb_ports, res);
 	if (p != NULL) {
 		user = comp_port_user(e, p, cmd->dir, NULL);
 		if (user != NULL)
@@ -383,7 +372,7 @@ comp_port_del(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 	spp_res_format_human(&cmd->res[0], name, sizeof(name));
 	if (c == NULL)
 		SPP_ERR(-ENOENT, "no component %s", cmd->comp_name);
-	p = comp_port_find(e, &cmd->res[0]);
+	p = spp_port_find(e->ports, e->nb_ports, &cmd->res[0]);
 	user = p == NULL ? NULL : comp_port_user(e, p, cmd->dir, &k);
 	if (user != c)
 		SPP_ERR(-ENOENT, "%s is not a %s port of %s", name,
@@ -436,6 +425,12 @@ spp_comp_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 		    (cmd->comp_type == SPP_COMP_MIRROR))
 			SPP_ERR(-EINVAL, "spp_%s has no %s component",
 				spp_proc_kind_name(e->kind),
+				spp_comp_type_name(cmd->comp_type));
+		/* refused rather than started to do nothing */
+		if (cmd->comp_type == SPP_COMP_CLASSIFIER ||
+		    cmd->comp_type == SPP_COMP_MIRROR)
+			SPP_ERR(-ENOTSUP,
+				"%s components are not implemented yet",
 				spp_comp_type_name(cmd->comp_type));
 		return comp_start(e, cmd, err, errlen);
 	case SPP_CMD_COMPONENT_STOP:

@@ -158,12 +158,7 @@ spp_fwd_fini(struct spp_fwd *fwd)
 struct spp_port *
 spp_fwd_find(const struct spp_fwd *fwd, const struct spp_res *res)
 {
-	unsigned int i;
-
-	for (i = 0; i < fwd->nb_ports; i++)
-		if (spp_res_equal(&fwd->ports[i]->res, res))
-			return fwd->ports[i];
-	return NULL;
+	return spp_port_find(fwd->ports, fwd->nb_ports, res);
 }
 
 int

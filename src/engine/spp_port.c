@@ -303,8 +303,7 @@ port_vdev_open(struct spp_port *port, const struct spp_port_env *env,
 	int ret;
 
 	spp_res_format(&port->res, rname, sizeof(rname));
-	if (port->primary_setup &&
-	    rte_eal_process_type() == RTE_PROC_SECONDARY) {
+	if (port->primary_setup) {
 		/*
 		 * The primary creates and starts it; attaching afterwards
 		 * gives this process the started queues.
@@ -323,7 +322,6 @@ port_vdev_open(struct spp_port *port, const struct spp_port_env *env,
 		port->stats = &port->local_stats;
 		return 0;
 	}
-	port->primary_setup = false;
 	if (rte_eth_dev_get_port_by_name(port->devname, &eth_id) == 0) {
 		/* left by a process that did not delete it: take it over */
 		PORT_LOG(INFO, "%s: taking over existing device %s\n", rname,
@@ -482,8 +480,8 @@ port_memif_open(struct spp_port *port, const struct spp_port_env *env,
 	snprintf(args, sizeof(args),
 		 ",role=server,socket=%s,socket-abstract=no,id=%u",
 		 PORT_MEMIF_SOCK, port->res.id);
-	/* its control channel lives in the primary: set up there */
-	port->primary_setup = true;
+	/* its control channel lives in the primary: a secondary asks it */
+	port->primary_setup = rte_eal_process_type() == RTE_PROC_SECONDARY;
 	return port_vdev_args_open(port, env, "net_memif", args, err, errlen);
 }
 
@@ -515,6 +513,18 @@ port_named_open(struct spp_port *port, const struct spp_port_env *env,
 			port->devname);
 	port->stats = &port->local_stats;
 	return port_check_burst(port, err, errlen);
+}
+
+struct spp_port *
+spp_port_find(struct spp_port *const *ports, unsigned int n,
+	      const struct spp_res *res)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (spp_res_equal(&ports[i]->res, res))
+			return ports[i];
+	return NULL;
 }
 
 const char *

@@ -64,7 +64,7 @@ struct spp_port {
 	/* control path */
 	const struct spp_port_ops *ops;
 	bool owned; /* this process created the device: remove it on close */
-	bool primary_setup; /* configured and started by the primary */
+	bool primary_setup; /* secondary: the primary configures and starts */
 	char devname[RTE_ETH_NAME_MAX_LEN];
 };
 
@@ -124,6 +124,10 @@ spp_port_get_stats(const struct spp_port *port)
 {
 	return port->stats;
 }
+
+/* The port named res among ports[0..n-1], or NULL. */
+struct spp_port *spp_port_find(struct spp_port *const *ports, unsigned int n,
+			       const struct spp_res *res);
 
 /*
  * Whether the port can carry packets now: "up" or "down" (a vhost port
