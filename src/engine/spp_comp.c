@@ -17,31 +17,56 @@
 
 /* -- fast path ---------------------------------------------------------- */
 
-/* Apply a port's VLAN operation; 0, or -1 when the packet must go. */
+/*
+ * A packet the VLAN operation may write: a copy when its data is shared
+ * (a classifier's broadcast, a mirror's clone). NULL when out of mbufs.
+ */
+static inline struct rte_mbuf *
+comp_writable(struct rte_mbuf *m)
+{
+	struct rte_mbuf *c;
+
+	if (likely(RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1))
+		return m;
+	c = rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX);
+	rte_pktmbuf_free(m);
+	return c;
+}
+
+/* Apply a port's VLAN operation; 0, or -1 when the packet is gone. */
 static inline int
-comp_vlan(struct rte_mbuf *m, const struct spp_comp_port *p)
+comp_vlan(struct rte_mbuf **mp, const struct spp_comp_port *p)
 {
 	struct rte_ether_hdr *eh;
 	struct rte_vlan_hdr *vh;
+	bool tagged;
 
-	if (likely(p->vlan_op == SPP_VLAN_NONE))
+	eh = rte_pktmbuf_mtod(*mp, struct rte_ether_hdr *);
+	tagged = (*mp)->data_len >= sizeof(*eh) + sizeof(*vh) &&
+		 eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+	if (p->vlan_op == SPP_VLAN_DEL && !tagged)
 		return 0;
-	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	*mp = comp_writable(*mp);
+	if (*mp == NULL)
+		return -1;
 	if (p->vlan_op == SPP_VLAN_DEL) {
-		if (eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN))
-			return rte_vlan_strip(m) == 0 ? 0 : -1;
-		return 0;
-	}
-	if (eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
+		if (rte_vlan_strip(*mp) == 0)
+			return 0;
+	} else if (tagged) {
+		eh = rte_pktmbuf_mtod(*mp, struct rte_ether_hdr *);
 		vh = (struct rte_vlan_hdr *)(eh + 1);
 		vh->vlan_tci = rte_cpu_to_be_16(p->vlan_tci);
 		return 0;
+	} else {
+		(*mp)->vlan_tci = p->vlan_tci;
+		if (rte_vlan_insert(mp) == 0)
+			return 0;
 	}
-	m->vlan_tci = p->vlan_tci;
-	return rte_vlan_insert(&m) == 0 ? 0 : -1;
+	rte_pktmbuf_free(*mp);
+	return -1;
 }
 
-/* VLAN operations of a port over a burst; the dropped are freed. */
+/* VLAN operations of a port over a burst; the failed are gone. */
 static inline uint16_t
 comp_vlan_burst(struct rte_mbuf **pkts, uint16_t n,
 		const struct spp_comp_port *p)
@@ -50,29 +75,36 @@ comp_vlan_burst(struct rte_mbuf **pkts, uint16_t n,
 
 	if (likely(p->vlan_op == SPP_VLAN_NONE))
 		return n;
-	for (i = 0; i < n; i++) {
-		if (comp_vlan(pkts[i], p) == 0)
+	for (i = 0; i < n; i++)
+		if (comp_vlan(&pkts[i], p) == 0)
 			pkts[k++] = pkts[i];
-		else
-			rte_pktmbuf_free(pkts[i]);
-	}
 	return k;
 }
 
 static inline uint16_t
-comp_rx(const struct spp_comp_port *p, struct rte_mbuf **pkts)
+comp_rx(const struct spp_comp_task *t, const struct spp_comp_port *p,
+	struct rte_mbuf **pkts)
 {
-	uint16_t n = spp_port_rx(p->port, pkts, SPP_COMP_BURST);
+	uint16_t n = spp_port_rx(p->port, pkts, SPP_COMP_BURST), k;
 
-	return n == 0 ? 0 : comp_vlan_burst(pkts, n, p);
+	if (n == 0)
+		return 0;
+	t->stats->rx += n;
+	k = comp_vlan_burst(pkts, n, p);
+	t->stats->drop += n - k;
+	return k;
 }
 
 static inline void
-comp_tx(const struct spp_comp_port *p, struct rte_mbuf **pkts, uint16_t n)
+comp_tx(const struct spp_comp_task *t, const struct spp_comp_port *p,
+	struct rte_mbuf **pkts, uint16_t n)
 {
-	n = comp_vlan_burst(pkts, n, p);
-	if (n != 0)
-		spp_port_tx(p->port, pkts, n);
+	uint16_t k = comp_vlan_burst(pkts, n, p);
+
+	t->stats->drop += n - k;
+	t->stats->tx += k;
+	if (k != 0)
+		spp_port_tx(p->port, pkts, k);
 }
 
 /* forward (1 rx, 1 tx) and merge (n rx, 1 tx) */
@@ -84,13 +116,67 @@ comp_run_merge(const struct spp_comp_task *t)
 	uint16_t i, n;
 
 	for (i = 0; i < t->nb_rx; i++) {
-		n = comp_rx(&t->rx[i], pkts);
+		n = comp_rx(t, &t->rx[i], pkts);
 		if (n == 0)
 			continue;
-		comp_tx(&t->tx[0], pkts, n);
+		comp_tx(t, &t->tx[0], pkts, n);
 		moved += n;
 	}
 	return moved;
+}
+
+/* n more references to every segment of m: freed n + 1 times */
+static inline void
+comp_share(struct rte_mbuf *m, int n)
+{
+	for (; m != NULL; m = m->next)
+		rte_mbuf_refcnt_update(m, (int16_t)n);
+}
+
+/*
+ * classifier (1 rx, n tx): each packet to the ports its table says; one
+ * going to several ports is shared (refcount), not copied.
+ */
+static unsigned int
+comp_run_classifier(const struct spp_comp_task *t)
+{
+	struct rte_mbuf *pkts[SPP_COMP_BURST];
+	struct rte_mbuf *out[SPP_CLS_MAX_TX][SPP_COMP_BURST];
+	uint16_t nb_out[SPP_CLS_MAX_TX];
+	uint32_t dst[SPP_COMP_BURST], used = 0, d;
+	uint16_t i, n, drop = 0;
+	unsigned int p;
+
+	n = comp_rx(t, &t->rx[0], pkts);
+	if (n == 0)
+		return 0;
+	spp_cls_classify(t->cls, pkts, n, dst);
+	for (i = 0; i < n; i++) {
+		d = dst[i];
+		if (unlikely(d == 0)) {
+			rte_pktmbuf_free(pkts[i]);
+			drop++;
+			continue;
+		}
+		if (unlikely((d & (d - 1)) != 0))
+			comp_share(pkts[i], __builtin_popcount(d) - 1);
+		do {
+			p = (unsigned int)__builtin_ctz(d);
+			d &= d - 1;
+			if (!(used & 1u << p)) {
+				used |= 1u << p;
+				nb_out[p] = 0;
+			}
+			out[p][nb_out[p]++] = pkts[i];
+		} while (d != 0);
+	}
+	t->stats->drop += drop;
+	while (used != 0) {
+		p = (unsigned int)__builtin_ctz(used);
+		used &= used - 1;
+		comp_tx(t, &t->tx[p], out[p], nb_out[p]);
+	}
+	return n;
 }
 
 static unsigned int
@@ -100,6 +186,8 @@ comp_run_task(const struct spp_comp_task *t)
 	case SPP_COMP_FORWARD:
 	case SPP_COMP_MERGE:
 		return comp_run_merge(t);
+	case SPP_COMP_CLASSIFIER:
+		return comp_run_classifier(t);
 	default:
 		return 0;
 	}
@@ -183,7 +271,7 @@ comp_publish(struct spp_comp_engine *e, unsigned int lcore)
 	if (cfg == NULL)
 		return -ENOMEM;
 	for (i = 0; i < e->nb_comps; i++) {
-		const struct spp_comp *c = e->comps[i];
+		struct spp_comp *c = e->comps[i];
 		struct spp_comp_task *t = &cfg->tasks[n];
 
 		if (c->lcore != lcore || !comp_ready(c))
@@ -193,13 +281,46 @@ comp_publish(struct spp_comp_engine *e, unsigned int lcore)
 		t->nb_tx = c->nb_tx;
 		memcpy(t->rx, c->rx, sizeof(t->rx));
 		memcpy(t->tx, c->tx, sizeof(t->tx));
-		t->cls = e->cls;
+		t->cls = c->cls;
+		t->stats = &c->stats;
 		n++;
 	}
 	cfg->nb_tasks = (uint16_t)n;
 	__atomic_store_n(&e->cfg[lcore], cfg, __ATOMIC_RELEASE);
 	rte_rcu_qsbr_synchronize(e->qs, RTE_QSBR_THRID_INVALID);
 	free(old);
+	return 0;
+}
+
+/*
+ * Publish a change of component c: a classifier gets a new table for its
+ * tx ports and entries first; the old one is freed after the grace period.
+ */
+static int
+comp_commit(struct spp_comp_engine *e, struct spp_comp *c, char *err,
+	    size_t errlen)
+{
+	struct spp_res tx[SPP_COMP_MAX_DIR_PORTS];
+	struct spp_cls_table *old = c->cls, *t = NULL;
+	unsigned int i;
+	int ret;
+
+	if (c->type == SPP_COMP_CLASSIFIER) {
+		for (i = 0; i < c->nb_tx; i++)
+			tx[i] = c->tx[i].port->res;
+		ret = spp_cls_build(&e->cls_db, tx, c->nb_tx, &t, err, errlen);
+		if (ret < 0)
+			return ret;
+		c->cls = t;
+	}
+	ret = comp_publish(e, c->lcore);
+	if (ret < 0) {
+		c->cls = old;
+		spp_cls_free(t);
+		SPP_ERR(ret, "out of memory");
+	}
+	if (t != NULL)
+		spp_cls_free(old);
 	return 0;
 }
 
@@ -231,20 +352,19 @@ comp_start(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 			cmd->core);
 	if (e->nb_comps == SPP_COMP_MAX)
 		SPP_ERR(-ENOSPC, "at most %d components", SPP_COMP_MAX);
-	c = calloc(1, sizeof(*c));
+	c = rte_zmalloc("spp_comp", sizeof(*c), RTE_CACHE_LINE_SIZE);
 	if (c == NULL)
 		SPP_ERR(-ENOMEM, "out of memory");
 	snprintf(c->name, sizeof(c->name), "%s", cmd->comp_name);
 	c->type = cmd->comp_type;
 	c->lcore = cmd->core;
 	e->comps[e->nb_comps++] = c;
-	ret = comp_publish(e, c->lcore);
+	ret = comp_commit(e, c, err, errlen);
 	if (ret < 0) {
 		e->comps[--e->nb_comps] = NULL;
-		free(c);
-		SPP_ERR(ret, "out of memory");
+		rte_free(c);
 	}
-	return 0;
+	return ret;
 }
 
 /* -- ports --------------------------------------------------------------- */
@@ -349,13 +469,12 @@ comp_port_add(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 	a->vlan_op = cmd->vlan_op;
 	a->vlan_tci = (uint16_t)(cmd->vlan_id | cmd->vlan_pcp << 13);
 	(*n)++;
-	ret = comp_publish(e, c->lcore);
+	ret = comp_commit(e, c, err, errlen);
 	if (ret < 0) {
 		(*n)--;
 		comp_port_release(e, p);
-		SPP_ERR(ret, "out of memory");
 	}
-	return 0;
+	return ret;
 }
 
 static int
@@ -363,11 +482,12 @@ comp_port_del(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 	      size_t errlen)
 {
 	struct spp_comp *c = comp_find(e, cmd->comp_name), *user;
+	struct spp_comp_port *a, saved;
 	char name[SPP_RES_NAME_LEN];
-	struct spp_comp_port *a;
 	struct spp_port *p;
 	unsigned int k;
 	uint16_t *n;
+	int ret;
 
 	spp_res_format_human(&cmd->res[0], name, sizeof(name));
 	if (c == NULL)
@@ -380,10 +500,16 @@ comp_port_del(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 	n = cmd->dir == SPP_DIR_RX ? &c->nb_rx : &c->nb_tx;
 	a = cmd->dir == SPP_DIR_RX ? c->rx : c->tx;
 	/* order kept: tx index matters to mirror (original, copy) */
+	saved = a[k];
 	memmove(&a[k], &a[k + 1], (*n - k - 1) * sizeof(*a));
 	(*n)--;
-	if (comp_publish(e, c->lcore) < 0)
-		SPP_ERR(-ENOMEM, "out of memory");
+	ret = comp_commit(e, c, err, errlen);
+	if (ret < 0) {
+		memmove(&a[k + 1], &a[k], (*n - k) * sizeof(*a));
+		a[k] = saved;
+		(*n)++;
+		return ret;
+	}
 	comp_port_release(e, p);
 	return 0;
 }
@@ -409,10 +535,57 @@ comp_stop(struct spp_comp_engine *e, const char *cname, char *err,
 		e->comps[e->nb_comps++] = c;
 		SPP_ERR(-ENOMEM, "out of memory");
 	}
-	free(c);
+	spp_cls_free(c->cls);
+	rte_free(c);
 	for (i = 0; i < n; i++)
 		comp_port_release(e, ports[i]);
 	return 0;
+}
+
+/* The classifier that has port res as a tx port, or NULL. */
+static struct spp_comp *
+comp_classifier_of(const struct spp_comp_engine *e, const struct spp_res *res)
+{
+	struct spp_port *p = spp_port_find(e->ports, e->nb_ports, res);
+	struct spp_comp *c;
+
+	if (p == NULL)
+		return NULL;
+	c = comp_port_user(e, p, SPP_DIR_TX, NULL);
+	return c != NULL && c->type == SPP_COMP_CLASSIFIER ? c : NULL;
+}
+
+static int
+comp_cls_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
+		 char *err, size_t errlen)
+{
+	struct spp_comp *c = comp_classifier_of(e, &cmd->res[0]);
+	struct spp_cls_entry ent;
+	char name[SPP_RES_NAME_LEN];
+	int ret;
+
+	spp_cls_entry_from_cmd(cmd, &ent);
+	if (cmd->id == SPP_CMD_CLS_ADD) {
+		spp_res_format_human(&cmd->res[0], name, sizeof(name));
+		if (c == NULL)
+			SPP_ERR(-EINVAL,
+				"%s is not a tx port of a classifier component",
+				name);
+		ret = spp_cls_db_add(&e->cls_db, &ent, err, errlen);
+		if (ret < 0)
+			return ret;
+		ret = comp_commit(e, c, err, errlen);
+		if (ret < 0)
+			spp_cls_db_del(&e->cls_db, &ent, NULL, 0);
+		return ret;
+	}
+	ret = spp_cls_db_del(&e->cls_db, &ent, err, errlen);
+	if (ret < 0)
+		return ret;
+	ret = c == NULL ? 0 : comp_commit(e, c, err, errlen);
+	if (ret < 0)
+		spp_cls_db_add(&e->cls_db, &ent, NULL, 0);
+	return ret;
 }
 
 int
@@ -427,8 +600,7 @@ spp_comp_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 				spp_proc_kind_name(e->kind),
 				spp_comp_type_name(cmd->comp_type));
 		/* refused rather than started to do nothing */
-		if (cmd->comp_type == SPP_COMP_CLASSIFIER ||
-		    cmd->comp_type == SPP_COMP_MIRROR)
+		if (cmd->comp_type == SPP_COMP_MIRROR)
 			SPP_ERR(-ENOTSUP,
 				"%s components are not implemented yet",
 				spp_comp_type_name(cmd->comp_type));
@@ -439,6 +611,11 @@ spp_comp_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 		return comp_port_add(e, cmd, err, errlen);
 	case SPP_CMD_PORT_DEL:
 		return comp_port_del(e, cmd, err, errlen);
+	case SPP_CMD_CLS_ADD:
+	case SPP_CMD_CLS_DEL:
+		if (e->kind != SPP_PROC_VF)
+			SPP_ERR(-ENOTSUP, "classifier_table is for spp_vf");
+		return comp_cls_command(e, cmd, err, errlen);
 	default:
 		SPP_ERR(-ENOTSUP, "not a component command");
 	}
@@ -463,6 +640,13 @@ comp_ports_json(const struct spp_comp_port *a, uint16_t n)
 				       a[i].vlan_tci >> 13));
 	}
 	return arr;
+}
+
+static bool
+comp_cls_active(const struct spp_res *port, void *arg)
+{
+	return comp_classifier_of((const struct spp_comp_engine *)arg, port) !=
+	       NULL;
 }
 
 void
@@ -497,13 +681,17 @@ spp_comp_status(const struct spp_comp_engine *e, json_t *obj)
 			used = true;
 			json_array_append_new(
 				comps,
-				json_pack("{s:i,s:s,s:s,s:o,s:o}", "core",
-					  c->lcore, "name", c->name, "type",
-					  spp_comp_type_name(c->type),
-					  "rx_port",
-					  comp_ports_json(c->rx, c->nb_rx),
-					  "tx_port",
-					  comp_ports_json(c->tx, c->nb_tx)));
+				json_pack(
+					"{s:i,s:s,s:s,s:o,s:o,s:{s:I,s:I,s:I}}",
+					"core", c->lcore, "name", c->name,
+					"type", spp_comp_type_name(c->type),
+					"rx_port",
+					comp_ports_json(c->rx, c->nb_rx),
+					"tx_port",
+					comp_ports_json(c->tx, c->nb_tx),
+					"stats", "rx", (json_int_t)c->stats.rx,
+					"tx", (json_int_t)c->stats.tx, "drop",
+					(json_int_t)c->stats.drop));
 		}
 		if (!used)
 			json_array_append_new(comps,
@@ -514,6 +702,10 @@ spp_comp_status(const struct spp_comp_engine *e, json_t *obj)
 	json_object_set_new(obj, "ports", ports);
 	json_object_set_new(obj, "components", comps);
 	json_object_set_new(obj, "port_stats", stats);
+	if (e->kind == SPP_PROC_VF)
+		json_object_set_new(obj, "classifier_table",
+				    spp_cls_db_json(&e->cls_db, comp_cls_active,
+						    (void *)(uintptr_t)e));
 }
 
 /* -- life ---------------------------------------------------------------- */
@@ -573,4 +765,5 @@ spp_comp_fini(struct spp_comp_engine *e)
 	}
 	rte_free(e->qs);
 	e->qs = NULL;
+	spp_cls_db_free(&e->cls_db);
 }

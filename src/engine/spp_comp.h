@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <rte_rcu_qsbr.h>
 
+#include "spp_cls.h"
 #include "spp_cmd.h"
 #include "spp_port.h"
 
@@ -36,16 +37,28 @@ struct spp_comp_port {
 	uint16_t vlan_tci; /* SPP_VLAN_ADD: VID | PCP << 13 */
 };
 
-struct spp_cls_table;
+/*
+ * Counters of a component, written by its worker only: frames taken from
+ * its rx ports, handed to its tx ports (a broadcast to n ports counts n),
+ * and dropped by the component itself (no classifier destination, a VLAN
+ * operation that failed). What a port could not send is its tx_drop.
+ */
+struct spp_comp_stats {
+	uint64_t rx;
+	uint64_t tx;
+	uint64_t drop;
+};
 
-/* A component as the control thread keeps it. */
+/* A component as the control thread keeps it (rte_zmalloc'ed). */
 struct spp_comp {
+	struct spp_comp_stats stats __rte_cache_aligned;
 	char name[SPP_COMP_NAME_LEN];
 	enum spp_comp_type type;
 	unsigned int lcore;
 	uint16_t nb_rx, nb_tx;
 	struct spp_comp_port rx[SPP_COMP_MAX_DIR_PORTS];
 	struct spp_comp_port tx[SPP_COMP_MAX_DIR_PORTS];
+	struct spp_cls_table *cls; /* classifier: its table, built from tx */
 };
 
 /* What one worker lcore runs: immutable once published. */
@@ -55,6 +68,7 @@ struct spp_comp_task {
 	struct spp_comp_port rx[SPP_COMP_MAX_DIR_PORTS];
 	struct spp_comp_port tx[SPP_COMP_MAX_DIR_PORTS];
 	const struct spp_cls_table *cls;
+	struct spp_comp_stats *stats;
 };
 
 struct spp_comp_lcore_cfg {
@@ -77,7 +91,7 @@ struct spp_comp_engine {
 	struct spp_comp *comps[SPP_COMP_MAX];
 	unsigned int nb_ports;
 	struct spp_port *ports[SPP_COMP_MAX_PORTS];
-	struct spp_cls_table *cls; /* classifier entries (spp_vf) */
+	struct spp_cls_db cls_db; /* classifier_table entries (spp_vf) */
 };
 
 /*
@@ -96,7 +110,10 @@ void spp_comp_fini(struct spp_comp_engine *e);
 int spp_comp_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 		     char *err, size_t errlen);
 
-/* Add "ports", "components" (and "classifier_table") to a status. */
+/*
+ * Add "ports", "components", "port_stats" and for spp_vf "classifier_table"
+ * to a status.
+ */
 void spp_comp_status(const struct spp_comp_engine *e, json_t *obj);
 
 #endif /* SPP_COMP_H */

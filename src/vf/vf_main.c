@@ -30,9 +30,6 @@ vf_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 				  rte_get_main_lcore(), "lcores",
 				  spp_app_lcores());
 		spp_comp_status(&vf_engine, *data);
-		if (app->kind == SPP_PROC_VF)
-			json_object_set_new(*data, "classifier_table",
-					    json_array());
 		return 0;
 	case SPP_CMD_EXIT:
 		return -ENOTSUP; /* the shared handler */

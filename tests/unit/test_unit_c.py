@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""Runs the C unit tests (no EAL) built by meson; each binary prints TAP."""
+"""Runs the C tests built by meson, each printing TAP: the unit tests (no
+EAL) and the component tests (one EAL process without hugepages)."""
 
 import os
 import subprocess
@@ -8,13 +9,14 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-UNIT = os.path.join(ROOT, "build", "tests", "unit")
-BINARIES = ["test_res", "test_frame", "test_cmd", "test_opts", "test_msg"]
+BUILD = os.path.join(ROOT, "build", "tests")
+BINARIES = ["unit/test_res", "unit/test_frame", "unit/test_cmd",
+            "unit/test_opts", "unit/test_msg", "component/test_cls"]
 
 
 @pytest.mark.parametrize("name", BINARIES)
 def test_c_unit(name):
-    path = os.path.join(UNIT, name)
+    path = os.path.join(BUILD, name)
     assert os.access(path, os.X_OK), "%s not built" % path
     r = subprocess.run([path], capture_output=True, text=True, timeout=60)
     lines = r.stdout.splitlines()
