@@ -30,14 +30,16 @@ spp_cls_entry_from_cmd(const struct spp_cmd *cmd, struct spp_cls_entry *ent)
 static void
 cls_value(const struct spp_cls_entry *ent, char *buf, size_t len)
 {
+	const uint8_t *a = ent->mac;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
 	int n = 0;
 
+	/* lower case, as the original and interface.md write them */
 	if (ent->dflt)
 		snprintf(mac, sizeof(mac), "default");
 	else
-		rte_ether_format_addr(mac, sizeof(mac),
-				      (const struct rte_ether_addr *)ent->mac);
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+			 a[0], a[1], a[2], a[3], a[4], a[5]);
 	if (ent->vlan != SPP_CLS_UNTAGGED)
 		n = snprintf(buf, len, "%u/", ent->vlan);
 	snprintf(buf + n, len - (size_t)n, "%s", mac);

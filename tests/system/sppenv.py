@@ -342,6 +342,40 @@ class NetnsPair:
             sh("ip link del %s 2>/dev/null" % self.host[i], check=False)
 
 
+class TapNs:
+    """The primary's tap devices moved into namespaces of their own, as a
+    container's interface would be."""
+
+    def __init__(self, taps, tag):
+        self.ns = ["spp%sT%d" % (tag, i) for i in range(len(taps))]
+        self.taps = taps
+        self.close()
+        for i, (ns, tap) in enumerate(zip(self.ns, taps)):
+            sh("ip netns add %s" % ns)
+            sh("ip link set %s netns %s" % (tap, ns))
+            sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1"
+               % ns, check=False)
+            sh("ip netns exec %s ip addr add 10.98.0.%d/24 dev %s" %
+               (ns, i + 1, tap))
+            sh("ip netns exec %s ip link set %s up" % (ns, tap))
+
+    def close(self):
+        for ns in self.ns:
+            sh("ip netns del %s 2>/dev/null" % ns, check=False)
+
+
+def ns_python(ns, *args, wait=True):
+    argv = ["ip", "netns", "exec", ns, "/usr/bin/python3",
+            os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                         "nsframes.py")] + [str(a) for a in args]
+    if wait:
+        return subprocess.run(argv, check=True, capture_output=True)
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    # a receiver says when it listens
+    assert p.stdout.readline().strip() == "ready"
+    return p
+
+
 class DpdkPeer:
     """A DPDK process on the other side of a port: dpdk-testpmd with its
     own --file-prefix (a "VM" on virtio_user, a memif client), or, with
