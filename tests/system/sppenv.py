@@ -419,15 +419,16 @@ class DpdkPeer:
             self.cleanup_dpdk_files()
 
 
-def vm(name, sock, server=False, lcores="0@1,1@0"):
+def vm(name, sock, server=False, lcores="0@1,1@0", fwd="io"):
     """A "VM": testpmd on virtio_user on a vhost-user socket, sending back
-    every frame it gets (io mode, one port). With server=True the VM owns
-    the socket (for SPP's --vhost-client)."""
+    every frame it gets (io mode, one port; "macswap" answers from the
+    address it was sent to). With server=True the VM owns the socket (for
+    SPP's --vhost-client)."""
     # a 1024-entry vring holds a whole test burst even when the VM's
     # forwarding lcore is not scheduled for a while
     return DpdkPeer(name, ["virtio_user0,path=%s,queue_size=1024%s" %
                            (sock, ",server=1" if server else "")],
-                    lcores=lcores)
+                    lcores=lcores, fwd=fwd)
 
 
 def frames(n, seed, size=(60, 1400), dst="02:00:00:00:00:02"):
