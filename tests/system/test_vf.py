@@ -357,3 +357,64 @@ def test_vf_networking_spp(tmp_path):
         for i in range(2):
             if os.path.exists("/tmp/sock%d" % i):
                 os.unlink("/tmp/sock%d" % i)
+
+
+def test_vf_hitless_changes(tmp_path):
+    """A steady flow to MAC A (namespace -> tap phy:0 -> classifier ->
+    ring:1 -> spp_nfv -> pcap) while, again and again, entries for other
+    MACs are added and deleted, other components started and stopped on
+    the classifier's own lcore, and another tx port of the classifier
+    detached and attached (which moves ring:1's index in the table): every
+    frame of flow A comes out once, in order, unchanged."""
+    from scapy.all import wrpcap
+    tag = "%d" % (os.getpid() % 1000)
+    tap = "sppvfh%s" % tag
+    spp = Spp("vfhit", vdevs=["net_tap0,iface=%s" % tap], portmask="0x1")
+    nsx = None
+    pcaps = PcapPorts(82)
+    try:
+        nsx = TapNs([tap], tag)
+        spp.start_nfv(1)
+        spp.start_vf(2)
+        spp.vf(2, "component start cls 4 classifier",
+               "port add phy:0 rx cls", "port add ring:2 tx cls",
+               "port add ring:1 tx cls",
+               "classifier_table add mac %s ring:1" % MAC_A)
+        spp.nfv(1, "add ring:1", "add pcap:82", "patch ring:1 pcap:82",
+                "forward")
+        n, pps = 6000, 2000
+        sent = frames(n, seed=80, dst=MAC_A, size=(64, 200))
+        src = tmp_path / "flow.pcap"
+        wrpcap(str(src), sent)
+        sender = ns_python(nsx.ns[0], "flow", tap, src, pps, wait=False)
+        changes = 0
+        i = 0
+        while sender.poll() is None:
+            other = "52:54:00:10:%02x:%02x" % (i >> 8 & 0xff, i & 0xff)
+            spp.vf(2, "classifier_table add mac %s ring:2" % other,
+                   "component start f%d 4 forward" % i,
+                   "port add ring:5 rx f%d" % i,
+                   "port add ring:6 tx f%d" % i,
+                   "classifier_table del mac %s ring:2" % other,
+                   "port del ring:2 tx cls", "port add ring:2 tx cls",
+                   "component stop f%d" % i)
+            changes += 8
+            i += 1
+        assert sender.returncode == 0
+        assert changes >= 40, "only %d changes during the flow" % changes
+        print("%d changes during the flow" % changes)
+
+        def out():
+            return spp.port_stats(spp.nfv_status(1), "pcap:82")["tx"]
+        wait_for(lambda: out() >= n, timeout=20, what="flow A out")
+        time.sleep(0.3)
+        spp.nfv(1, "stop", "patch reset", "del pcap:82")
+        same_frames(sent, pcaps.read(82))
+        cls = spp.vf_status(2)["components"][0]
+        # what else the namespace's kernel sent (if anything) was dropped
+        assert cls["name"] == "cls" and cls["stats"]["tx"] == n
+    finally:
+        spp.close()
+        pcaps.cleanup()
+        if nsx:
+            nsx.close()
