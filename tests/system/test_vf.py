@@ -418,3 +418,71 @@ def test_vf_hitless_changes(tmp_path):
         pcaps.cleanup()
         if nsx:
             nsx.close()
+
+
+def config_of(st):
+    """A vf status without its counters: what a refused command must not
+    change."""
+    comps = [{k: v for k, v in c.items() if k != "stats"}
+             for c in st["components"]]
+    return st["ports"], comps, st["classifier_table"]
+
+
+def test_vf_rest_errors(spp):
+    """Every refusal of a real spp_vf through REST: the code of
+    interface.md, a message that says why, and nothing changed."""
+    spp.start_vf(2, lcores="3@0,4@1,5@1")
+    spp.vf(2, "component start cls1 4 classifier", "port add ring:0 rx cls1",
+           "port add ring:1 tx cls1", "port add ring:2 tx cls1",
+           "component start fwd1 5 forward", "port add ring:3 rx fwd1",
+           "port add ring:4 tx fwd1", "component start mg1 4 merge",
+           "classifier_table add mac %s ring:1" % MAC_A,
+           "classifier_table add vlan 10 default ring:2")
+    before = config_of(spp.vf_status(2))
+    cases = [
+        ("component start cls1 4 forward", 409, "exists"),
+        ("component start x1 3 forward", 400, "not a worker lcore"),
+        ("component start x1 9 forward", 400, "not a worker lcore"),
+        ("component start x1 4 mirror", 400, "mirror"),
+        ("component start x1 4 bogus", 400, "type"),
+        ("component stop nope", 404, "nope"),
+        ("port add ring:5 rx nope", 404, "nope"),
+        ("port add ring:5 rx fwd1", 400, "at most 1 rx"),
+        ("port add ring:5 tx fwd1", 400, "at most 1 tx"),
+        ("port add ring:0 rx mg1", 409, "already the rx port of cls1"),
+        ("port add ring:1 tx mg1", 409, "already the tx port of cls1"),
+        ("port add ring:99 rx mg1", 404, "ring:99"),
+        ("port add ring:5 rx mg1 add_vlantag 4096 0", 400, "4096"),
+        ("port add ring:5 rx mg1 add_vlantag 10 8", 400, "8"),
+        ("port del ring:4 rx fwd1", 404, "not a rx port of fwd1"),
+        ("port del ring:0 rx fwd1", 404, "not a rx port of fwd1"),
+        ("classifier_table add mac %s ring:2" % MAC_A, 409,
+         "already goes to ring:1"),
+        ("classifier_table add vlan 10 default ring:1", 409,
+         "already goes to ring:2"),
+        ("classifier_table add mac %s ring:4" % MAC_B, 400,
+         "ring:4 is not a tx port of a classifier"),
+        ("classifier_table add mac %s ring:7" % MAC_B, 400,
+         "ring:7 is not a tx port of a classifier"),
+        ("classifier_table del mac %s ring:1" % MAC_B, 404,
+         "no classifier entry"),
+        ("classifier_table del mac %s ring:2" % MAC_A, 404,
+         "goes to ring:1, not ring:2"),
+        ("classifier_table add mac 52:54:00:zz:00:01 ring:1", 400, "MAC"),
+        ("classifier_table add vlan 4096 %s ring:1" % MAC_A, 400, "4096"),
+    ]
+    for cmd, code, why in cases:
+        r = spp.vf_request(2, cmd)
+        assert r.status_code == code, (cmd, r.status_code, r.text)
+        assert why.lower() in r.text.lower(), (cmd, r.text)
+        assert config_of(spp.vf_status(2)) == before, cmd
+    # a process that is not there, a body that is not JSON
+    assert spp.get("/vfs/9").status_code == 404
+    r = spp.post("/vfs/9/components",
+                 {"name": "x", "core": 4, "type": "forward"})
+    assert r.status_code == 404
+    r = spp.post("/vfs/2/components", data="{not json")
+    assert r.status_code == 400
+    r = spp.put("/vfs/2/classifier_table", {"action": "add", "type": "mac"})
+    assert r.status_code == 400 and "mac_address" in r.text
+    assert config_of(spp.vf_status(2)) == before
