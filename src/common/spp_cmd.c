@@ -34,7 +34,8 @@ const struct spp_cmd_def spp_cmd_defs[] = {
 	 "ID PROC_NAME EAL_ARGS... -- APP_ARGS...",
 	 "start a secondary process"},
 	{"component start", SPP_CMD_COMPONENT_START, PROCS_COMP,
-	 "NAME CORE TYPE", "start a component on a worker lcore"},
+	 "NAME CORE TYPE [auto|deep|shallow]",
+	 "start a component on a worker lcore (copy mode: mirror)"},
 	{"component stop", SPP_CMD_COMPONENT_STOP, PROCS_COMP, "NAME",
 	 "stop a component and remove it"},
 	{"port add", SPP_CMD_PORT_ADD, PROCS_COMP,
@@ -353,7 +354,42 @@ cmd_parse_comp_type(struct spp_cmd *cmd, const char *s, enum spp_proc_kind proc,
 	return 0;
 }
 
-/* component start NAME CORE TYPE */
+static const char *const copy_modes[] = {
+	[SPP_COPY_AUTO] = "auto",
+	[SPP_COPY_DEEP] = "deep",
+	[SPP_COPY_SHALLOW] = "shallow",
+};
+#define NB_COPY_MODES (sizeof(copy_modes) / sizeof(copy_modes[0]))
+
+const char *
+spp_copy_mode_name(enum spp_copy_mode m)
+{
+	return (size_t)m < NB_COPY_MODES ? copy_modes[m] : NULL;
+}
+
+/* the copy mode of a mirror component */
+static int
+cmd_parse_copy_mode(struct spp_cmd *cmd, const char *s, char *err,
+		    size_t errlen)
+{
+	size_t m;
+
+	if (cmd->comp_type != SPP_COMP_MIRROR) {
+		snprintf(err, errlen,
+			 "a copy mode ('%s') is for mirror components only", s);
+		return -EINVAL;
+	}
+	for (m = 0; m < NB_COPY_MODES; m++)
+		if (strcmp(s, copy_modes[m]) == 0) {
+			cmd->copy = (enum spp_copy_mode)m;
+			return 0;
+		}
+	snprintf(err, errlen,
+		 "unknown copy mode '%s', expected auto, deep or shallow", s);
+	return -EINVAL;
+}
+
+/* component start NAME CORE TYPE [COPY_MODE] */
 static int
 cmd_parse_comp_start(struct spp_cmd *cmd, const struct spp_cmd_def *def,
 		     enum spp_proc_kind proc, char **argv, int argc, char *err,
@@ -361,7 +397,7 @@ cmd_parse_comp_start(struct spp_cmd *cmd, const struct spp_cmd_def *def,
 {
 	int ret;
 
-	if (argc != 3)
+	if (argc != 3 && argc != 4)
 		return cmd_usage(def, err, errlen);
 	ret = cmd_parse_comp_name(cmd, argv[0], err, errlen);
 	if (ret == 0)
@@ -369,6 +405,8 @@ cmd_parse_comp_start(struct spp_cmd *cmd, const struct spp_cmd_def *def,
 				     &cmd->core, err, errlen);
 	if (ret == 0)
 		ret = cmd_parse_comp_type(cmd, argv[2], proc, err, errlen);
+	if (ret == 0 && argc == 4)
+		ret = cmd_parse_copy_mode(cmd, argv[3], err, errlen);
 	return ret;
 }
 

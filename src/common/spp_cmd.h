@@ -75,6 +75,16 @@ enum spp_vlan_op {
 	SPP_VLAN_DEL,
 };
 
+/* How a mirror component copies: "auto" (default), "deep", "shallow". */
+enum spp_copy_mode {
+	SPP_COPY_AUTO = 0,
+	SPP_COPY_DEEP,
+	SPP_COPY_SHALLOW,
+};
+
+/* "auto", "deep", "shallow"; NULL for an invalid mode. */
+const char *spp_copy_mode_name(enum spp_copy_mode m);
+
 /* Kind of a classifier table entry. */
 enum spp_cls_type {
 	SPP_CLS_MAC = 1,
@@ -116,6 +126,7 @@ struct spp_cmd {
 	const char *comp_name; /* points into the tokens; <= 31 chars */
 	unsigned int core;     /* component start: lcore id, 0-127 */
 	enum spp_comp_type comp_type;
+	enum spp_copy_mode copy; /* component start ... mirror [MODE] */
 	/* port add/del: the port is res[0] (nres = 1) */
 	enum spp_dir dir;
 	enum spp_vlan_op vlan_op; /* port add only */

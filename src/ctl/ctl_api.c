@@ -131,22 +131,29 @@ ctl_api_patches(struct ctl_call *call)
  * the route, so the REST answer names a bad value as the process would.
  */
 
-/* {"name":NAME,"core":CORE,"type":TYPE} -> "component start NAME CORE TYPE" */
+/*
+ * {"name":NAME,"core":CORE,"type":TYPE[,"copy":MODE]} ->
+ * "component start NAME CORE TYPE [MODE]" (the copy mode of a mirror)
+ */
 static void
 ctl_api_comp_start(struct ctl_call *call)
 {
-	static const char *const keys[] = {"name", "core", "type", NULL};
-	const char *name, *type;
+	static const char *const keys[] = {"name", "core", "type", "copy",
+					   NULL};
+	static const char *const required[] = {"name", "core", "type", NULL};
+	const char *name, *type, *copy = "";
 	json_int_t core;
 
 	if (ctl_body_keys(call, keys) < 0 ||
-	    ctl_body_required(call, keys) < 0 ||
+	    ctl_body_required(call, required) < 0 ||
 	    ctl_body_word(call, "name", &name) < 0 ||
 	    ctl_body_int(call, "core", &core) < 0 ||
-	    ctl_body_word(call, "type", &type) < 0)
+	    ctl_body_word(call, "type", &type) < 0 ||
+	    (json_object_get(call->body, "copy") != NULL &&
+	     ctl_body_word(call, "copy", &copy) < 0))
 		return;
-	ctl_commandf(call, "component start %s %" JSON_INTEGER_FORMAT " %s",
-		     name, core, type);
+	ctl_commandf(call, "component start %s %" JSON_INTEGER_FORMAT " %s%s%s",
+		     name, core, type, copy[0] != '\0' ? " " : "", copy);
 }
 
 /* The component name of the path, checked by the command parser. */

@@ -179,6 +179,40 @@ comp_run_classifier(const struct spp_comp_task *t)
 	return n;
 }
 
+/*
+ * mirror (1 rx, 2 tx): each frame on to tx 0, a copy of it to tx 1: deep
+ * (data copied), shallow (an indirect mbuf on the same data) or auto (deep
+ * up to SPP_MIRROR_DEEP_MAX bytes). A copy the pool cannot give is counted
+ * as a drop; the original still goes.
+ */
+static unsigned int
+comp_run_mirror(const struct spp_comp_task *t)
+{
+	struct rte_mbuf *pkts[SPP_COMP_BURST], *copies[SPP_COMP_BURST];
+	uint32_t deep_max = t->copy == SPP_COPY_DEEP	  ? UINT32_MAX
+			    : t->copy == SPP_COPY_SHALLOW ? 0
+							  : SPP_MIRROR_DEEP_MAX;
+	uint16_t i, n, k = 0;
+
+	n = comp_rx(t, &t->rx[0], pkts);
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		copies[k] =
+			m->pkt_len <= deep_max
+				? rte_pktmbuf_copy(m, m->pool, 0, UINT32_MAX)
+				: rte_pktmbuf_clone(m, m->pool);
+		k += copies[k] != NULL;
+	}
+	t->stats->drop += n - k;
+	comp_tx(t, &t->tx[0], pkts, n);
+	if (k != 0)
+		comp_tx(t, &t->tx[1], copies, k);
+	return n;
+}
+
 static unsigned int
 comp_run_task(const struct spp_comp_task *t)
 {
@@ -188,6 +222,8 @@ comp_run_task(const struct spp_comp_task *t)
 		return comp_run_merge(t);
 	case SPP_COMP_CLASSIFIER:
 		return comp_run_classifier(t);
+	case SPP_COMP_MIRROR:
+		return comp_run_mirror(t);
 	default:
 		return 0;
 	}
@@ -277,6 +313,7 @@ comp_publish(struct spp_comp_engine *e, unsigned int lcore)
 		if (c->lcore != lcore || !comp_ready(c))
 			continue;
 		t->type = c->type;
+		t->copy = c->copy;
 		t->nb_rx = c->nb_rx;
 		t->nb_tx = c->nb_tx;
 		memcpy(t->rx, c->rx, sizeof(t->rx));
@@ -357,6 +394,7 @@ comp_start(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 		SPP_ERR(-ENOMEM, "out of memory");
 	snprintf(c->name, sizeof(c->name), "%s", cmd->comp_name);
 	c->type = cmd->comp_type;
+	c->copy = cmd->copy;
 	c->lcore = cmd->core;
 	e->comps[e->nb_comps++] = c;
 	ret = comp_commit(e, c, err, errlen);
@@ -599,11 +637,6 @@ spp_comp_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 			SPP_ERR(-EINVAL, "spp_%s has no %s component",
 				spp_proc_kind_name(e->kind),
 				spp_comp_type_name(cmd->comp_type));
-		/* refused rather than started to do nothing */
-		if (cmd->comp_type == SPP_COMP_MIRROR)
-			SPP_ERR(-ENOTSUP,
-				"%s components are not implemented yet",
-				spp_comp_type_name(cmd->comp_type));
 		return comp_start(e, cmd, err, errlen);
 	case SPP_CMD_COMPONENT_STOP:
 		return comp_stop(e, cmd->comp_name, err, errlen);
@@ -640,6 +673,24 @@ comp_ports_json(const struct spp_comp_port *a, uint16_t n)
 				       a[i].vlan_tci >> 13));
 	}
 	return arr;
+}
+
+/* A component in a status; a mirror adds its copy mode. */
+static json_t *
+comp_json(const struct spp_comp *c)
+{
+	json_t *o = json_pack(
+		"{s:i,s:s,s:s,s:o,s:o,s:{s:I,s:I,s:I}}", "core", c->lcore,
+		"name", c->name, "type", spp_comp_type_name(c->type), "rx_port",
+		comp_ports_json(c->rx, c->nb_rx), "tx_port",
+		comp_ports_json(c->tx, c->nb_tx), "stats", "rx",
+		(json_int_t)c->stats.rx, "tx", (json_int_t)c->stats.tx, "drop",
+		(json_int_t)c->stats.drop);
+
+	if (c->type == SPP_COMP_MIRROR)
+		json_object_set_new(o, "copy",
+				    json_string(spp_copy_mode_name(c->copy)));
+	return o;
 }
 
 static bool
@@ -679,19 +730,7 @@ spp_comp_status(const struct spp_comp_engine *e, json_t *obj)
 			if (c->lcore != e->workers[w])
 				continue;
 			used = true;
-			json_array_append_new(
-				comps,
-				json_pack(
-					"{s:i,s:s,s:s,s:o,s:o,s:{s:I,s:I,s:I}}",
-					"core", c->lcore, "name", c->name,
-					"type", spp_comp_type_name(c->type),
-					"rx_port",
-					comp_ports_json(c->rx, c->nb_rx),
-					"tx_port",
-					comp_ports_json(c->tx, c->nb_tx),
-					"stats", "rx", (json_int_t)c->stats.rx,
-					"tx", (json_int_t)c->stats.tx, "drop",
-					(json_int_t)c->stats.drop));
+			json_array_append_new(comps, comp_json(c));
 		}
 		if (!used)
 			json_array_append_new(comps,

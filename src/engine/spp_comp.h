@@ -29,6 +29,12 @@
 #define SPP_COMP_MAX_DIR_PORTS 32 /* rx or tx ports of one component */
 #define SPP_COMP_MAX_PORTS 128	  /* ports of the process */
 #define SPP_COMP_BURST 32
+/*
+ * Copy mode auto of a mirror: frames up to this length are copied (deep),
+ * longer ones cloned (shallow). Measured by bench/bench_copy: a copy costs
+ * less than a clone up to about this size here.
+ */
+#define SPP_MIRROR_DEEP_MAX 512
 
 /* A port as attached to a component, with its VLAN operation. */
 struct spp_comp_port {
@@ -55,6 +61,7 @@ struct spp_comp {
 	char name[SPP_COMP_NAME_LEN];
 	enum spp_comp_type type;
 	unsigned int lcore;
+	enum spp_copy_mode copy; /* mirror */
 	uint16_t nb_rx, nb_tx;
 	struct spp_comp_port rx[SPP_COMP_MAX_DIR_PORTS];
 	struct spp_comp_port tx[SPP_COMP_MAX_DIR_PORTS];
@@ -64,6 +71,7 @@ struct spp_comp {
 /* What one worker lcore runs: immutable once published. */
 struct spp_comp_task {
 	enum spp_comp_type type;
+	enum spp_copy_mode copy;
 	uint16_t nb_rx, nb_tx;
 	struct spp_comp_port rx[SPP_COMP_MAX_DIR_PORTS];
 	struct spp_comp_port tx[SPP_COMP_MAX_DIR_PORTS];

@@ -47,6 +47,9 @@ def sent(r, p, cmd):
      "component start cls 3 classifier_mac"),
     ("mirror", MIRROR, {"name": "mr1", "core": 4, "type": "mirror"},
      "component start mr1 4 mirror"),
+    ("mirror", MIRROR, {"name": "mr1", "core": 4, "type": "mirror",
+                        "copy": "shallow"},
+     "component start mr1 4 mirror shallow"),
 ])
 def test_component_start(ctl, workers, kind, base, body, cmd):
     sent(ctl.post(base + "/components", body), workers[kind], cmd)
@@ -278,7 +281,7 @@ COMPONENT_ERRORS = [
     ({"name": "f", "core": 2}, "missing key 'type'"),
     ({"core": 2, "type": "forward"}, "missing key 'name'"),
     ({"name": "f", "core": 2, "type": "forward", "x": 1},
-     "unknown key 'x' (expected name, core, type)"),
+     "unknown key 'x' (expected name, core, type, copy)"),
     ({"name": 1, "core": 2, "type": "forward"},
      "'name' must be a string, not a number"),
     ({"name": "f", "core": "2", "type": "forward"},
@@ -317,6 +320,8 @@ COMPONENT_ERRORS = [
      "unknown component type 'fwd', " + VF_TYPES),
     ({"name": "f", "core": 2, "type": "mirror"},
      "component type 'mirror' is not supported by vf, " + VF_TYPES),
+    ({"name": "f", "core": 2, "type": "forward", "copy": "deep"},
+     "a copy mode ('deep') is for mirror components only"),
 ])
 def test_bad_vf_component(ctl, workers, body, error):
     assert error_of(ctl.post(VF + "/components", body), 400) == error
@@ -329,6 +334,10 @@ def test_bad_vf_component(ctl, workers, body, error):
     for t in ("forward", "merge", "classifier", "classifier_mac")] + [
     ({"name": "m", "core": 2, "type": "mirrors"},
      "unknown component type 'mirrors', expected mirror"),
+    ({"name": "m", "core": 2, "type": "mirror", "copy": "fast"},
+     "unknown copy mode 'fast', expected auto, deep or shallow"),
+    ({"name": "m", "core": 2, "type": "mirror", "copy": 1},
+     "'copy' must be a string, not a number"),
 ])
 def test_bad_mirror_component(ctl, workers, body, error):
     assert error_of(ctl.post(MIRROR + "/components", body), 400) == error

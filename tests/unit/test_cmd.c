@@ -68,9 +68,15 @@ static const struct {
 	 "expected add or del after 'classifier_table', got 'put'"},
 	/* component start */
 	{"component start f 2", VF, -EINVAL,
-	 "usage: component start NAME CORE TYPE"},
+	 "usage: component start NAME CORE TYPE [auto|deep|shallow]"},
 	{"component start f 2 forward x", VF, -EINVAL,
-	 "usage: component start NAME CORE TYPE"},
+	 "a copy mode ('x') is for mirror components only"},
+	{"component start f 2 forward deep", VF, -EINVAL,
+	 "a copy mode ('deep') is for mirror components only"},
+	{"component start m 2 mirror fast", MIR, -EINVAL,
+	 "unknown copy mode 'fast', expected auto, deep or shallow"},
+	{"component start m 2 mirror deep x", MIR, -EINVAL,
+	 "usage: component start NAME CORE TYPE [auto|deep|shallow]"},
 	{"component start fwd.1 2 forward", VF, -EINVAL,
 	 "invalid component name 'fwd.1': expected letters, digits, '_' and "
 	 "'-'"},
@@ -249,8 +255,18 @@ check_comp_types(void)
 	      "classifier_mac is the old name of classifier");
 	spp_cmd_free(&cmd);
 	CHECK(parse_ok("component start mir1 4 mirror", MIR, &cmd) &&
-		      cmd.comp_type == SPP_COMP_MIRROR && cmd.core == 4,
-	      "component start mirror");
+		      cmd.comp_type == SPP_COMP_MIRROR && cmd.core == 4 &&
+		      cmd.copy == SPP_COPY_AUTO,
+	      "component start mirror, copy mode auto by default");
+	spp_cmd_free(&cmd);
+	CHECK(parse_ok("component start mir1 4 mirror shallow", MIR, &cmd) &&
+		      cmd.copy == SPP_COPY_SHALLOW &&
+		      strcmp(spp_copy_mode_name(cmd.copy), "shallow") == 0,
+	      "component start mirror shallow");
+	spp_cmd_free(&cmd);
+	CHECK(parse_ok("component start mir1 4 mirror deep", MIR, &cmd) &&
+		      cmd.copy == SPP_COPY_DEEP,
+	      "component start mirror deep");
 	spp_cmd_free(&cmd);
 	CHECK(parse_ok("component start abcdefghijklmnopqrstuvwxyz01234 5 "
 		       "forward",
