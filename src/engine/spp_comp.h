@@ -31,10 +31,11 @@
 #define SPP_COMP_BURST 32
 /*
  * Copy mode auto of a mirror: frames up to this length are copied (deep),
- * longer ones cloned (shallow). Measured by bench/bench_copy: a copy costs
- * less than a clone up to about this size here.
+ * longer ones cloned (shallow). build/bench/bench_copy measured here, in
+ * cycles per frame: deep 63 at 64 bytes, 89 at 512, 97 at 768, 109 at
+ * 1024, 131 at 1500; a clone 101 at every size.
  */
-#define SPP_MIRROR_DEEP_MAX 512
+#define SPP_MIRROR_DEEP_MAX 768
 
 /* A port as attached to a component, with its VLAN operation. */
 struct spp_comp_port {
