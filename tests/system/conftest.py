@@ -6,7 +6,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from sppenv import NetnsPair, Spp  # noqa: E402
+from sppenv import NetnsPair, Spp, TapNode  # noqa: E402
 
 
 @pytest.fixture
@@ -27,5 +27,13 @@ def spp_nfv(spp):
 @pytest.fixture
 def netns():
     n = NetnsPair("t%d" % (os.getpid() % 1000))
+    yield n
+    n.close()
+
+
+@pytest.fixture
+def tapnode(request):
+    """spp-ctl and a primary whose phy:0 is a tap in a namespace."""
+    n = TapNode(request.node.name[5:15].replace("[", "_").replace("]", ""))
     yield n
     n.close()

@@ -155,15 +155,22 @@ class Spp:
     def start_vf(self, cid, lcores="3@0,4@1", extra=(), wait=True):
         """spp_vf; its lcore ids differ from nfv's: the mbuf pool's
         per-lcore caches are shared by lcore id across processes."""
-        argv = ([os.path.join(BIN, "spp_vf")] +
+        return self.start_comp("vf", cid, lcores, extra, wait)
+
+    def start_mirror(self, cid, lcores="5@0,6@1", extra=(), wait=True):
+        """spp_mirror, on lcore ids of its own (see start_vf)."""
+        return self.start_comp("mirror", cid, lcores, extra, wait)
+
+    def start_comp(self, kind, cid, lcores, extra=(), wait=True):
+        argv = ([os.path.join(BIN, "spp_" + kind)] +
                 self.eal(lcores, secondary=True, mem=False) +
                 ["--", "--client-id", str(cid), "-s",
                  "127.0.0.1:%d" % self.sec_port] + list(extra))
-        p = Proc("%s-vf%d" % (self.name, cid), argv)
+        p = Proc("%s-%s%d" % (self.name, kind, cid), argv)
         self.procs.append(p)
         if wait:
-            wait_for(lambda: self.has_process("vf", cid) or not p.alive(),
-                     timeout=30, what="vf %d" % cid)
+            wait_for(lambda: self.has_process(kind, cid) or not p.alive(),
+                     timeout=30, what="%s %d" % (kind, cid))
             assert p.alive(), p.output()
         return p
 
@@ -182,9 +189,10 @@ class Spp:
         w = c.split()
         base = "/%s/%d" % (kind, cid)
         if w[:2] == ["component", "start"]:
-            return self.post(base + "/components",
-                             {"name": w[2], "core": int(w[3]),
-                              "type": w[4]})
+            body = {"name": w[2], "core": int(w[3]), "type": w[4]}
+            if len(w) > 5:
+                body["copy"] = w[5]
+            return self.post(base + "/components", body)
         if w[:2] == ["component", "stop"]:
             return self.delete(base + "/components/" + w[2])
         if w[0] == "port":
@@ -208,6 +216,14 @@ class Spp:
 
     def vf_status(self, cid):
         return self.ok(self.get("/vfs/%d" % cid), 200)
+
+    def mirror(self, cid, *cmds):
+        """spp_mirror commands as in the CLI (see vf()), through REST;
+        'component start NAME CORE mirror [auto|deep|shallow]'."""
+        self.vf(cid, *cmds, kind="mirrors")
+
+    def mirror_status(self, cid):
+        return self.ok(self.get("/mirrors/%d" % cid), 200)
 
     def has_process(self, kind, cid=None):
         want = {"type": kind}
@@ -378,6 +394,48 @@ def ns_python(ns, *args, wait=True):
     return p
 
 
+class TapNode:
+    """spp-ctl and a primary whose phy:0 is a tap device moved into a
+    namespace of its own (a host's NIC and the network behind it), plus the
+    VMs started with vm(). close() removes all of it."""
+
+    def __init__(self, name):
+        self.tag = "%d" % (os.getpid() % 1000)
+        self.tap = "spp%s%s" % (name[:6], self.tag)
+        self.vms = []
+        self.nsx = None
+        self.spp = Spp(name, vdevs=["net_tap0,iface=%s" % self.tap],
+                       portmask="0x1")
+        try:
+            # the tap's rx queue holds mbufs of its own: the baseline
+            self.in_use = self.spp.pri_status()["mbuf_pool"]["in_use"]
+            self.nsx = TapNs([self.tap], self.tag)
+        except BaseException:
+            self.close()
+            raise
+        self.ns = self.nsx.ns[0]
+
+    def vm(self, i, **kw):
+        """A VM on /tmp/sockI (see vm())."""
+        v = vm("%s%d" % (self.spp.name, i), "/tmp/sock%d" % i, **kw)
+        self.vms.append((i, v))
+        return v
+
+    def python(self, *args, wait=True):
+        """nsframes.py in the namespace, on the tap: 'send', 'flow',
+        'recv' with their arguments after the interface."""
+        return ns_python(self.ns, args[0], self.tap, *args[1:], wait=wait)
+
+    def close(self):
+        self.spp.close()
+        for i, v in self.vms:
+            v.close()
+            if os.path.exists("/tmp/sock%d" % i):
+                os.unlink("/tmp/sock%d" % i)
+        if self.nsx:
+            self.nsx.close()
+
+
 class DpdkPeer:
     """A DPDK process on the other side of a port: dpdk-testpmd with its
     own --file-prefix (a "VM" on virtio_user, a memif client), or, with
@@ -476,6 +534,42 @@ class PcapPorts:
             for f in (self.rx(i), self.tx(i)):
                 if os.path.exists(f):
                     os.unlink(f)
+
+
+def feed(spp, pcaps, ins, outs, sent_by_port, expect):
+    """nfv 1 plays pcap:S -> ring:R for each (S, R) in ins and collects
+    ring:R -> pcap:P for each R: P in outs until expect frames came out;
+    returns {R: frames written}."""
+    cmds = []
+    for ring, pcap in outs.items():
+        cmds += ["add pcap:%d" % pcap, "add ring:%d" % ring,
+                 "patch ring:%d pcap:%d" % (ring, pcap)]
+    for src, ring in ins:
+        pcaps.feed(src, sent_by_port[src])
+        cmds += ["add pcap:%d" % src, "add ring:%d" % ring,
+                 "patch pcap:%d ring:%d" % (src, ring)]
+    spp.nfv(1, *cmds, "forward")
+
+    def out():
+        st = spp.nfv_status(1)
+        return sum(spp.port_stats(st, "pcap:%d" % p)["tx"]
+                   for p in outs.values())
+    wait_for(lambda: out() >= expect, timeout=20,
+             what="%d frames through spp_vf" % expect)
+    time.sleep(0.3)  # and not one more
+    assert out() == expect
+    spp.nfv(1, "stop", "patch reset",
+            *["del pcap:%d" % p for p in outs.values()],
+            *["del ring:%d" % r for r in outs],
+            *["del pcap:%d" % src for src, _ in ins],
+            *["del ring:%d" % ring for _, ring in ins])
+    return {r: pcaps.read(p) for r, p in outs.items()}
+
+
+def feed_through(spp, pcaps, ins, out, sent_by_port):
+    """feed() with one output ring, to pcap:82: returns its frames."""
+    total = sum(len(v) for v in sent_by_port.values())
+    return feed(spp, pcaps, ins, {out: 82}, sent_by_port, total)[out]
 
 
 def same_frames(sent, got):

@@ -2,49 +2,11 @@
 """spp_vf with real packets, driven through REST. Frames come in and go out
 through spp_nfv's pcap ports and the primary's rings."""
 
-import os
 import time
 
 from scapy.all import Dot1Q, Ether
 
-from sppenv import (PcapPorts, Spp, TapNs, frames, ns_python, same_frames,
-                    vm, wait_for)
-
-
-def feed(spp, pcaps, ins, outs, sent_by_port, expect):
-    """nfv 1 plays pcap:S -> ring:R for each (S, R) in ins and collects
-    ring:R -> pcap:P for each R: P in outs until expect frames came out;
-    returns {R: frames written}."""
-    cmds = []
-    for ring, pcap in outs.items():
-        cmds += ["add pcap:%d" % pcap, "add ring:%d" % ring,
-                 "patch ring:%d pcap:%d" % (ring, pcap)]
-    for src, ring in ins:
-        pcaps.feed(src, sent_by_port[src])
-        cmds += ["add pcap:%d" % src, "add ring:%d" % ring,
-                 "patch pcap:%d ring:%d" % (src, ring)]
-    spp.nfv(1, *cmds, "forward")
-
-    def out():
-        st = spp.nfv_status(1)
-        return sum(spp.port_stats(st, "pcap:%d" % p)["tx"]
-                   for p in outs.values())
-    wait_for(lambda: out() >= expect, timeout=20,
-             what="%d frames through spp_vf" % expect)
-    time.sleep(0.3)  # and not one more
-    assert out() == expect
-    spp.nfv(1, "stop", "patch reset",
-            *["del pcap:%d" % p for p in outs.values()],
-            *["del ring:%d" % r for r in outs],
-            *["del pcap:%d" % src for src, _ in ins],
-            *["del ring:%d" % ring for _, ring in ins])
-    return {r: pcaps.read(p) for r, p in outs.items()}
-
-
-def feed_through(spp, pcaps, ins, out, sent_by_port):
-    """feed() with one output ring, to pcap:82: returns its frames."""
-    total = sum(len(v) for v in sent_by_port.values())
-    return feed(spp, pcaps, ins, {out: 82}, sent_by_port, total)[out]
+from sppenv import PcapPorts, feed, feed_through, frames, same_frames, wait_for
 
 
 def test_vf_forward_merge_vlan(spp):
@@ -242,7 +204,7 @@ def macswapped(f, vid=None):
     return e / Dot1Q(vlan=vid) / payload if vid is not None else e / payload
 
 
-def exchange(spp, nsx, tap, tmp_path, vid):
+def exchange(spp, node, tmp_path, vid):
     """The namespace sends frames to each VM's MAC (tagged with vid if not
     None), to an unknown MAC and broadcast; each VM answers (macswap).
     Checks that each VM got only its frames (SPP's vhost counters) and that
@@ -265,9 +227,8 @@ def exchange(spp, nsx, tap, tmp_path, vid):
     before = spp.vf_status(2)
     src, out = tmp_path / "in.pcap", tmp_path / "out.pcap"
     wrpcap(str(src), sent)
-    rx = ns_python(nsx.ns[0], "recv", tap, ",".join(VM_MACS), 100, out,
-                   wait=False)
-    ns_python(nsx.ns[0], "send", tap, src)
+    rx = node.python("recv", ",".join(VM_MACS), 100, out, wait=False)
+    node.python("send", src)
     assert rx.wait(timeout=30) == 0
     got = list(rdpcap(str(out)))
     for i in range(2):
@@ -288,7 +249,7 @@ def exchange(spp, nsx, tap, tmp_path, vid):
     assert cls["stats"]["drop"] - old["stats"]["drop"] == 10 + 6
 
 
-def test_vf_networking_spp(tmp_path):
+def test_vf_networking_spp(tapnode, tmp_path):
     """networking-spp's wiring for one NIC and two VMs: the NIC is a tap
     in a namespace (phy:0), a classifier to ring:0/ring:2, forwards to
     vhost:0/vhost:1 (virtio_user VMs as vhost-user servers, spp_vf with
@@ -296,70 +257,51 @@ def test_vf_networking_spp(tmp_path):
     to phy:0. Then the VLAN network: tag added on the merge inputs,
     stripped on the classifier outputs. (A veth end is not usable here:
     DPDK's af_packet PMD does not move packets in a secondary.)"""
-    tag = "%d" % (os.getpid() % 1000)
-    tap = "sppvfn%s" % tag
-    spp = Spp("vfnet", vdevs=["net_tap0,iface=%s" % tap], portmask="0x1")
-    nsx, vms = None, []
-    try:
-        # the tap's rx queue holds its own mbufs: the baseline
-        in_use = spp.pri_status()["mbuf_pool"]["in_use"]
-        nsx = TapNs([tap], tag)
-        for i in range(2):
-            vms.append(vm("vfvm%d" % i, "/tmp/sock%d" % i, server=True,
-                          fwd="macswap"))
-        spp.start_vf(2, extra=["--vhost-client"])
-        spp.vf(2, "component start cls 4 classifier",
-               "component start mg 4 merge",
-               "port add phy:0 rx cls", "port add phy:0 tx mg")
-        for v in range(2):
-            spp.vf(2, "component start fwd_%d_tx 4 forward" % v,
-                   "component start fwd_%d_rx 4 forward" % v,
-                   "port add ring:%d tx cls" % (2 * v),
-                   "port add ring:%d rx fwd_%d_tx" % (2 * v, v),
-                   "port add vhost:%d tx fwd_%d_tx" % (v, v),
-                   "port add vhost:%d rx fwd_%d_rx" % (v, v),
-                   "port add ring:%d tx fwd_%d_rx" % (2 * v + 1, v),
-                   "port add ring:%d rx mg" % (2 * v + 1),
-                   "classifier_table add mac %s ring:%d" %
-                   (VM_MACS[v], 2 * v))
-        # a VM serving its socket starts once SPP has connected to it
-        for v in vms:
-            v.wait_ready()
-        wait_for(lambda: all(spp.port_stats(spp.vf_status(2), "vhost:%d" % v)
-                             ["link"] == "up" for v in range(2)),
-                 timeout=20, what="both VMs connected")
-        exchange(spp, nsx, tap, tmp_path, None)
+    spp = tapnode.spp
+    vms = [tapnode.vm(i, server=True, fwd="macswap") for i in range(2)]
+    spp.start_vf(2, extra=["--vhost-client"])
+    spp.vf(2, "component start cls 4 classifier",
+           "component start mg 4 merge",
+           "port add phy:0 rx cls", "port add phy:0 tx mg")
+    for v in range(2):
+        spp.vf(2, "component start fwd_%d_tx 4 forward" % v,
+               "component start fwd_%d_rx 4 forward" % v,
+               "port add ring:%d tx cls" % (2 * v),
+               "port add ring:%d rx fwd_%d_tx" % (2 * v, v),
+               "port add vhost:%d tx fwd_%d_tx" % (v, v),
+               "port add vhost:%d rx fwd_%d_rx" % (v, v),
+               "port add ring:%d tx fwd_%d_rx" % (2 * v + 1, v),
+               "port add ring:%d rx mg" % (2 * v + 1),
+               "classifier_table add mac %s ring:%d" %
+               (VM_MACS[v], 2 * v))
+    # a VM serving its socket starts once SPP has connected to it
+    for v in vms:
+        v.wait_ready()
+    wait_for(lambda: all(spp.port_stats(spp.vf_status(2), "vhost:%d" % v)
+                         ["link"] == "up" for v in range(2)),
+             timeout=20, what="both VMs connected")
+    exchange(spp, tapnode, tmp_path, None)
 
-        # the same network as VLAN 100 (networking-spp's plug on a vlan
-        # network): strip on the classifier outputs, tag on merge inputs
-        for v in range(2):
-            spp.vf(2, "classifier_table del mac %s ring:%d" %
-                   (VM_MACS[v], 2 * v),
-                   "port del ring:%d tx cls" % (2 * v),
-                   "port add ring:%d tx cls del_vlantag" % (2 * v),
-                   "port del ring:%d rx mg" % (2 * v + 1),
-                   "port add ring:%d rx mg add_vlantag 100 0" % (2 * v + 1),
-                   "classifier_table add vlan 100 %s ring:%d" %
-                   (VM_MACS[v], 2 * v))
-        exchange(spp, nsx, tap, tmp_path, 100)
-        for name in ("cls", "mg", "fwd_0_tx", "fwd_0_rx", "fwd_1_tx",
-                     "fwd_1_rx"):
-            spp.vf(2, "component stop " + name)
-        assert spp.vf_status(2)["ports"] == []
-        time.sleep(0.2)
-        assert spp.pri_status()["mbuf_pool"]["in_use"] == in_use
-    finally:
-        spp.close()
-        for v in vms:
-            v.close()
-        if nsx:
-            nsx.close()
-        for i in range(2):
-            if os.path.exists("/tmp/sock%d" % i):
-                os.unlink("/tmp/sock%d" % i)
+    # the same network as VLAN 100 (networking-spp's plug on a vlan
+    # network): strip on the classifier outputs, tag on merge inputs
+    for v in range(2):
+        spp.vf(2, "classifier_table del mac %s ring:%d" %
+               (VM_MACS[v], 2 * v),
+               "port del ring:%d tx cls" % (2 * v),
+               "port add ring:%d tx cls del_vlantag" % (2 * v),
+               "port del ring:%d rx mg" % (2 * v + 1),
+               "port add ring:%d rx mg add_vlantag 100 0" % (2 * v + 1),
+               "classifier_table add vlan 100 %s ring:%d" %
+               (VM_MACS[v], 2 * v))
+    exchange(spp, tapnode, tmp_path, 100)
+    for name in ("cls", "mg", "fwd_0_tx", "fwd_0_rx", "fwd_1_tx",
+                 "fwd_1_rx"):
+        spp.vf(2, "component stop " + name)
+    assert spp.vf_status(2)["ports"] == []
+    time.sleep(0.2)
+    assert spp.pri_status()["mbuf_pool"]["in_use"] == tapnode.in_use
 
-
-def test_vf_hitless_changes(tmp_path):
+def test_vf_hitless_changes(tapnode, tmp_path):
     """A steady flow to MAC A (namespace -> tap phy:0 -> classifier ->
     ring:1 -> spp_nfv -> pcap) while, again and again, entries for other
     MACs are added and deleted, other components started and stopped on
@@ -367,13 +309,9 @@ def test_vf_hitless_changes(tmp_path):
     detached and attached (which moves ring:1's index in the table): every
     frame of flow A comes out once, in order, unchanged."""
     from scapy.all import wrpcap
-    tag = "%d" % (os.getpid() % 1000)
-    tap = "sppvfh%s" % tag
-    spp = Spp("vfhit", vdevs=["net_tap0,iface=%s" % tap], portmask="0x1")
-    nsx = None
+    spp = tapnode.spp
     pcaps = PcapPorts(82)
     try:
-        nsx = TapNs([tap], tag)
         spp.start_nfv(1)
         spp.start_vf(2)
         spp.vf(2, "component start cls 4 classifier",
@@ -386,7 +324,7 @@ def test_vf_hitless_changes(tmp_path):
         sent = frames(n, seed=80, dst=MAC_A, size=(64, 200))
         src = tmp_path / "flow.pcap"
         wrpcap(str(src), sent)
-        sender = ns_python(nsx.ns[0], "flow", tap, src, pps, wait=False)
+        sender = tapnode.python("flow", src, pps, wait=False)
         changes = 0
         i = 0
         while sender.poll() is None:
@@ -414,11 +352,7 @@ def test_vf_hitless_changes(tmp_path):
         # what else the namespace's kernel sent (if anything) was dropped
         assert cls["name"] == "cls" and cls["stats"]["tx"] == n
     finally:
-        spp.close()
         pcaps.cleanup()
-        if nsx:
-            nsx.close()
-
 
 def config_of(st):
     """A vf status without its counters: what a refused command must not
