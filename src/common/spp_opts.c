@@ -74,12 +74,61 @@ static const char usage_vf[] =
 	"  --vhost-client vhost ports in client mode (QEMU is the server)\n"
 	"  --busy-poll    poll at full speed, never sleep when idle\n";
 
+static const char usage_pcap[] =
+	"--client-id ID -s IP:PORT -c RES [--out-dir DIR] [--fsize BYTES]\n"
+	"       [--pass-to RES] [--busy-poll]\n"
+	"  --client-id ID client id, unique on the node (1-1023)\n"
+	"  -s IP:PORT     where spp-ctl listens for secondaries (port 6666)\n"
+	"  -c RES         the port to capture: phy:N, phy:NnqQ or ring:N\n"
+	"  --out-dir DIR  where capture files go (default /tmp)\n"
+	"  --fsize BYTES  a new file after this many bytes of pcap data\n"
+	"                 (default 1073741824, at least 4096)\n"
+	"  --pass-to RES  capture without consuming: every frame goes on to\n"
+	"                 this port too\n"
+	"  --busy-poll    poll at full speed, never sleep when idle\n";
+
 const char *
 spp_opts_usage(enum spp_proc_kind kind)
 {
 	if (kind == SPP_PROC_PRIMARY)
 		return usage_primary;
+	if (kind == SPP_PROC_PCAP)
+		return usage_pcap;
 	return kind == SPP_PROC_NFV ? usage_nfv : usage_vf;
+}
+
+/* -c, --out-dir, --fsize, --pass-to of spp_pcap; 1 if opt is none of them */
+static int
+opts_pcap(const char *opt, const char *val, struct spp_opts *o, char *err,
+	  size_t errlen)
+{
+	char why[128];
+
+	if (strcmp(opt, "-c") == 0 || strcmp(opt, "--pass-to") == 0) {
+		struct spp_res *r = opt[1] == 'c' ? &o->capture : &o->pass_to;
+
+		if (spp_res_parse(val, r, why, sizeof(why)) < 0)
+			OPTS_ERR("%s: %s", opt, why);
+		if (r->type != SPP_RES_PHY && r->type != SPP_RES_RING)
+			OPTS_ERR("%s: '%s' is not a phy or ring port", opt,
+				 val);
+		return 0;
+	}
+	if (strcmp(opt, "--out-dir") == 0) {
+		if (val[0] == '\0' || strlen(val) >= sizeof(o->out_dir) - 64)
+			OPTS_ERR("--out-dir: invalid directory '%s'", val);
+		snprintf(o->out_dir, sizeof(o->out_dir), "%s", val);
+		return 0;
+	}
+	if (strcmp(opt, "--fsize") == 0) {
+		if (spp_opts_parse_ulong(val, 10, SPP_OPTS_FSIZE_MIN,
+					 UINT64_MAX >> 1, &o->fsize) < 0)
+			OPTS_ERR("--fsize: invalid size '%s' (bytes, at least "
+				 "%llu)",
+				 val, SPP_OPTS_FSIZE_MIN);
+		return 0;
+	}
+	return 1;
 }
 
 /* spp_vf, spp_mirror and spp_pcap name their id --client-id, nfv -n. */
@@ -148,6 +197,8 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 	o->kind = kind;
 	snprintf(o->log_dir, sizeof(o->log_dir), "/tmp/spp/log");
 	snprintf(o->pool_name, sizeof(o->pool_name), "spp_mbuf_pool");
+	snprintf(o->out_dir, sizeof(o->out_dir), "/tmp");
+	o->fsize = SPP_OPTS_FSIZE_DEFAULT;
 	for (i = 1; i < argc; i++) {
 		const char *opt = argv[i];
 
@@ -173,6 +224,18 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 		if (kind == SPP_PROC_PRIMARY &&
 		    strcmp(opt, "--port-num") == 0) {
 			ret = opts_port_num(argc, argv, &i, o, err, errlen);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		if (kind == SPP_PROC_PCAP &&
+		    (strcmp(opt, "-c") == 0 || strcmp(opt, "--out-dir") == 0 ||
+		     strcmp(opt, "--fsize") == 0 ||
+		     strcmp(opt, "--pass-to") == 0)) {
+			val = opts_value(argc, argv, &i);
+			if (val == NULL)
+				OPTS_ERR("option '%s' needs a value", opt);
+			ret = opts_pcap(opt, val, o, err, errlen);
 			if (ret < 0)
 				return ret;
 			continue;
@@ -239,5 +302,9 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 					      : "missing option -n ID");
 	if (!has_s)
 		OPTS_ERR("missing option -s IP:PORT");
+	if (kind == SPP_PROC_PCAP && o->capture.type == SPP_RES_NONE)
+		OPTS_ERR("missing option -c RES (the port to capture)");
+	if (kind == SPP_PROC_PCAP && spp_res_equal(&o->capture, &o->pass_to))
+		OPTS_ERR("--pass-to: the captured port itself");
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "spp_cmd.h"
+#include "spp_res.h"
 
 #define SPP_OPTS_MAX_PORT_NUM 32
 #define SPP_OPTS_MAX_QUEUES 16
@@ -40,7 +41,15 @@ struct spp_opts {
 	bool vhost_client;
 	/* every forwarding process: poll at full speed, never sleep */
 	bool busy_poll;
+	/* spp_pcap */
+	struct spp_res capture;	  /* -c RES */
+	struct spp_res pass_to;	  /* --pass-to RES; type NONE if not given */
+	char out_dir[256];	  /* --out-dir, default /tmp */
+	unsigned long long fsize; /* --fsize, bytes of pcap per file */
 };
+
+#define SPP_OPTS_FSIZE_DEFAULT (1ULL << 30)
+#define SPP_OPTS_FSIZE_MIN 4096ULL
 
 /*
  * Parse argv (argv[0] is the program name) for a process of the given kind.

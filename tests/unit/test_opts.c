@@ -53,6 +53,39 @@ main(void)
 	CHECK(ret == -EINVAL && strstr(err, "missing option --client-id"), "%s",
 	      err);
 
+	/* spp_pcap */
+	ret = PARSE(SPP_PROC_PCAP, "--client-id", "5", "-s", "h:1", "-c",
+		    "phy:0");
+	CHECK(ret == 0 && o.capture.type == SPP_RES_PHY &&
+		      o.pass_to.type == SPP_RES_NONE &&
+		      strcmp(o.out_dir, "/tmp") == 0 && o.fsize == 1ULL << 30,
+	      "pcap defaults: /tmp, 1 GiB, no pass-to");
+	ret = PARSE(SPP_PROC_PCAP, "--client-id", "5", "-s", "h:1", "-c",
+		    "ring:3", "--out-dir", "/var/cap", "--fsize", "10000",
+		    "--pass-to", "ring:4");
+	CHECK(ret == 0 && o.capture.type == SPP_RES_RING && o.capture.id == 3 &&
+		      o.pass_to.id == 4 && strcmp(o.out_dir, "/var/cap") == 0 &&
+		      o.fsize == 10000,
+	      "pcap -c, --out-dir, --fsize, --pass-to");
+	ret = PARSE(SPP_PROC_PCAP, "--client-id", "5", "-s", "h:1");
+	CHECK(ret == -EINVAL && strstr(err, "missing option -c RES"), "%s",
+	      err);
+	ret = PARSE(SPP_PROC_PCAP, "--client-id", "5", "-s", "h:1", "-c",
+		    "vhost:1");
+	CHECK(ret == -EINVAL && strstr(err, "not a phy or ring port"), "%s",
+	      err);
+	ret = PARSE(SPP_PROC_PCAP, "--client-id", "5", "-s", "h:1", "-c",
+		    "ring:1", "--fsize", "100");
+	CHECK(ret == -EINVAL && strstr(err, "--fsize: invalid size '100'"),
+	      "%s", err);
+	ret = PARSE(SPP_PROC_PCAP, "--client-id", "5", "-s", "h:1", "-c",
+		    "ring:1", "--pass-to", "ring:1");
+	CHECK(ret == -EINVAL && strstr(err, "the captured port itself"), "%s",
+	      err);
+	ret = PARSE(SPP_PROC_VF, "--client-id", "5", "-s", "h:1", "-c",
+		    "ring:1");
+	CHECK(ret == -EINVAL && strstr(err, "unknown option '-c'"), "%s", err);
+
 	ret = PARSE(SPP_PROC_PRIMARY, "-n", "1", "-s", "h:1");
 	CHECK(ret == -EINVAL && strstr(err, "missing option -p"), "%s", err);
 	ret = PARSE(SPP_PROC_PRIMARY, "-p", "zz", "-n", "1", "-s", "h:1");
