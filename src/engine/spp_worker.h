@@ -2,8 +2,9 @@
 /*
  * What every worker loop of SPP does after a pass over its work: report a
  * quiescent state (the control thread may free what the worker no longer
- * sees) and, when nothing moved, back off so that several DPDK processes can
- * share a small machine: spin a while, then sleep offline.
+ * sees; qs NULL for a worker without RCU) and, when nothing moved, back off
+ * so that several DPDK processes can share a small machine: spin a while,
+ * then sleep offline.
  */
 #ifndef SPP_WORKER_H
 #define SPP_WORKER_H
@@ -27,7 +28,8 @@ static inline void
 spp_worker_pass_done(struct spp_worker_idle *w, unsigned int moved,
 		     bool running, struct rte_rcu_qsbr *qs, unsigned int tid)
 {
-	rte_rcu_qsbr_quiescent(qs, tid);
+	if (qs != NULL)
+		rte_rcu_qsbr_quiescent(qs, tid);
 	if (moved != 0 || (w->busy_poll && running)) {
 		w->spins = 0;
 		return;
@@ -36,10 +38,12 @@ spp_worker_pass_done(struct spp_worker_idle *w, unsigned int moved,
 		rte_pause();
 		return;
 	}
-	rte_rcu_qsbr_thread_offline(qs, tid);
+	if (qs != NULL)
+		rte_rcu_qsbr_thread_offline(qs, tid);
 	rte_delay_us_sleep(running ? SPP_WORKER_IDLE_SLEEP_US
 				   : SPP_WORKER_STOPPED_SLEEP_US);
-	rte_rcu_qsbr_thread_online(qs, tid);
+	if (qs != NULL)
+		rte_rcu_qsbr_thread_online(qs, tid);
 }
 
 #endif /* SPP_WORKER_H */

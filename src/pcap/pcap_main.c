@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * spp_pcap: captures one port into LZ4-compressed pcap files.
+ *   spp_pcap [EAL options] -- --client-id ID -s IP:PORT -c RES
+ *            [--out-dir DIR] [--fsize BYTES] [--pass-to RES] [--busy-poll]
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+
+#include "spp_app.h"
+#include "spp_capture.h"
+
+static struct spp_capture pcap_capture;
+
+static int
+pcap_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+	     char *err, size_t errlen)
+{
+	switch (cmd->id) {
+	case SPP_CMD_STATUS:
+		*data = json_pack("{s:i,s:i,s:o}", "client-id",
+				  app->opts.client_id, "master-lcore",
+				  rte_get_main_lcore(), "lcores",
+				  spp_app_lcores());
+		spp_capture_status(&pcap_capture, *data);
+		return 0;
+	case SPP_CMD_START:
+		return spp_capture_start(&pcap_capture, err, errlen);
+	case SPP_CMD_STOP:
+		return spp_capture_stop(&pcap_capture, err, errlen);
+	default:
+		return -ENOTSUP; /* exit: the shared handler */
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct spp_app app = {.kind = SPP_PROC_PCAP, .command = pcap_command};
+	struct spp_port_env env = {.kind = SPP_PROC_PCAP};
+	char err[512];
+	int ret;
+
+	ret = spp_app_init_secondary(&app, &env, argc, argv);
+	if (ret != 0)
+		return ret < 0 ? 1 : 0;
+	ret = spp_capture_init(&pcap_capture, &app.opts, &env, err,
+			       sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "spp_pcap: %s\n", err);
+		rte_eal_cleanup();
+		return 1;
+	}
+	spp_app_signals();
+	ret = spp_app_run(&app);
+	spp_capture_fini(&pcap_capture);
+	rte_eal_cleanup();
+	return ret < 0 ? 1 : 0;
+}
