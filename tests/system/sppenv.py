@@ -161,6 +161,20 @@ class Spp:
         """spp_mirror, on lcore ids of its own (see start_vf)."""
         return self.start_comp("mirror", cid, lcores, extra, wait)
 
+    def start_pcap(self, cid, extra, lcores="7@0,8@1,9@0,10@1", wait=True):
+        """spp_pcap: lcore 7 talks to spp-ctl, 8 receives, 9 and 10
+        write."""
+        return self.start_comp("pcap", cid, lcores, extra, wait)
+
+    def capture(self, cid, action, code=204):
+        """PUT /pcaps/ID/capture; returns the answer."""
+        r = self.put("/pcaps/%d/capture" % cid, {"action": action})
+        assert r.status_code == code, r.text
+        return r
+
+    def pcap_status(self, cid):
+        return self.ok(self.get("/pcaps/%d" % cid), 200)
+
     def start_comp(self, kind, cid, lcores, extra=(), wait=True):
         argv = ([os.path.join(BIN, "spp_" + kind)] +
                 self.eal(lcores, secondary=True, mem=False) +
