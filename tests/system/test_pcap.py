@@ -41,6 +41,10 @@ def captures(out_dir):
         with tempfile.NamedTemporaryFile(suffix=".pcap") as t:
             subprocess.run(["lz4", "-d", "-f", "-q", f, t.name], check=True)
             got[os.path.basename(f)] = read_pcap_ns(t.name)
+            r = subprocess.run(["tcpdump", "-nr", t.name], check=True,
+                               capture_output=True, text=True)
+            assert len(r.stdout.splitlines()) == \
+                len(got[os.path.basename(f)]), "tcpdump reads " + f
     return got
 
 
