@@ -68,6 +68,14 @@ spp_app_first_worker(void)
 	return RTE_MAX_LCORE;
 }
 
+json_t *
+spp_app_status_head(const struct spp_app *app)
+{
+	return json_pack("{s:i,s:i,s:o}", "client-id", app->opts.client_id,
+			 "master-lcore", rte_get_main_lcore(), "lcores",
+			 spp_app_lcores());
+}
+
 /* The forwarder commands shared by spp_nfv and the primary. */
 static int
 app_fwd_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
@@ -77,10 +85,7 @@ app_fwd_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 
 	switch (cmd->id) {
 	case SPP_CMD_STATUS:
-		*data = json_pack("{s:i,s:i,s:o}", "client-id",
-				  app->opts.client_id, "master-lcore",
-				  rte_get_main_lcore(), "lcores",
-				  spp_app_lcores());
+		*data = spp_app_status_head(app);
 		spp_fwd_status(fwd, *data);
 		return 0;
 	case SPP_CMD_ADD:

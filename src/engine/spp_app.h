@@ -66,6 +66,9 @@ int spp_app_run(struct spp_app *app);
  */
 json_t *spp_app_exec(struct spp_app *app, const char *line);
 
+/* The start of a secondary's status: "client-id", "master-lcore", "lcores". */
+json_t *spp_app_status_head(const struct spp_app *app);
+
 /* The lcores of this process as a JSON array. */
 json_t *spp_app_lcores(void);
 

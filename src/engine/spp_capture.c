@@ -407,12 +407,17 @@ spp_capture_init(struct spp_capture *c, const struct spp_opts *opts,
 	capture_hz = rte_get_tsc_hz();
 	capture_t0_ns =
 		(uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	rte_eal_remote_launch(capture_receiver, c, c->rx_lcore);
-	for (i = 0; i < c->nb_writers; i++) {
+	ret = rte_eal_remote_launch(capture_receiver, c, c->rx_lcore);
+	for (i = 0; ret == 0 && i < c->nb_writers; i++) {
 		capture_wargs[i] = (struct capture_writer_arg){
 			.c = c, .w = &c->writers[i], .idx = i + 1};
-		rte_eal_remote_launch(capture_writer, &capture_wargs[i],
-				      c->writers[i].lcore);
+		ret = rte_eal_remote_launch(capture_writer, &capture_wargs[i],
+					    c->writers[i].lcore);
+	}
+	if (ret < 0) {
+		spp_capture_fini(c);
+		SPP_ERR(ret, "cannot start the capture lcores: %s",
+			strerror(-ret));
 	}
 	return 0;
 }

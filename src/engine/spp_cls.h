@@ -122,6 +122,7 @@ spp_cls_classify(const struct spp_cls_table *t, struct rte_mbuf *const *pkts,
 	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
 	void *data[RTE_HASH_LOOKUP_BULK_MAX];
 	uint16_t vlan[RTE_HASH_LOOKUP_BULK_MAX];
+	bool mcast[RTE_HASH_LOOKUP_BULK_MAX];
 	uint64_t hits = 0;
 	uint16_t i;
 
@@ -146,12 +147,11 @@ spp_cls_classify(const struct spp_cls_table *t, struct rte_mbuf *const *pkts,
 		}
 		keys[i] = spp_cls_key(vlan[i], eh->dst_addr.addr_bytes);
 		kp[i] = &keys[i];
+		mcast[i] = rte_is_multicast_ether_addr(&eh->dst_addr);
 	}
 	if (t->h != NULL)
 		rte_hash_lookup_bulk_data(t->h, kp, n, &hits, data);
 	for (i = 0; i < n; i++) {
-		const struct rte_ether_hdr *eh;
-
 		if (hits & (1ULL << i)) {
 			dst[i] = 1u << (uintptr_t)data[i];
 			continue;
@@ -160,10 +160,8 @@ spp_cls_classify(const struct spp_cls_table *t, struct rte_mbuf *const *pkts,
 			dst[i] = 0;
 			continue;
 		}
-		eh = rte_pktmbuf_mtod(pkts[i], const struct rte_ether_hdr *);
-		dst[i] = rte_is_multicast_ether_addr(&eh->dst_addr)
-				 ? t->dest[vlan[i]].flood
-				 : t->dest[vlan[i]].miss;
+		dst[i] = mcast[i] ? t->dest[vlan[i]].flood
+				  : t->dest[vlan[i]].miss;
 	}
 }
 

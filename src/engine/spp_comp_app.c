@@ -19,10 +19,7 @@ comp_app_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 {
 	switch (cmd->id) {
 	case SPP_CMD_STATUS:
-		*data = json_pack("{s:i,s:i,s:o}", "client-id",
-				  app->opts.client_id, "master-lcore",
-				  rte_get_main_lcore(), "lcores",
-				  spp_app_lcores());
+		*data = spp_app_status_head(app);
 		spp_comp_status(&comp_app_engine, *data);
 		return 0;
 	case SPP_CMD_EXIT:

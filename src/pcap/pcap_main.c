@@ -8,7 +8,6 @@
 #include <stdio.h>
 
 #include <rte_eal.h>
-#include <rte_lcore.h>
 
 #include "spp_app.h"
 #include "spp_capture.h"
@@ -21,10 +20,7 @@ pcap_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 {
 	switch (cmd->id) {
 	case SPP_CMD_STATUS:
-		*data = json_pack("{s:i,s:i,s:o}", "client-id",
-				  app->opts.client_id, "master-lcore",
-				  rte_get_main_lcore(), "lcores",
-				  spp_app_lcores());
+		*data = spp_app_status_head(app);
 		spp_capture_status(&pcap_capture, *data);
 		return 0;
 	case SPP_CMD_START:
