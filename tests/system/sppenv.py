@@ -476,7 +476,9 @@ class DpdkPeer:
         self.proc = Proc("peer-" + name, argv)
 
     def wait_ready(self, timeout=30):
-        wait_for(lambda: "packet forwarding" in self.proc.output() or
+        # printed once forwarding has started ("Set io packet forwarding
+        # mode" comes much earlier, before the ports are configured)
+        wait_for(lambda: "nb forwarding ports=" in self.proc.output() or
                  not self.proc.alive(), timeout=timeout,
                  what="%s forwarding" % self.name)
         assert self.proc.alive(), self.proc.output()
