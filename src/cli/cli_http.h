@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The CLI's HTTP client of spp-ctl's REST API (libcurl). */
+#ifndef CLI_HTTP_H
+#define CLI_HTTP_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* Once per program, before any other call. Returns 0 or -ENOMEM. */
+int cli_http_init(void);
+void cli_http_fini(void);
+
+/*
+ * One request to spp-ctl at server ("IP:PORT"). body may be NULL. On an
+ * answer of any status returns 0 with the status in *status and the JSON
+ * body in *reply (NULL when empty; the caller releases it). A 2xx status
+ * with a body that is not JSON, or no answer at all, returns -EIO (or
+ * -ECONNREFUSED, -ETIMEDOUT) with what happened in err.
+ */
+int cli_http_call(const char *server, const char *method, const char *path,
+		  const json_t *body, long *status, json_t **reply, char *err,
+		  size_t errlen);
+
+/*
+ * The same, where only success counts: 0 when the status is 2xx, else
+ * -EINVAL (4xx) or -EIO with spp-ctl's own message ("error" of its
+ * answer) in err.
+ */
+int cli_http_ok(const char *server, const char *method, const char *path,
+		const json_t *body, json_t **reply, char *err, size_t errlen);
+
+#endif /* CLI_HTTP_H */
