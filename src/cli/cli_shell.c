@@ -314,6 +314,7 @@ static int
 shell_server(struct cli_shell *sh, char *args)
 {
 	char err[SHELL_ERR_LEN], addr[CLI_SHELL_ADDR_LEN], verb[8], extra[2];
+	char norm[CLI_SHELL_ADDR_LEN];
 	char *end;
 	long n;
 	int i, ret;
@@ -350,20 +351,20 @@ shell_server(struct cli_shell *sh, char *args)
 			sh->servers[ret]);
 		return 0;
 	}
-	ret = shell_norm_addr(addr, addr, sizeof(addr), err, sizeof(err));
+	ret = shell_norm_addr(addr, norm, sizeof(norm), err, sizeof(err));
 	if (ret < 0)
 		return shell_fail(sh, ret, "server del", err);
 	for (i = 0; i < sh->nservers; i++)
-		if (strcmp(sh->servers[i], addr) == 0)
+		if (strcmp(sh->servers[i], norm) == 0)
 			break;
 	if (i == sh->nservers) {
-		snprintf(err, sizeof(err), "no server %s", addr);
+		snprintf(err, sizeof(err), "no server %s", norm);
 		return shell_fail(sh, -ENOENT, "server del", err);
 	}
 	if (i == sh->cur) {
 		snprintf(err, sizeof(err),
 			 "%s is the current server; switch to another first",
-			 addr);
+			 norm);
 		return shell_fail(sh, -EBUSY, "server del", err);
 	}
 	memmove(sh->servers[i], sh->servers[i + 1],
@@ -371,7 +372,7 @@ shell_server(struct cli_shell *sh, char *args)
 	sh->nservers--;
 	if (sh->cur > i)
 		sh->cur--;
-	fprintf(sh->out, "deleted server %s\n", addr);
+	fprintf(sh->out, "deleted server %s\n", norm);
 	return 0;
 }
 
