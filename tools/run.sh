@@ -99,6 +99,10 @@ start() {
 
 SPP is running. Try:
   ip netns exec ${NS[0]} ping ${ADDR[1]}
+  build/src/cli/spp                      # the CLI: status, nfv 1; status, help, TAB completes
+  build/src/cli/spp -c "nfv 1; patch reset"                                  # unpatch: ping stops
+  build/src/cli/spp -c "nfv 1; patch phy:0 phy:1" -c "nfv 1; patch phy:1 phy:0"
+or through REST:
   curl -s $API/processes
   curl -s $API/nfvs/1
   curl -s -X DELETE $API/nfvs/1/patches                                  # unpatch: ping stops
