@@ -59,6 +59,14 @@ compl_words(struct compl_list *l, const char *const *words)
 
 /* -- live data ----------------------------------------------------------- */
 
+static const char *
+compl_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
 static json_t *
 compl_get(struct cli_shell *sh, const char *path)
 {
@@ -159,8 +167,7 @@ compl_cls_ports(struct compl_list *l, const json_t *st)
 
 	json_array_foreach(json_object_get(st, "components"), i, c)
 	{
-		if (strcmp(json_string_value(json_object_get(c, "type")),
-			   "classifier") != 0)
+		if (strcmp(compl_str(c, "type"), "classifier") != 0)
 			continue;
 		json_array_foreach(json_object_get(c, "tx_port"), j, p)
 			compl_add(l, json_string_value(

@@ -732,13 +732,16 @@ shell_recordable(const char *line)
 	static const char *const skip[] = {
 		"record", "playback", "history", "help", "exit", "bye",
 		"server", "config",   "status",	 "topo", NULL};
+	const char *semi;
 	char first[16];
 	int i;
 
 	if (sscanf(line, "%15s", first) != 1)
 		return 0;
-	if (strchr(line, ';') != NULL)
-		return strstr(line, "status") == NULL;
+	semi = strchr(line, ';');
+	if (semi != NULL)
+		return sscanf(semi + 1, "%15s", first) != 1 ||
+		       strcmp(first, "status") != 0;
 	for (i = 0; skip[i] != NULL; i++)
 		if (strcmp(first, skip[i]) == 0)
 			return 0;
