@@ -1,0 +1,928 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""The benchmark command: each scenario for SPP and for its anchors
+(dpdk-testpmd, OVS-DPDK) on the same kind of ports, back to back, with one
+forwarding lcore on one CPU (--cpus MAIN,FWD: control threads on MAIN, the
+forwarding lcore / OVS PMD on FWD). Prints a table and writes JSON.
+
+    bench/run.py [--quick] [--only SCENARIO[,SCENARIO]] [--json FILE]
+                 [--md FILE] [--cpus MAIN,FWD]
+
+Every process it starts is stopped at the end, pass or fail, and the
+hugepage files and /var/run/dpdk directories of its prefixes are removed.
+Run it through tools/bench.sh (which sets the machine up first)."""
+
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
+import sppenv  # noqa: E402
+from sppenv import Proc, Spp, wait_for  # noqa: E402
+
+BUILD = os.path.join(ROOT, "build")
+LOGDIR = os.path.join(BUILD, "bench-logs")
+sppenv.LOGDIR = LOGDIR          # Proc() logs go there, not to test-logs
+# SPP_BENCH_BIN: the SPP binaries of another build (e.g. to compare)
+sppenv.BIN = os.environ.get("SPP_BENCH_BIN", sppenv.BIN)
+XCORE = os.path.join(BUILD, "bench", "bench_xcore")
+COPY = os.path.join(BUILD, "bench", "bench_copy")
+OVS_VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"
+OVS_SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"
+OVS_DIR = "/tmp/sppbench-ovs"
+OVS_PREFIX = "sppbench_ovs"
+OVS_BRIDGE = "sppbbr0"
+TESTPMD_PREFIX = "sppbench_tpmd"
+
+# settings, filled in by main()
+CFG = argparse.Namespace(main_cpu=0, fwd_cpu=1, warmup=1.0, windows=3,
+                         rounds=3,
+                         xcore_threshold_ns=90.0, tsc_hz=None)
+
+
+def log(*a):
+    print("bench:", *a, file=sys.stderr, flush=True)
+
+
+def sh(cmd, check=True, env=None, timeout=60):
+    r = subprocess.run(cmd, shell=isinstance(cmd, str), text=True,
+                       capture_output=True, env=env, timeout=timeout)
+    if check and r.returncode != 0:
+        raise RuntimeError("%s: rc %d: %s%s" % (cmd, r.returncode, r.stdout,
+                                                r.stderr))
+    return r
+
+
+def rm_dpdk_files(prefix):
+    for f in glob.glob("/dev/hugepages/%smap_*" % prefix):
+        os.unlink(f)
+    shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
+
+
+# -- clean-up: everything started registers its closer here ----------------
+class Cleanup:
+    def __init__(self):
+        self.stack = []
+
+    def push(self, what, fn):
+        self.stack.append((what, fn))
+
+    def pop(self, fn):
+        """Run fn now (it is done with) and forget it."""
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][1] is fn:
+                del self.stack[i]
+                break
+        fn()
+
+    def run(self):
+        while self.stack:
+            what, fn = self.stack.pop()
+            try:
+                fn()
+            except Exception as e:  # go on with the rest
+                log("clean-up of %s failed: %s" % (what, e))
+
+
+CLEANUP = Cleanup()
+
+
+class Closing:
+    """with Closing(obj): obj.close() at the end, and at exit if killed."""
+
+    def __init__(self, obj, what):
+        self.obj, self.what = obj, what
+        CLEANUP.push(what, obj.close)
+
+    def __enter__(self):
+        return self.obj
+
+    def __exit__(self, *exc):
+        CLEANUP.pop(self.obj.close)
+        return False
+
+
+# -- measuring ------------------------------------------------------------
+def tsc_hz():
+    """TSC frequency: DPDK's rte_get_tsc_hz() (through bench_xcore), or
+    /proc/cpuinfo's cpu MHz."""
+    try:
+        return float(json.loads(sh([XCORE, "--json", "--ms", "1"]).stdout)
+                     ["tsc_hz"])
+    except Exception:
+        with open("/proc/cpuinfo") as f:
+            m = re.search(r"cpu MHz\s*:\s*([\d.]+)", f.read())
+        return float(m.group(1)) * 1e6
+
+
+def xcore_probe():
+    """One-way cache-line hand-over between the two CPUs, and its mode."""
+    try:
+        r = json.loads(sh([XCORE, "--json", "--cpus", "%d,%d" %
+                           (CFG.main_cpu, CFG.fwd_cpu), "--ms", "20"]).stdout)
+    except Exception as e:
+        return {"mode": "?", "ns": None, "error": str(e)}
+    ns = r["oneway_ns"]
+    return {"mode": "near" if ns < CFG.xcore_threshold_ns else "far",
+            "ns": round(ns, 1), "cycles": r["oneway_cycles"]}
+
+
+def xcore_around(fn):
+    """Run fn() between two probes; returns (fn(), mode of the run)."""
+    before = xcore_probe()
+    res = fn()
+    after = xcore_probe()
+    mode = before["mode"] if before["mode"] == after["mode"] else \
+        "%s->%s" % (before["mode"], after["mode"])
+    return res, {"mode": mode, "ns_before": before["ns"],
+                 "ns_after": after["ns"]}
+
+
+def sample_rate(read, warmup=None, windows=None):
+    """Packets per second of a growing counter read(): after a warm-up,
+    `windows` windows of one second; the median window and all of them."""
+    warmup = CFG.warmup if warmup is None else warmup
+    windows = CFG.windows if windows is None else windows
+    time.sleep(warmup)
+
+    def point():
+        t0 = time.monotonic()
+        c = read()
+        return (t0 + time.monotonic()) / 2, c
+
+    pts = [point()]
+    for _ in range(windows):
+        time.sleep(1.0)
+        pts.append(point())
+    rates = [(c1 - c0) / (t1 - t0) for (t0, c0), (t1, c1) in
+             zip(pts, pts[1:])]
+    return statistics.median(rates), rates
+
+
+def result(who, pps, rates=None, cyc=None, **extra):
+    """A contender's figures; cycles/packet default to TSC Hz / pps (the
+    forwarding lcore is 100% busy when fed by a null PMD)."""
+    r = {"who": who, "mpps": round(pps / 1e6, 3),
+         "cyc_pkt": round(cyc if cyc is not None else
+                          (CFG.tsc_hz / pps if pps else 0), 1)}
+    if rates:
+        r["windows_mpps"] = [round(x / 1e6, 3) for x in rates]
+    r.update(extra)
+    return r
+
+
+# -- the processes ----------------------------------------------------------
+class BenchSpp(Spp):
+    """sppenv.Spp whose close() stops exactly the processes it started."""
+
+    def __init__(self, name, **kw):
+        kw["start_primary"] = False
+        super().__init__(name, **kw)
+
+    def close(self):
+        for p in reversed(self.procs):
+            if p is not self.ctl:
+                p.stop()
+        self.ctl.stop()
+        self.cleanup_dpdk_files()
+
+
+def spp_node(name, nb_rings=8, pri_lcores=None, pri_args=(), vdevs=(),
+             portmask="0x0"):
+    """spp-ctl and spp_primary (pinned to the main CPU unless told)."""
+    s = BenchSpp(name, nb_rings=nb_rings)
+    CLEANUP.push("spp " + name, s.close)
+    s.start_primary(vdevs=vdevs, portmask=portmask,
+                    lcores=pri_lcores or "0@%d" % CFG.main_cpu,
+                    extra=list(pri_args))
+    return s
+
+
+def spp_done(s):
+    CLEANUP.pop(s.close)
+
+
+class TestPmd:
+    """dpdk-testpmd, io forwarding on its lcore 1 (CPU FWD), main lcore on
+    CPU MAIN, stats printed every second; Tx-pps of a port is measured by
+    testpmd itself between two prints (TSC)."""
+
+    def __init__(self, name, vdevs=(), secondary_of=None, args=(),
+                 mem=256, lcore_ids=(0, 1)):
+        self.prefix = secondary_of.prefix if secondary_of else TESTPMD_PREFIX
+        self.own = secondary_of is None
+        argv = ["dpdk-testpmd", "--lcores", "%d@%d,%d@%d" % (
+                    lcore_ids[0], CFG.main_cpu, lcore_ids[1], CFG.fwd_cpu),
+                "--no-pci", "--file-prefix", self.prefix,
+                "--log-level", "lib.eal:warning"]
+        if self.own:
+            rm_dpdk_files(self.prefix)
+            argv += ["-m", str(mem)]
+        else:
+            argv += ["--proc-type", "secondary"]
+        for v in vdevs:
+            argv += ["--vdev", v]
+        argv += ["--", "--forward-mode=io", "--auto-start", "--no-mlockall",
+                 "--stats-period", "1"] + list(args)
+        self.proc = Proc("testpmd-" + name, argv)
+        CLEANUP.push("testpmd " + name, self.close)
+        wait_for(lambda: "nb forwarding ports=" in self.proc.output() or
+                 not self.proc.alive(), timeout=30, what="testpmd start")
+        if not self.proc.alive():
+            raise RuntimeError("testpmd died:\n" + self.proc.output()[-3000:])
+
+    def blocks(self, port):
+        out = self.proc.output()
+        return [(int(m.group(1)), int(m.group(2))) for m in re.finditer(
+            r"NIC statistics for port %d\s.*?TX-packets:\s+(\d+).*?"
+            r"Tx-pps:\s+(\d+)" % port, out, re.S)]
+
+    def rate(self, port, warmup=None, windows=None):
+        """Median Tx-pps of `port` over `windows` prints after warmup."""
+        warmup = CFG.warmup if warmup is None else warmup
+        windows = CFG.windows if windows is None else windows
+        skip = 1 + int(round(warmup))  # the first print has no rate
+        wait_for(lambda: len(self.blocks(port)) >= skip + windows or
+                 not self.proc.alive(), timeout=warmup + windows + 15,
+                 what="testpmd stats")
+        b = self.blocks(port)[skip:skip + windows]
+        if len(b) < windows:
+            raise RuntimeError("testpmd: no stats\n" +
+                               self.proc.output()[-3000:])
+        rates = [float(pps) for _, pps in b]
+        return statistics.median(rates), rates
+
+    def close(self):
+        self.proc.stop()
+        if self.own:
+            rm_dpdk_files(self.prefix)
+
+
+class Ovs:
+    """ovsdb-server and ovs-vswitchd-dpdk of our own: private db/run/log
+    dirs (OVS_DIR), unix sockets only, DPDK with --no-pci, a small -m, its
+    own --file-prefix and the given vdevs; one PMD thread on CPU FWD, the
+    rest on CPU MAIN; a netdev bridge."""
+
+    def __init__(self, vdevs, mem=512):
+        self.d = OVS_DIR
+        self.env = dict(os.environ, OVS_RUNDIR=self.d, OVS_LOGDIR=self.d,
+                        OVS_DBDIR=self.d, OVS_SYSCONFDIR=self.d)
+        self.procs = []
+        self.kill_stale()
+        os.makedirs(self.d)
+        CLEANUP.push("ovs", self.close)
+        db = os.path.join(self.d, "conf.db")
+        sh(["ovsdb-tool", "create", db, OVS_SCHEMA])
+        self.db = "unix:" + os.path.join(self.d, "db.sock")
+        self.procs.append(Proc("ovsdb-server", [
+            "taskset", "-c", str(CFG.main_cpu), "ovsdb-server", db,
+            "--remote=punix:" + os.path.join(self.d, "db.sock"),
+            "--unixctl=" + os.path.join(self.d, "ovsdb.ctl"),
+            "--pidfile=" + os.path.join(self.d, "ovsdb.pid"),
+            "--log-file=" + os.path.join(self.d, "ovsdb.log"),
+            "-vconsole:off"], env=self.env))
+        wait_for(lambda: os.path.exists(os.path.join(self.d, "db.sock")),
+                 what="ovsdb-server")
+        self.vsctl("--no-wait", "init")
+        extra = "--no-pci -m %d --file-prefix %s %s" % (
+            mem, OVS_PREFIX, " ".join("--vdev " + v for v in vdevs))
+        self.vsctl("--no-wait", "set", "Open_vSwitch", ".",
+                   "other_config:dpdk-init=true",
+                   "other_config:dpdk-extra=" + extra,
+                   "other_config:pmd-cpu-mask=0x%x" % (1 << CFG.fwd_cpu))
+        self.ctl = os.path.join(self.d, "vswitchd.ctl")
+        self.vswitchd = Proc("ovs-vswitchd", [
+            "taskset", "-c", str(CFG.main_cpu), OVS_VSWITCHD, self.db,
+            "--unixctl=" + self.ctl,
+            "--pidfile=" + os.path.join(self.d, "vswitchd.pid"),
+            "--log-file=" + os.path.join(self.d, "vswitchd.log"),
+            "-vconsole:off"], env=self.env)
+        self.procs.append(self.vswitchd)
+        wait_for(lambda: self.vsctl("get", "Open_vSwitch", ".",
+                                    "dpdk_initialized", check=False)
+                 .stdout.strip() == "true" or not self.vswitchd.alive(),
+                 timeout=60, what="ovs-vswitchd DPDK init")
+        if not self.vswitchd.alive():
+            raise RuntimeError("ovs-vswitchd died: " + self.logtail())
+        self.vsctl("add-br", OVS_BRIDGE, "--", "set", "bridge", OVS_BRIDGE,
+                   "datapath_type=netdev")
+
+    def logtail(self):
+        try:
+            with open(os.path.join(self.d, "vswitchd.log")) as f:
+                return f.read()[-3000:]
+        except OSError:
+            return "(no log)"
+
+    def vsctl(self, *args, check=True):
+        return sh(["ovs-vsctl", "--timeout=30", "--db=" + self.db] +
+                  list(args), check=check, env=self.env)
+
+    def ofctl(self, *args, check=True):
+        return sh(["ovs-ofctl"] + list(args), check=check, env=self.env)
+
+    def appctl(self, *args, check=True):
+        return sh(["ovs-appctl", "-t", self.ctl] + list(args), check=check,
+                  env=self.env)
+
+    def add_port(self, name, ofport, typ="dpdk", **options):
+        cmd = ["add-port", OVS_BRIDGE, name, "--", "set", "Interface", name,
+               "type=" + typ, "ofport_request=%d" % ofport]
+        cmd += ["options:%s=%s" % kv for kv in options.items()]
+        self.vsctl(*cmd)
+        st = self.vsctl("get", "Interface", name, "ofport").stdout.strip()
+        if st != str(ofport):
+            raise RuntimeError("ovs port %s: ofport %s\n%s" %
+                               (name, st, self.logtail()))
+
+    def flows(self, flows):
+        """Replace the bridge's flows by `flows` (one per line)."""
+        self.ofctl("del-flows", OVS_BRIDGE)
+        path = os.path.join(self.d, "flows.txt")
+        with open(path, "w") as f:
+            f.write("\n".join(flows) + "\n")
+        self.ofctl("add-flows", OVS_BRIDGE, path)
+
+    def tx_packets(self, ofport):
+        out = self.ofctl("dump-ports", OVS_BRIDGE, str(ofport)).stdout
+        m = re.search(r"port\s+%d:.*?tx pkts=(\d+)" % ofport, out, re.S)
+        return int(m.group(1))
+
+    def pmd_stats(self):
+        out = self.appctl("dpif-netdev/pmd-stats-show").stdout
+        pmd = out.split("main thread")[0]
+        st = {}
+        for key, pat in (("packets", r"packets received:\s+(\d+)"),
+                         ("cyc_pkt", r"avg cycles per packet:\s+([\d.]+)"),
+                         ("proc_cyc_pkt",
+                          r"avg processing cycles per packet:\s+([\d.]+)"),
+                         ("emc_hits", r"emc hits:\s+(\d+)"),
+                         ("smc_hits", r"smc hits:\s+(\d+)"),
+                         ("megaflow_hits", r"megaflow hits:\s+(\d+)"),
+                         ("upcalls", r"miss with success upcall:\s+(\d+)"),
+                         ("idle_pct", r"idle cycles:\s+\d+\s+\(([\d.]+)%")):
+            m = re.search(pat, pmd)
+            st[key] = float(m.group(1)) if m else None
+        return st
+
+    def measure(self, out_port):
+        """pps out of out_port (dump-ports deltas), cycles per packet of
+        the PMD (pmd-stats-show over the same windows)."""
+        time.sleep(CFG.warmup)
+        self.appctl("dpif-netdev/pmd-stats-clear")
+        pps, rates = sample_rate(lambda: self.tx_packets(out_port),
+                                 warmup=0)
+        st = self.pmd_stats()
+        return pps, rates, st
+
+    def kill_stale(self):
+        """What a killed earlier run may have left: our pidfiles only."""
+        for pf in ("vswitchd.pid", "ovsdb.pid"):
+            try:
+                with open(os.path.join(self.d, pf)) as f:
+                    pid = int(f.read().strip())
+                with open("/proc/%d/cmdline" % pid) as f:
+                    if OVS_DIR not in f.read():
+                        continue
+                os.kill(pid, signal.SIGKILL)
+                log("killed stale ovs pid", pid)
+            except (OSError, ValueError):
+                pass
+        sh(["ip", "link", "del", OVS_BRIDGE], check=False)
+        shutil.rmtree(self.d, ignore_errors=True)
+        rm_dpdk_files(OVS_PREFIX)
+
+    def close(self):
+        if self.vswitchd.alive():
+            self.vsctl("--if-exists", "del-br", OVS_BRIDGE, check=False)
+            self.appctl("exit", "--cleanup", check=False)
+            try:
+                self.vswitchd.p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        for p in reversed(self.procs):
+            p.stop()
+        sh(["ip", "link", "del", OVS_BRIDGE], check=False)
+        shutil.rmtree(self.d, ignore_errors=True)
+        rm_dpdk_files(OVS_PREFIX)
+
+
+def ovs_available():
+    return os.access(OVS_VSWITCHD, os.X_OK)
+
+
+# -- scenarios --------------------------------------------------------------
+def ratio(ours, anchor):
+    return round(ours["mpps"] / anchor["mpps"], 3) if anchor.get("mpps") \
+        else None
+
+
+def row(name, desc, ours, anchors, targets=None, cross_core=False,
+        notes=""):
+    r = {"scenario": name, "desc": desc, "ours": ours, "anchors": anchors,
+         "ratios": {a["who"]: ratio(ours, a) for a in anchors
+                    if "mpps" in a},
+         "targets": targets or {}, "cross_core": cross_core,
+         "notes": notes}
+    r["met"] = {k: (r["ratios"].get(k) is not None and
+                    r["ratios"][k] >= v) for k, v in r["targets"].items()}
+    return r
+
+
+def failed(who, e):
+    log("%s failed: %s" % (who, e))
+    return {"who": who, "error": str(e).splitlines()[0][:200]}
+
+
+OUR_PREFIXES = ("spptest_bench_", TESTPMD_PREFIX, OVS_PREFIX,
+                "spp_bench_")
+
+
+def foreign_load():
+    """Other DPDK processes (not ours) and pytest runs on the machine: they
+    share the two CPUs and make figures lower; reported, not stopped."""
+    found = []
+    for d in glob.glob("/proc/[0-9]*"):
+        try:
+            with open(d + "/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        args = [a.decode(errors="replace") for a in argv]
+        if "--file-prefix" in args:
+            i = args.index("--file-prefix")
+            pre = args[i + 1] if i + 1 < len(args) else ""
+            if not pre.startswith(OUR_PREFIXES):
+                found.append(os.path.basename(args[0]) + ":" + pre)
+        elif any("pytest" in a for a in args[:3]):
+            found.append("pytest")
+    return sorted(set(found))
+
+
+def run_contender(who, fn):
+    """fn() -> result dict; with the cross-core mode around it; errors
+    become a result with "error" so the other contenders still run."""
+    try:
+        busy = foreign_load()
+        res, xc = xcore_around(fn)
+        busy = sorted(set(busy) | set(foreign_load()))
+        res["xcore"] = xc
+        if busy:
+            res["foreign_load"] = busy
+            log("%s: other processes were running: %s" %
+                (who, " ".join(busy)))
+        log("%-10s %8.2f Mpps %6.1f cyc/pkt  xcore %s" %
+            (who, res["mpps"], res["cyc_pkt"], xc["mode"]))
+        return res
+    except Exception as e:
+        return failed(who, e)
+
+
+def s1_spp():
+    s = spp_node("bench_s1", nb_rings=2)
+    try:
+        s.start_nfv(1, lcores="1@%d,2@%d" % (CFG.main_cpu, CFG.fwd_cpu),
+                    extra=["--busy-poll"])
+        s.nfv(1, "add nullpmd:0", "add nullpmd:1",
+              "patch nullpmd:0 nullpmd:1", "forward")
+        pps, rates = sample_rate(lambda: s.port_stats(
+            s.nfv_status(1), "nullpmd:1")["tx"])
+        s.nfv(1, "stop")
+        return result("spp_nfv", pps, rates)
+    finally:
+        spp_done(s)
+
+
+# net_null1 has no rx: only the 0 -> 1 direction carries frames, as in
+# SPP's one patch (SPP does not poll nullpmd:1 at all; testpmd and OVS poll
+# an always empty rx queue, a few cycles per burst)
+NULL_VDEVS = ["net_null0", "net_null1,no-rx=1"]
+
+
+def s1_testpmd():
+    t = TestPmd("s1", NULL_VDEVS)
+    try:
+        pps, rates = t.rate(1)
+        return result("testpmd", pps, rates)
+    finally:
+        CLEANUP.pop(t.close)
+
+
+def s1_ovs():
+    o = Ovs(NULL_VDEVS)
+    try:
+        o.add_port("null0", 1, **{"dpdk-devargs": "net_null0"})
+        o.add_port("null1", 2, **{"dpdk-devargs": "net_null1"})
+        o.flows(["in_port=1,actions=output:2"])
+        pps, rates, st = o.measure(2)
+        return result("OVS", pps, rates, cyc=st["cyc_pkt"], pmd_stats=st,
+                      cyc_pkt_tsc=round(CFG.tsc_hz / pps, 1))
+    finally:
+        CLEANUP.pop(o.close)
+
+
+def scen_nullpmd():
+    ours = run_contender("spp_nfv", s1_spp)
+    anchors = [run_contender("testpmd", s1_testpmd)]
+    if ovs_available():
+        anchors.append(run_contender("OVS", s1_ovs))
+    else:
+        anchors.append({"who": "OVS", "error": "openvswitch-switch-dpdk "
+                        "not installed"})
+    return [row("1 nullpmd", "nullpmd:0 -> nullpmd:1, 64 B, one lcore",
+                ours, anchors, targets={"testpmd": 0.95, "OVS": 4.0})]
+
+
+# scenario 2: ring:0 -> ring:1 on the forwarding CPU; the primary's own
+# forwarder (lcore 3, on the main CPU) is the generator (nullpmd:0 ->
+# ring:0) and the sink (ring:1 -> nullpmd:1). Frames the generator cannot
+# put into a full ring:0 are dropped by it and not counted.
+def ring_node(name):
+    s = spp_node(name, nb_rings=2,
+                 pri_lcores="0@%d,3@%d" % (CFG.main_cpu, CFG.main_cpu),
+                 pri_args=["--pool-name", "mb_pool_0", "--busy-poll"])
+    return s
+
+
+def ring_gen(s, loop=False):
+    """Generator and sink (loop=False), or: fill ring:0 from nullpmd:0,
+    then only send what comes back on ring:1 into ring:0 again, so that a
+    fixed population of at most 2046 mbufs circulates and the other CPU
+    costs the same as the forwarder (no mbuf allocated or freed)."""
+    if not loop:
+        s.fwd("primary", "add nullpmd:0", "add nullpmd:1", "add ring:0",
+              "add ring:1", "patch nullpmd:0 ring:0",
+              "patch ring:1 nullpmd:1", "forward")
+        return
+    s.fwd("primary", "add nullpmd:0", "add ring:0", "add ring:1",
+          "patch nullpmd:0 ring:0", "patch ring:1 ring:0", "forward")
+    time.sleep(0.3)
+    s.fwd("primary", "del nullpmd:0")
+
+
+def ring_sunk(s):
+    """Frames the sink took out of ring:1."""
+    return s.port_stats(s.fwd_status("primary"), "ring:1")["rx"]
+
+
+def ring_measure(s):
+    """pps through the forwarder, and where frames were lost: the
+    generator drops what does not fit into ring:0 (the forwarder is the
+    bottleneck), the forwarder what does not fit into ring:1 (the sink
+    is)."""
+    def snap():
+        st = s.fwd_status("primary")
+        return (s.port_stats(st, "ring:1")["rx"],
+                s.port_stats(st, "ring:0")["tx_drop"],
+                s.port_stats(st, "ring:1")["tx_drop"])
+    a = snap()
+    t0 = time.monotonic()
+    pps, rates = sample_rate(lambda: ring_sunk(s))
+    b = snap()
+    dt = time.monotonic() - t0
+    return pps, rates, {
+        "gen_drop_mpps": round((b[1] - a[1]) / dt / 1e6, 2),
+        # ring:1 tx_drop is shared by the forwarder's tx (ring counters
+        # live in the primary)
+        "fwd_drop_mpps": round((b[2] - a[2]) / dt / 1e6, 2)}
+
+
+def s2_spp(loop=False):
+    s = ring_node("bench_s2")
+    try:
+        s.start_nfv(1, lcores="1@%d,2@%d" % (CFG.main_cpu, CFG.fwd_cpu),
+                    extra=["--busy-poll"])
+        s.nfv(1, "add ring:0", "add ring:1", "patch ring:0 ring:1",
+              "forward")
+        ring_gen(s, loop)
+        pps, rates, drops = ring_measure(s)
+        s.fwd("primary", "stop")
+        s.nfv(1, "stop")
+        return result("spp_nfv", pps, rates, **drops)
+    finally:
+        spp_done(s)
+
+
+def s2_testpmd(loop=False):
+    s = ring_node("bench_s2t")
+    try:
+        # pipe:0 = ethdev 0 of the node: rx reads ring:0, tx writes ring:1
+        s.ok(s.put("/primary/ports", {"action": "add", "port": "pipe:0",
+                                      "rx": "ring:0", "tx": "ring:1"}), 204)
+        t = TestPmd("s2", secondary_of=s, lcore_ids=(4, 5),
+                    args=["--portmask=0x1", "--port-topology=loop"])
+        try:
+            ring_gen(s, loop)
+            pps, rates, drops = ring_measure(s)
+            s.fwd("primary", "stop")
+            return result("testpmd", pps, rates, **drops)
+        finally:
+            CLEANUP.pop(t.close)
+    finally:
+        spp_done(s)
+
+
+def same_mode_rounds(contenders):
+    """Cross-core figures depend on the VM's near/far mode: run the
+    contenders [(who, fn)] back to back, up to CFG.rounds rounds, and keep
+    the first round in which all of them ran in one steady mode (else the
+    last round). Returns (results, all rounds' figures)."""
+    rounds = []
+    for _ in range(CFG.rounds):
+        res = [run_contender(who, fn) for who, fn in contenders]
+        rounds.append(res)
+        modes = {r.get("xcore", {}).get("mode") for r in res}
+        if len(modes) == 1 and modes <= {"near", "far"}:
+            break
+        log("modes differ or changed (%s): another round" %
+            ", ".join(sorted(str(m) for m in modes)))
+    keep = rounds[-1]
+    for r in keep:
+        r["rounds"] = [{"mpps": x.get("mpps"),
+                        "mode": x.get("xcore", {}).get("mode")}
+                       for rr in rounds for x in rr if x["who"] == r["who"]]
+    return keep
+
+
+def scen_ring():
+    rows = []
+    for loop in (False, True):
+        ours, *anchors = same_mode_rounds([
+            ("spp_nfv", lambda: s2_spp(loop)),
+            ("testpmd", lambda: s2_testpmd(loop))])
+        rows.append(row(
+            "2 ring" + (" loop" if loop else ""),
+            "ring:0 -> ring:1, 64 B; on the other CPU the primary's "
+            "forwarder " + ("returns ring:1 into ring:0 (fixed population "
+                            "of mbufs)" if loop else
+                            "is generator (nullpmd:0 -> ring:0) and sink "
+                            "(ring:1 -> nullpmd:1)"),
+            ours, anchors, targets={"testpmd": 0.9}, cross_core=True))
+    return rows
+
+
+# scenario 5: spp_mirror on one lcore: phy:0 (net_null0 of the primary,
+# frames of SIZE bytes) -> tx phy:1 + a copy to phy:2; the anchor is
+# spp_nfv's plain patch phy:0 -> phy:1 on the same ports (no copy)
+def bench_copy():
+    try:
+        return {r["bytes"]: r for r in
+                json.loads(sh([COPY, "--json"], timeout=120).stdout)}
+    except Exception as e:
+        log("bench_copy failed:", e)
+        return {}
+
+
+def phy_rx(s, port=0):
+    return [p for p in s.pri_status()["phy_ports"] if p["id"] == port][0]["rx"]
+
+
+def scen_mirror():
+    rows = []
+    costs = bench_copy()
+    for size in (64, 1500):
+        s = spp_node("bench_s5", nb_rings=2,
+                     vdevs=["net_null0,size=%d" % size, "net_null1",
+                            "net_null2"], portmask="0x7")
+        try:
+            def nfv():
+                s.start_nfv(1, lcores="1@%d,2@%d" % (CFG.main_cpu,
+                                                     CFG.fwd_cpu),
+                            extra=["--busy-poll"])
+                s.nfv(1, "add phy:0", "add phy:1", "patch phy:0 phy:1",
+                      "forward")
+                pps, rates = sample_rate(lambda: phy_rx(s))
+                s.nfv(1, "stop", "patch reset", "del phy:0", "del phy:1")
+                return result("nfv patch", pps, rates)
+            anchor = run_contender("nfv patch", nfv)
+            s.start_mirror(3, lcores="5@%d,6@%d" % (CFG.main_cpu,
+                                                    CFG.fwd_cpu),
+                           extra=["--busy-poll"])
+            for mode in ("deep", "shallow", "auto"):
+                def mirror():
+                    s.mirror(3, "component start mr1 6 mirror " + mode,
+                             "port add phy:0 rx mr1",
+                             "port add phy:1 tx mr1",
+                             "port add phy:2 tx mr1")
+                    try:
+                        pps, rates = sample_rate(lambda: phy_rx(s))
+                    finally:
+                        s.mirror(3, "component stop mr1")
+                    return result("spp_mirror " + mode, pps, rates)
+                ours = run_contender("mirror " + mode, mirror)
+                c = costs.get(size, {})
+                note = ""
+                if c and "error" not in ours and "error" not in anchor:
+                    note = ("copy %.0f cyc/pkt over the plain patch; "
+                            "bench_copy: deep %.0f, clone %.0f" % (
+                                ours["cyc_pkt"] - anchor["cyc_pkt"],
+                                c["deep"], c["clone"]))
+                r = row("5 mirror %s %dB" % (mode, size),
+                        "spp_mirror phy:0 -> phy:1 + copy to phy:2 (%s), "
+                        "%d B frames of a null PMD" % (mode, size),
+                        ours, [dict(anchor)], notes=note)
+                r["bench_copy"] = c
+                rows.append(r)
+        finally:
+            spp_done(s)
+    return rows
+
+
+SCENARIOS = [
+    ("nullpmd", scen_nullpmd),
+    ("ring", scen_ring),
+    ("mirror", scen_mirror),
+]
+
+
+# -- output -----------------------------------------------------------------
+def machine():
+    m = {"date": datetime.datetime.now().astimezone().isoformat(
+        timespec="seconds"), "kernel": platform.release()}
+    lscpu = sh(["lscpu"], check=False).stdout
+    for key, pat in (("cpu", r"Model name:\s+(.*)"),
+                     ("cpus", r"^CPU\(s\):\s+(\d+)"),
+                     ("hypervisor", r"Hypervisor vendor:\s+(.*)")):
+        mm = re.search(pat, lscpu, re.M)
+        m[key] = mm.group(1).strip() if mm else None
+    m["dpdk"] = sh(["pkg-config", "--modversion", "libdpdk"],
+                   check=False).stdout.strip()
+    if ovs_available():
+        v = sh([OVS_VSWITCHD, "--version"], check=False).stdout
+        mm = re.search(r"\) (\S+)", v)
+        m["ovs"] = mm.group(1) if mm else None
+    m["tsc_hz"] = CFG.tsc_hz
+    return m
+
+
+def fmt(x, spec="%.2f"):
+    return "-" if x is None else spec % x
+
+
+def cell_mpps(c):
+    return "%s %s" % (c["who"], "ERROR" if "error" in c else
+                      fmt(c["mpps"]))
+
+
+def table(rows, m):
+    head = ("| scenario | Mpps | ours / anchor (target) | cycles/pkt | "
+            "core-to-core |\n|---|---|---|---|---|\n")
+    lines = []
+    for r in rows:
+        allc = [r["ours"]] + r["anchors"]
+        mpps = " · ".join(cell_mpps(c) for c in allc)
+        rat = []
+        for a in r["anchors"]:
+            x = r["ratios"].get(a["who"])
+            t = r["targets"].get(a["who"])
+            s = "%s %s" % (fmt(x, "%.2fx"), a["who"])
+            if t is not None and x is not None:
+                s += " (>= %gx %s)" % (t, "met" if x >= t else "MISSED")
+            rat.append(s)
+        cyc = " · ".join("-" if "error" in c else fmt(c["cyc_pkt"], "%.1f")
+                         for c in allc)
+        modes, ns = [], []
+        for c in allc:
+            xc = c.get("xcore")
+            modes.append(xc["mode"] if xc else "-")
+            if xc:
+                ns += [x for x in (xc["ns_before"], xc["ns_after"]) if x]
+        if len(set(modes)) == 1:
+            modes = modes[:1]
+        xcs = " · ".join(modes)
+        if ns:
+            xcs += " (%.0f-%.0f ns)" % (min(ns), max(ns))
+        if not r["cross_core"]:
+            xcs = "single core; probe: " + xcs
+        lines.append("| %s | %s | %s | %s | %s |" % (
+            r["scenario"], mpps, " · ".join(rat) or "-", cyc, xcs))
+    notes = ["- %s: %s" % (r["scenario"], r["notes"]) for r in rows
+             if r.get("notes")]
+    busy = [r["scenario"] for r in rows
+            if any(c.get("foreign_load") for c in [r["ours"]] + r["anchors"])]
+    if busy:
+        notes.append("- other DPDK processes or a test run shared the CPUs "
+                     "during: " + ", ".join(busy))
+    return head + "\n".join(lines) + "\n" + \
+        ("\n" + "\n".join(notes) + "\n" if notes else "")
+
+
+def machine_line(m):
+    return ("%s, %s CPUs%s, kernel %s, DPDK %s%s, TSC %.3f GHz, %s" % (
+        m["cpu"], m["cpus"], " (%s guest)" % m["hypervisor"]
+        if m.get("hypervisor") else "", m["kernel"], m["dpdk"],
+        ", OVS %s" % m["ovs"] if m.get("ovs") else "", m["tsc_hz"] / 1e9,
+        m["date"]))
+
+
+def update_md(path, text):
+    begin, end = "<!-- bench-table:begin -->", "<!-- bench-table:end -->"
+    with open(path) as f:
+        md = f.read()
+    if begin not in md or end not in md:
+        raise RuntimeError("%s has no %s ... %s block" % (path, begin, end))
+    pre, rest = md.split(begin, 1)
+    post = rest.split(end, 1)[1]
+    with open(path, "w") as f:
+        f.write(pre + begin + "\n" + text + end + post)
+
+
+# -- main -------------------------------------------------------------------
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true",
+                    help="0.5 s warm-up and 2 one-second windows (else 1 s "
+                    "and 3)")
+    ap.add_argument("--only", help="comma-separated scenarios: " +
+                    ", ".join(n for n, _ in SCENARIOS))
+    ap.add_argument("--json", default=os.path.join(BUILD, "bench.json"),
+                    help="where the JSON goes (default build/bench.json)")
+    ap.add_argument("--md", help="also put the table into this markdown "
+                    "file (BENCHMARKS.md), between its bench-table markers")
+    ap.add_argument("--cpus", default="0,1",
+                    help="MAIN,FWD: control threads on MAIN, the forwarding"
+                    " lcore on FWD (default 0,1)")
+    ap.add_argument("--xcore-threshold-ns", type=float, default=90.0,
+                    help="one-way hand-over below this is 'near' "
+                    "(default 90)")
+    a = ap.parse_args()
+    CFG.main_cpu, CFG.fwd_cpu = (int(x) for x in a.cpus.split(","))
+    if a.quick:
+        CFG.warmup, CFG.windows, CFG.rounds = 0.5, 2, 2
+    CFG.xcore_threshold_ns = a.xcore_threshold_ns
+    names = [n for n, _ in SCENARIOS]
+    only = a.only.split(",") if a.only else names
+    for n in only:
+        if n not in names:
+            ap.error("unknown scenario %s (have: %s)" % (n, ", ".join(names)))
+    for exe in (XCORE, os.path.join(sppenv.BIN, "spp_nfv")):
+        if not os.access(exe, os.X_OK):
+            ap.error("%s missing: build first (tools/setup.sh)" % exe)
+
+    # this script, spp-ctl, ovsdb-server, ... stay on the main CPU; DPDK
+    # pins its lcores itself
+    os.sched_setaffinity(0, {CFG.main_cpu})
+    os.makedirs(LOGDIR, exist_ok=True)
+
+    def on_signal(sig, frame):
+        raise KeyboardInterrupt("signal %d" % sig)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    CFG.tsc_hz = tsc_hz()
+    m = machine()
+    log("machine:", machine_line(m))
+    rows, errors = [], []
+    try:
+        for n, fn in SCENARIOS:
+            if n not in only:
+                continue
+            log("scenario", n)
+            try:
+                rows += fn()
+            except Exception as e:
+                log("scenario %s failed: %s" % (n, e))
+                errors.append({"scenario": n, "error": str(e)})
+            CLEANUP.run()
+    finally:
+        CLEANUP.run()
+    settings = {"warmup_s": CFG.warmup, "windows": CFG.windows,
+                "max_rounds_cross_core": CFG.rounds,
+                "window_s": 1.0, "main_cpu": CFG.main_cpu,
+                "fwd_cpu": CFG.fwd_cpu, "frame_bytes": 64,
+                "xcore_threshold_ns": CFG.xcore_threshold_ns}
+    doc = {"machine": m, "settings": settings, "scenarios": rows,
+           "errors": errors}
+    os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
+    with open(a.json, "w") as f:
+        json.dump(doc, f, indent=1)
+    text = "Machine: %s\n\n%s" % (machine_line(m), table(rows, m))
+    print(text)
+    if errors:
+        print("errors: " + "; ".join("%s: %s" % (e["scenario"], e["error"])
+                                     for e in errors))
+    print("JSON: %s" % a.json)
+    if a.md:
+        cmd = "tools/bench.sh" + (" --quick" if a.quick else "") + \
+            (" --only " + a.only if a.only else "")
+        update_md(a.md, "%s\n\n`%s`, warm-up %g s, %d windows of 1 s "
+                  "(median)\n\n%s" % (machine_line(m), cmd, CFG.warmup,
+                                      CFG.windows, table(rows, m)))
+    return 1 if errors or any("error" in c for r in rows
+                              for c in [r["ours"]] + r["anchors"]) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
