@@ -16,7 +16,7 @@
 
 #define SPP_SHM_NAME "spp_shm"
 #define SPP_SHM_MAGIC 0x53505053u /* "SPPS" */
-#define SPP_SHM_VERSION 4
+#define SPP_SHM_VERSION 5
 /* default name of the mbuf pool; the primary's --pool-name changes it */
 #define SPP_POOL_NAME "spp_mbuf_pool"
 #define SPP_POOL_NAME_LEN 32
@@ -32,17 +32,23 @@
  * writer: the process whose worker reads (rx) or writes (tx, tx_drop) the
  * port; anyone may read them.
  */
+/*
+ * A ring's reader and writer are often different processes on different
+ * cores: the rx and tx sides must not share what the CPU moves between
+ * cores as one. That is a pair of cache lines on x86 (the adjacent-line
+ * prefetcher fetches both halves of an aligned 128-byte block): with rx and
+ * tx on two lines of one block, a ring loop across the two CPUs of the
+ * benchmark machine ran at 43-46 Mpps in the far core-to-core mode, with
+ * each side on a block of its own at 174 Mpps (BENCHMARKS.md).
+ */
+#define SPP_SHM_STATS_ALIGN (2 * RTE_CACHE_LINE_SIZE)
+
 struct spp_port_stats {
 	uint64_t rx;
 	uint64_t rx_drop;
-	/*
-	 * A ring's reader and writer are often different processes on
-	 * different cores: the tx side gets its own cache line so they do not
-	 * bounce one line between them on every burst.
-	 */
-	uint64_t tx __rte_cache_aligned;
+	uint64_t tx __rte_aligned(SPP_SHM_STATS_ALIGN);
 	uint64_t tx_drop;
-} __rte_cache_aligned;
+} __rte_aligned(SPP_SHM_STATS_ALIGN);
 
 struct spp_shm_phy {
 	uint16_t eth_id;
