@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -166,36 +168,44 @@ spp_frame_header(uint8_t hdr[4], uint32_t len)
 	hdr[3] = (uint8_t)len;
 }
 
-static int
-frame_write_all(int fd, const void *data, size_t len)
+/*
+ * Header and data go out in one call: sent apart, the data would wait for
+ * the header's ACK under Nagle's algorithm, and the peer delays that ACK
+ * (40 ms per command on Linux).
+ */
+int
+spp_frame_send(int fd, const char *data, size_t len)
 {
-	const char *p = data;
+	uint8_t hdr[4];
+	struct iovec iov[2] = {
+		{.iov_base = hdr, .iov_len = sizeof(hdr)},
+		{.iov_base = (void *)(uintptr_t)data, .iov_len = len},
+	};
+	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
 	ssize_t n;
 
-	while (len > 0) {
-		n = send(fd, p, len, MSG_NOSIGNAL);
+	if (len > SPP_FRAME_MAX)
+		return -EMSGSIZE;
+	spp_frame_header(hdr, (uint32_t)len);
+	while (msg.msg_iovlen > 0) {
+		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		p += n;
-		len -= (size_t)n;
+		/* a partial send: go on from where it stopped */
+		while (msg.msg_iovlen > 0 &&
+		       (size_t)n >= msg.msg_iov->iov_len) {
+			n -= (ssize_t)msg.msg_iov->iov_len;
+			msg.msg_iov++;
+			msg.msg_iovlen--;
+		}
+		if (msg.msg_iovlen > 0) {
+			msg.msg_iov->iov_base =
+				(char *)msg.msg_iov->iov_base + n;
+			msg.msg_iov->iov_len -= (size_t)n;
+		}
 	}
 	return 0;
-}
-
-int
-spp_frame_send(int fd, const char *data, size_t len)
-{
-	uint8_t hdr[4];
-	int ret;
-
-	if (len > SPP_FRAME_MAX)
-		return -EMSGSIZE;
-	spp_frame_header(hdr, (uint32_t)len);
-	ret = frame_write_all(fd, hdr, sizeof(hdr));
-	if (ret == 0)
-		ret = frame_write_all(fd, data, len);
-	return ret;
 }

@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -561,7 +563,7 @@ proc_accept(int lfd, bool primary_port)
 		.tv_usec = (reg.timeout_ms % 1000) * 1000,
 	};
 	struct ctl_pending *c = NULL;
-	int fd, i;
+	int fd, i, one = 1;
 
 	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0) {
@@ -571,6 +573,8 @@ proc_accept(int lfd, bool primary_port)
 	}
 	/* a process that stops reading must not block spp-ctl for ever */
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	/* commands are small request/answer exchanges: no Nagle delay */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	for (i = 0; i < CTL_PENDING_MAX && c == NULL; i++)
 		if (reg.pending[i].fd < 0)
 			c = &reg.pending[i];

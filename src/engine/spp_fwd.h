@@ -21,7 +21,7 @@
 #include "spp_port.h"
 
 #define SPP_FWD_MAX_PORTS 128
-#define SPP_FWD_BURST 32
+#define SPP_FWD_BURST 64
 
 struct spp_fwd_patch {
 	struct spp_port *src;

@@ -176,11 +176,19 @@ spp_port_tx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 			port->ring, (void **)pkts, n, NULL);
 		break;
 	case SPP_PORT_FP_VHOST:
-		/* the guest gets copies: what was sent is freed here */
+		/* the guest gets copies: what was sent is freed here. The
+		 * vhost library takes at most 32 frames a call.
+		 */
 		vid = __atomic_load_n(&port->vid, __ATOMIC_ACQUIRE);
-		nb = vid < 0 ? 0
-			     : rte_vhost_enqueue_burst(vid, SPP_PORT_GUEST_RXQ,
-						       pkts, n);
+		nb = 0;
+		while (vid >= 0 && nb < n) {
+			uint16_t k = rte_vhost_enqueue_burst(
+				vid, SPP_PORT_GUEST_RXQ, pkts + nb, n - nb);
+
+			if (k == 0)
+				break;
+			nb += k;
+		}
 		if (nb != 0)
 			rte_pktmbuf_free_bulk(pkts, nb);
 		break;
