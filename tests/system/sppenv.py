@@ -476,12 +476,20 @@ class DpdkPeer:
         self.proc = Proc("peer-" + name, argv)
 
     def wait_ready(self, timeout=30):
-        # printed once forwarding has started ("Set io packet forwarding
-        # mode" comes much earlier, before the ports are configured)
-        wait_for(lambda: "nb forwarding ports=" in self.proc.output() or
-                 not self.proc.alive(), timeout=timeout,
-                 what="%s forwarding" % self.name)
-        assert self.proc.alive(), self.proc.output()
+        """Wait until testpmd forwards. A peer that does not get there is
+        stopped before the error is raised: callers often write
+        peer = vm(...).wait_ready(), which would lose it otherwise."""
+        try:
+            # printed once forwarding has started ("Set io packet
+            # forwarding mode" comes much earlier, before the ports are
+            # configured)
+            wait_for(lambda: "nb forwarding ports=" in self.proc.output() or
+                     not self.proc.alive(), timeout=timeout,
+                     what="%s forwarding" % self.name)
+            assert self.proc.alive(), self.proc.output()
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def cleanup_dpdk_files(self):
