@@ -336,39 +336,11 @@ req_from_cmd(const struct cli_target *t, const struct spp_cmd *cmd,
 	}
 }
 
-/*
- * The CLI writes a queue of a phy port "phy:0 nq 1", as status shows it;
- * the command table takes the one-word form "phy:0nq1".
- */
-static void
-req_join_queues(const char *line, char *out, size_t len)
-{
-	char *copy = strdup(line), *w[SPP_CMD_MAX_ARGS];
-	size_t n = 0;
-	int nw, i;
-
-	out[0] = '\0';
-	if (copy == NULL)
-		return;
-	nw = spp_cmd_tokenize(copy, w, SPP_CMD_MAX_ARGS);
-	for (i = 0; i < nw && n < len; i++) {
-		int joined = i + 2 < nw && strncmp(w[i], "phy:", 4) == 0 &&
-			     strcmp(w[i + 1], "nq") == 0;
-
-		n += (size_t)snprintf(out + n, len - n, "%s%s%s%s",
-				      i ? " " : "", w[i], joined ? "nq" : "",
-				      joined ? w[i + 2] : "");
-		if (joined)
-			i += 2;
-	}
-	free(copy);
-}
-
 int
 cli_req_build(const struct cli_target *t, const char *line, struct cli_req *req,
 	      char *err, size_t errlen)
 {
-	char first[16], joined[4096];
+	char first[16];
 	struct spp_cmd cmd;
 	int ret;
 
@@ -376,8 +348,7 @@ cli_req_build(const struct cli_target *t, const char *line, struct cli_req *req,
 	if (sscanf(line, " %15s", first) == 1 && strcmp(first, "launch") == 0 &&
 	    t->kind == SPP_PROC_PRIMARY)
 		return req_launch(t, line, req, err, errlen);
-	req_join_queues(line, joined, sizeof(joined));
-	ret = spp_cmd_parse(joined, t->kind, &cmd, err, errlen);
+	ret = spp_cmd_parse(line, t->kind, &cmd, err, errlen);
 	if (ret == 0)
 		req_from_cmd(t, &cmd, req);
 	spp_cmd_free(&cmd);

@@ -151,6 +151,33 @@ spp_cmd_tokenize(char *line, char **argv, int max)
 	}
 }
 
+/*
+ * A queue of a phy port is written "phy:N nq Q" in status and in the CLI:
+ * its three tokens become the one-word form "phy:NnqQ", in place (the
+ * joined word is never longer than the three it replaces).
+ */
+static void
+cmd_join_queues(struct spp_cmd *cmd)
+{
+	int i, j;
+
+	for (i = 0; i + 2 < cmd->argc; i++) {
+		char *end;
+
+		if (strncmp(cmd->argv[i], "phy:", 4) != 0 ||
+		    strcmp(cmd->argv[i + 1], "nq") != 0)
+			continue;
+		end = cmd->argv[i] + strlen(cmd->argv[i]);
+		memmove(end, "nq", 2);
+		memmove(end + 2, cmd->argv[i + 2],
+			strlen(cmd->argv[i + 2]) + 1);
+		for (j = i + 1; j + 2 < cmd->argc; j++)
+			cmd->argv[j] = cmd->argv[j + 2];
+		cmd->argc -= 2;
+		cmd->argv[cmd->argc] = NULL;
+	}
+}
+
 /* Number of words of a command name ("patch reset" has 2). */
 static int
 cmd_name_words(const char *name)
@@ -670,6 +697,7 @@ spp_cmd_parse(const char *line, enum spp_proc_kind proc, struct spp_cmd *cmd,
 		snprintf(err, errlen, "empty command");
 		return -EINVAL;
 	}
+	cmd_join_queues(cmd);
 	/* The table lists longer names ("patch reset") before "patch". */
 	for (def = spp_cmd_defs; def->name != NULL; def++) {
 		if (!cmd_name_matches(def->name, cmd->argv, cmd->argc))

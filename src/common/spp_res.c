@@ -67,7 +67,7 @@ res_parse_uint(const char *s, unsigned int max, unsigned int *val)
 int
 spp_res_parse(const char *s, struct spp_res *res, char *err, size_t errlen)
 {
-	const char *colon;
+	const char *whole = s, *colon;
 	enum spp_res_type type;
 	unsigned int id, queue;
 	int n;
@@ -92,13 +92,16 @@ spp_res_parse(const char *s, struct spp_res *res, char *err, size_t errlen)
 	s = colon + 1 + n;
 	if (*s == '\0')
 		return 0;
-	if (type == SPP_RES_PHY && strncmp(s, "nq", 2) == 0) {
-		n = res_parse_uint(s + 2, SPP_RES_QUEUE_MAX, &queue);
-		if (n < 0 || s[2 + n] != '\0')
-			RES_ERR("invalid queue in '%.*s%s', expected "
-				"phy:NnqQ with Q 0-%d",
-				(int)(colon + 1 - s), colon, s,
-				SPP_RES_QUEUE_MAX);
+	/* "phy:NnqQ", or the human form of status "phy:N nq Q" */
+	if (type == SPP_RES_PHY &&
+	    (strncmp(s, "nq", 2) == 0 || strncmp(s, " nq ", 4) == 0)) {
+		const char *q = s + (s[0] == ' ' ? 4 : 2);
+
+		n = res_parse_uint(q, SPP_RES_QUEUE_MAX, &queue);
+		if (n < 0 || q[n] != '\0')
+			RES_ERR("invalid queue in '%s', expected phy:NnqQ or "
+				"'phy:N nq Q' with Q 0-%d",
+				whole, SPP_RES_QUEUE_MAX);
 		res->queue = (int16_t)queue;
 		return 0;
 	}

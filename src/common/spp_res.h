@@ -43,8 +43,8 @@ enum spp_res_type spp_res_type_from_name(const char *name, size_t len);
 
 /*
  * Parse a resource id in wire form: "TYPE:N", or "phy:NnqQ" for a queue of
- * a phy port. Returns 0, or -EINVAL with a message in err (if err is not
- * NULL) saying what is wrong.
+ * a phy port ("phy:N nq Q", the human form of status, is taken too). Returns 0,
+ * or -EINVAL with a message in err (if err is not NULL) saying what is wrong.
  */
 int spp_res_parse(const char *s, struct spp_res *res, char *err, size_t errlen);
 

@@ -238,25 +238,14 @@ ctl_body_int(struct ctl_call *call, const char *key, json_int_t *i)
 int
 ctl_body_port(struct ctl_call *call, const char *key, char *res, size_t len)
 {
-	char err[CTL_REST_ERR_LEN], compact[64], human[SPP_RES_NAME_LEN];
+	char err[CTL_REST_ERR_LEN];
 	struct spp_res r;
 	const char *s;
-	size_t i, n = 0;
 
 	if (ctl_body_string(call, key, &s) < 0)
 		return -1;
-	if (spp_res_parse(s, &r, err, sizeof(err)) < 0) {
-		/* the human form of status, "phy:0 nq 1", is taken too */
-		for (i = 0; s[i] != '\0' && n + 1 < sizeof(compact); i++)
-			if (s[i] != ' ')
-				compact[n++] = s[i];
-		compact[n] = '\0';
-		if (strchr(s, ' ') == NULL ||
-		    spp_res_parse(compact, &r, NULL, 0) < 0 ||
-		    spp_res_format_human(&r, human, sizeof(human)) < 0 ||
-		    strcmp(human, s) != 0)
-			return ctl_fail(call, 400, "%s: %s", key, err);
-	}
+	if (spp_res_parse(s, &r, err, sizeof(err)) < 0)
+		return ctl_fail(call, 400, "%s: %s", key, err);
 	if (spp_res_format(&r, res, len) < 0)
 		return ctl_fail(call, 500, "%s: cannot format port", key);
 	return 0;

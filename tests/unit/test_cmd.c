@@ -342,6 +342,18 @@ check_ports(void)
 		      cmd.vlan_op == SPP_VLAN_DEL,
 	      "port add with del_vlantag, a phy queue");
 	spp_cmd_free(&cmd);
+	CHECK(parse_ok("port add phy:0 nq 1 tx cls del_vlantag", VF, &cmd) &&
+		      cmd.res[0].type == SPP_RES_PHY && cmd.res[0].queue == 1 &&
+		      cmd.dir == SPP_DIR_TX &&
+		      strcmp(cmd.comp_name, "cls") == 0 &&
+		      cmd.vlan_op == SPP_VLAN_DEL,
+	      "the human form 'phy:0 nq 1' in a command");
+	spp_cmd_free(&cmd);
+	CHECK(parse_ok("patch phy:0 nq 1 phy:1 nq 2", SPP_PROC_NFV, &cmd) &&
+		      cmd.res[0].queue == 1 && cmd.res[1].queue == 2 &&
+		      cmd.res[1].id == 1,
+	      "two ports in the human queue form");
+	spp_cmd_free(&cmd);
 	CHECK(parse_ok("port del ring:2 tx fwd1", VF, &cmd) &&
 		      cmd.id == SPP_CMD_PORT_DEL && cmd.nres == 1 &&
 		      cmd.res[0].id == 2 && cmd.dir == SPP_DIR_TX &&

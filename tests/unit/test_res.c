@@ -43,6 +43,17 @@ main(void)
 	check_ok("tap:1", SPP_RES_TAP, 1, -1);
 	check_ok("pipe:4", SPP_RES_PIPE, 4, -1);
 	check_ok("phy:1nq3", SPP_RES_PHY, 1, 3);
+	{
+		struct spp_res r;
+		char buf[SPP_RES_NAME_LEN];
+
+		CHECK(spp_res_parse("phy:1 nq 3", &r, NULL, 0) == 0 &&
+			      r.type == SPP_RES_PHY && r.id == 1 &&
+			      r.queue == 3 &&
+			      spp_res_format_human(&r, buf, sizeof(buf)) > 0 &&
+			      strcmp(buf, "phy:1 nq 3") == 0,
+		      "the human form 'phy:1 nq 3' parses and formats back");
+	}
 
 	check_bad("", "empty");
 	check_bad("phy", "expected TYPE:N");
@@ -57,6 +68,9 @@ main(void)
 	check_bad("phy:1nq", "invalid queue");
 	check_bad("phy:1nq128", "invalid queue");
 	check_bad("phy:1nq1x", "invalid queue");
+	check_bad("phy:1  nq 3", "trailing");
+	check_bad("phy:1 nq 3 ", "invalid queue");
+	check_bad("ring:1 nq 3", "trailing");
 	check_bad("Phy:1", "unknown port type");
 
 	spp_res_format_human(&r, buf, sizeof(buf));
