@@ -245,7 +245,8 @@ spp_capture_start(struct spp_capture *c, char *err, size_t errlen)
 		w->frames = w->bytes = w->files = w->drop = 0;
 		w->failed = 0;
 		w->error[0] = '\0';
-		capture_filename(c, i + 1, 1, w->filename, sizeof(w->filename));
+		capture_filename(c, i + 1, w->seq, w->filename,
+				 sizeof(w->filename));
 		ret = spp_pcapw_open(&w->w, w->filename, why, sizeof(why));
 		if (ret < 0) {
 			for (k = 0; k < i; k++) {

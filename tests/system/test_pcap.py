@@ -137,6 +137,17 @@ def test_pcap_capture_rotation_restart(spp, outdir):
         new = {k: v for k, v in files.items() if k not in first}
         assert new and set(first) <= set(files)
         same_frames(more, in_time_order(new))
+
+        # captures in quick succession (a start and a stop take about a
+        # millisecond, so several fall in the same second, which the file
+        # names carry): each gets files of its own, none overwrites another
+        before = captures(outdir)
+        for _ in range(5):
+            spp.capture(4, "start")
+            spp.capture(4, "stop")
+        after = captures(outdir)
+        assert {k: after[k] for k in before} == before
+        assert len(after) - len(before) == 5 * len(writers)
         time.sleep(0.2)
         assert spp.pri_status()["mbuf_pool"]["in_use"] == 0
     finally:
