@@ -38,6 +38,8 @@ struct spp_port_env {
 
 /* vhost: SPP enqueues to the guest's rx queue, dequeues its tx queue */
 #define SPP_PORT_GUEST_RXQ 0
+/* frames the vhost library enqueues or dequeues in one call at most */
+#define SPP_PORT_VHOST_BURST 32
 #define SPP_PORT_GUEST_TXQ 1
 
 /* How the fast path moves packets on a port. */
@@ -148,10 +150,22 @@ spp_port_rx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 			port->ring, (void **)pkts, n, NULL);
 		break;
 	case SPP_PORT_FP_VHOST:
+		/* as many calls as the burst needs, like the tx side: with
+		 * one call a 64-frame forwarder took 32 frames a pass out of
+		 * a guest while it put 64 in (PVP at 0.75x testpmd)
+		 */
 		vid = __atomic_load_n(&port->vid, __ATOMIC_ACQUIRE);
-		nb = vid < 0 ? 0
-			     : rte_vhost_dequeue_burst(vid, SPP_PORT_GUEST_TXQ,
-						       port->pool, pkts, n);
+		nb = 0;
+		while (vid >= 0 && nb < n) {
+			uint16_t want = RTE_MIN(n - nb, SPP_PORT_VHOST_BURST);
+			uint16_t k = rte_vhost_dequeue_burst(
+				vid, SPP_PORT_GUEST_TXQ, port->pool, pkts + nb,
+				want);
+
+			nb += k;
+			if (k < want)
+				break;
+		}
 		break;
 	default:
 		nb = rte_eth_rx_burst(port->eth_id, port->rxq, pkts, n);
@@ -177,17 +191,21 @@ spp_port_tx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 		break;
 	case SPP_PORT_FP_VHOST:
 		/* the guest gets copies: what was sent is freed here. The
-		 * vhost library takes at most 32 frames a call.
+		 * vhost library takes at most SPP_PORT_VHOST_BURST frames a
+		 * call; a call that took fewer found the guest's ring full:
+		 * asking again at once would only take the few buffers the
+		 * guest just gave back, in tiny batches (PVP: 0.8x testpmd).
 		 */
 		vid = __atomic_load_n(&port->vid, __ATOMIC_ACQUIRE);
 		nb = 0;
 		while (vid >= 0 && nb < n) {
+			uint16_t want = RTE_MIN(n - nb, SPP_PORT_VHOST_BURST);
 			uint16_t k = rte_vhost_enqueue_burst(
-				vid, SPP_PORT_GUEST_RXQ, pkts + nb, n - nb);
+				vid, SPP_PORT_GUEST_RXQ, pkts + nb, want);
 
-			if (k == 0)
-				break;
 			nb += k;
+			if (k < want)
+				break;
 		}
 		if (nb != 0)
 			rte_pktmbuf_free_bulk(pkts, nb);
