@@ -44,6 +44,7 @@ OVS_DIR = "/tmp/sppbench-ovs"
 OVS_PREFIX = "sppbench_ovs"
 OVS_BRIDGE = "sppbbr0"
 TESTPMD_PREFIX = "sppbench_tpmd"
+VM_PREFIX = "spppeer_bench_vm"  # sppenv.DpdkPeer("bench_vm")
 
 # settings, filled in by main()
 CFG = argparse.Namespace(main_cpu=0, fwd_cpu=1, warmup=1.0, windows=3,
@@ -249,10 +250,12 @@ class TestPmd:
             r"Tx-pps:\s+(\d+)" % port, out, re.S)]
 
     def rate(self, port, warmup=None, windows=None):
-        """Median Tx-pps of `port` over `windows` prints after warmup."""
+        """Median Tx-pps of `port` over `windows` prints after warmup,
+        counted from now (the first print after this call may straddle
+        it; the very first print of testpmd has no rate)."""
         warmup = CFG.warmup if warmup is None else warmup
         windows = CFG.windows if windows is None else windows
-        skip = 1 + int(round(warmup))  # the first print has no rate
+        skip = len(self.blocks(port)) + 1 + int(round(warmup))
         wait_for(lambda: len(self.blocks(port)) >= skip + windows or
                  not self.proc.alive(), timeout=warmup + windows + 15,
                  what="testpmd stats")
@@ -447,7 +450,7 @@ def failed(who, e):
 
 
 OUR_PREFIXES = ("spptest_bench_", TESTPMD_PREFIX, OVS_PREFIX,
-                "spp_bench_")
+                "spp_bench_", VM_PREFIX)
 
 
 def foreign_load():
@@ -632,6 +635,131 @@ def s2_testpmd(loop=False):
             CLEANUP.pop(t.close)
     finally:
         spp_done(s)
+
+
+# scenario 3: PVP. nullpmd:0 -> vhost -> the VM -> vhost -> nullpmd:1 on
+# one forwarding lcore (CPU FWD). The VM is testpmd on two virtio_user
+# ports (its own prefix, --single-file-segments), io forwarding port 0 ->
+# port 1, both its lcores on the main CPU: with two CPUs it shares that CPU
+# with the control threads (idle while the figures are taken). The host
+# copies every frame twice (into the guest's buffers, out of them); the
+# guest only moves descriptors. Frames the VM's ring has no room for are
+# dropped by the host and not counted.
+PVP_VHOST = (20, 21)          # SPP's vhost:N listens on /tmp/sockN
+PVP_SOCKS = ["/tmp/sock%d" % i for i in PVP_VHOST]
+VM_ARGS = []
+
+
+def pvp_vm(socks, what):
+    """The VM on the vhost-user sockets `socks` (the host listens)."""
+    v = sppenv.DpdkPeer(
+        "bench_vm", ["virtio_user%d,path=%s,queue_size=1024" % (i, p)
+                     for i, p in enumerate(socks)],
+        lcores="0@%d,1@%d" % (CFG.main_cpu, CFG.main_cpu),
+        extra=["--total-num-mbufs=8192"] + VM_ARGS)
+    CLEANUP.push("VM of " + what, v.close)
+    return v.wait_ready()
+
+
+def pvp_socks_gone():
+    for p in PVP_SOCKS:
+        if os.path.exists(p):
+            os.unlink(p)
+
+
+def s3_spp():
+    pvp_socks_gone()
+    s = spp_node("bench_s3", nb_rings=2)
+    try:
+        s.start_nfv(1, lcores="1@%d,2@%d" % (CFG.main_cpu, CFG.fwd_cpu),
+                    extra=["--busy-poll"])
+        v0, v1 = ("vhost:%d" % i for i in PVP_VHOST)
+        s.nfv(1, "add nullpmd:0", "add nullpmd:1", "add " + v0,
+              "add " + v1)
+        vm = pvp_vm(PVP_SOCKS, "spp_nfv")
+        try:
+            s.nfv(1, "patch nullpmd:0 " + v0, "patch %s nullpmd:1" % v1,
+                  "forward")
+            def snap():
+                st = s.nfv_status(1)
+                return (s.port_stats(st, v0)["tx"],
+                        s.port_stats(st, v0)["tx_drop"],
+                        s.port_stats(st, v1)["rx"])
+            a = snap()
+            t0 = time.monotonic()
+            pps, rates = sample_rate(lambda: s.port_stats(
+                s.nfv_status(1), "nullpmd:1")["tx"])
+            b = snap()
+            dt = time.monotonic() - t0
+            s.nfv(1, "stop")
+            # where frames were lost: the VM's rx ring full (dropped by
+            # SPP), or in the VM (taken by it, not given back)
+            return result("spp_nfv", pps, rates, **{
+                "to_vm_drop_mpps": round((b[1] - a[1]) / dt / 1e6, 2),
+                "in_vm_drop_mpps": round(
+                    ((b[0] - a[0]) - (b[2] - a[2])) / dt / 1e6, 2)})
+        finally:
+            CLEANUP.pop(vm.close)
+    finally:
+        spp_done(s)
+        pvp_socks_gone()
+
+
+def s3_testpmd():
+    pvp_socks_gone()
+    # paired io streams 0 -> 1, 2 -> 3 (and the empty 1 -> 0, 3 -> 2)
+    t = TestPmd("s3", ["net_null0",
+                       "net_vhost0,iface=%s,queues=1" % PVP_SOCKS[0],
+                       "net_vhost1,iface=%s,queues=1" % PVP_SOCKS[1],
+                       "net_null1,no-rx=1"], mem=512,
+                args=["--total-num-mbufs=16384"])
+    try:
+        vm = pvp_vm(PVP_SOCKS, "testpmd")
+        try:
+            pps, rates = t.rate(3)
+            return result("testpmd", pps, rates)
+        finally:
+            CLEANUP.pop(vm.close)
+    finally:
+        CLEANUP.pop(t.close)
+        pvp_socks_gone()
+
+
+def s3_ovs():
+    o = Ovs(NULL_VDEVS, mem=1024)
+    try:
+        o.add_port("null0", 1, **{"dpdk-devargs": "net_null0"})
+        o.add_port("vhu0", 2, typ="dpdkvhostuser")
+        o.add_port("vhu1", 3, typ="dpdkvhostuser")
+        o.add_port("null1", 4, **{"dpdk-devargs": "net_null1"})
+        o.flows(["in_port=1,actions=output:2",
+                 "in_port=3,actions=output:4"])
+        vm = pvp_vm([os.path.join(OVS_DIR, "vhu0"),
+                     os.path.join(OVS_DIR, "vhu1")], "OVS")
+        try:
+            pps, rates, st = o.measure(4)
+            # the PMD's own "cycles per packet" counts each frame twice
+            # (received from null0, then from vhu1): TSC / pps instead
+            return result("OVS", pps, rates, pmd_stats=st)
+        finally:
+            CLEANUP.pop(vm.close)
+    finally:
+        CLEANUP.pop(o.close)
+
+
+def scen_pvp():
+    ours, *anchors = same_mode_rounds(
+        [("spp_nfv", s3_spp), ("testpmd", s3_testpmd)] +
+        ([("OVS", s3_ovs)] if ovs_available() else []))
+    if not ovs_available():
+        anchors.append({"who": "OVS", "error": "openvswitch-switch-dpdk "
+                        "not installed"})
+    return [row("3 vhost PVP",
+                "nullpmd:0 -> vhost -> VM (virtio_user testpmd io, main "
+                "CPU) -> vhost -> nullpmd:1, 64 B, one lcore; cycles = "
+                "TSC of the forwarding CPU / delivered frame",
+                ours, anchors, targets={"testpmd": 0.95, "OVS": 2.0},
+                cross_core=True)]
 
 
 def same_mode_rounds(contenders):
@@ -1061,6 +1189,7 @@ def scen_pcap():
 SCENARIOS = [
     ("nullpmd", scen_nullpmd),
     ("ring", scen_ring),
+    ("pvp", scen_pvp),
     ("vf", scen_vf),
     ("mirror", scen_mirror),
     ("pcap", scen_pcap),
