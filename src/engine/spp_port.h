@@ -38,9 +38,9 @@ struct spp_port_env {
 
 /* vhost: SPP enqueues to the guest's rx queue, dequeues its tx queue */
 #define SPP_PORT_GUEST_RXQ 0
+#define SPP_PORT_GUEST_TXQ 1
 /* frames the vhost library enqueues or dequeues in one call at most */
 #define SPP_PORT_VHOST_BURST 32
-#define SPP_PORT_GUEST_TXQ 1
 
 /* How the fast path moves packets on a port. */
 enum spp_port_fp {
@@ -194,7 +194,7 @@ spp_port_tx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 		 * vhost library takes at most SPP_PORT_VHOST_BURST frames a
 		 * call; a call that took fewer found the guest's ring full:
 		 * asking again at once would only take the few buffers the
-		 * guest just gave back, in tiny batches (PVP: 0.8x testpmd).
+		 * guest just gave back (DPDK's vhost PMD stops there too).
 		 */
 		vid = __atomic_load_n(&port->vid, __ATOMIC_ACQUIRE);
 		nb = 0;
