@@ -431,6 +431,11 @@ def ovs_available():
     return os.access(OVS_VSWITCHD, os.X_OK)
 
 
+def ovs_missing():
+    """The OVS column of a scenario when OVS-DPDK is not installed."""
+    return {"who": "OVS", "error": "openvswitch-switch-dpdk not installed"}
+
+
 # -- scenarios --------------------------------------------------------------
 def ratio(ours, anchor):
     return round(ours["mpps"] / anchor["mpps"], 3) if anchor.get("mpps") \
@@ -547,8 +552,7 @@ def scen_nullpmd():
     if ovs_available():
         anchors.append(run_contender("OVS", s1_ovs))
     else:
-        anchors.append({"who": "OVS", "error": "openvswitch-switch-dpdk "
-                        "not installed"})
+        anchors.append(ovs_missing())
     return [row("1 nullpmd", "nullpmd:0 -> nullpmd:1, 64 B, one lcore",
                 ours, anchors, targets={"testpmd": 0.95, "OVS": 4.0})]
 
@@ -756,8 +760,7 @@ def scen_pvp():
         [("spp_nfv", s3_spp), ("testpmd", s3_testpmd)] +
         ([("OVS", s3_ovs)] if ovs_available() else []))
     if not ovs_available():
-        anchors.append({"who": "OVS", "error": "openvswitch-switch-dpdk "
-                        "not installed"})
+        anchors.append(ovs_missing())
     return [row("3 vhost PVP",
                 "nullpmd:0 -> vhost -> VM (virtio_user testpmd io, main "
                 "CPU) -> vhost -> nullpmd:1, 64 B, one lcore; cycles = "
@@ -964,8 +967,7 @@ def scen_vf():
             if ovs_available():
                 anchors[n] = run_contender("OVS %d" % n, lambda: s4_ovs(n))
             else:
-                anchors[n] = {"who": "OVS", "error": "openvswitch-switch-"
-                              "dpdk not installed"}
+                anchors[n] = ovs_missing()
             anchors[n]["who"] = "OVS"
     finally:
         for rm in rms:

@@ -138,11 +138,43 @@ struct spp_port *spp_port_find(struct spp_port *const *ports, unsigned int n,
  */
 const char *spp_port_link(const struct spp_port *port);
 
+/*
+ * Move up to n frames out of (tx false: dequeue) or into (tx true: enqueue,
+ * the guest gets copies) a vhost device, in as many library calls as the
+ * burst needs; none while no VM is connected. A call that moved fewer than
+ * asked found the guest's ring empty or full: asking again at once would
+ * only get the few buffers the guest just handed over (DPDK's vhost PMD
+ * stops there too). Both sides loop: with one dequeue call, a 64-frame
+ * forwarder took 32 frames a pass out of a guest while it put 64 in (PVP at
+ * 0.75x testpmd).
+ */
+static inline uint16_t
+spp_port_vhost_burst(struct spp_port *port, bool tx, struct rte_mbuf **pkts,
+		     uint16_t n)
+{
+	int vid = __atomic_load_n(&port->vid, __ATOMIC_ACQUIRE);
+	uint16_t nb = 0;
+
+	while (vid >= 0 && nb < n) {
+		uint16_t want = RTE_MIN(n - nb, SPP_PORT_VHOST_BURST);
+		uint16_t k =
+			tx ? rte_vhost_enqueue_burst(vid, SPP_PORT_GUEST_RXQ,
+						     pkts + nb, want)
+			   : rte_vhost_dequeue_burst(vid, SPP_PORT_GUEST_TXQ,
+						     port->pool, pkts + nb,
+						     want);
+
+		nb += k;
+		if (k < want)
+			break;
+	}
+	return nb;
+}
+
 static inline uint16_t
 spp_port_rx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t nb;
-	int vid;
 
 	switch (port->fp) {
 	case SPP_PORT_FP_RING:
@@ -150,22 +182,7 @@ spp_port_rx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 			port->ring, (void **)pkts, n, NULL);
 		break;
 	case SPP_PORT_FP_VHOST:
-		/* as many calls as the burst needs, like the tx side: with
-		 * one call a 64-frame forwarder took 32 frames a pass out of
-		 * a guest while it put 64 in (PVP at 0.75x testpmd)
-		 */
-		vid = __atomic_load_n(&port->vid, __ATOMIC_ACQUIRE);
-		nb = 0;
-		while (vid >= 0 && nb < n) {
-			uint16_t want = RTE_MIN(n - nb, SPP_PORT_VHOST_BURST);
-			uint16_t k = rte_vhost_dequeue_burst(
-				vid, SPP_PORT_GUEST_TXQ, port->pool, pkts + nb,
-				want);
-
-			nb += k;
-			if (k < want)
-				break;
-		}
+		nb = spp_port_vhost_burst(port, false, pkts, n);
 		break;
 	default:
 		nb = rte_eth_rx_burst(port->eth_id, port->rxq, pkts, n);
@@ -182,7 +199,6 @@ static inline uint16_t
 spp_port_tx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t nb;
-	int vid;
 
 	switch (port->fp) {
 	case SPP_PORT_FP_RING:
@@ -190,23 +206,8 @@ spp_port_tx(struct spp_port *port, struct rte_mbuf **pkts, uint16_t n)
 			port->ring, (void **)pkts, n, NULL);
 		break;
 	case SPP_PORT_FP_VHOST:
-		/* the guest gets copies: what was sent is freed here. The
-		 * vhost library takes at most SPP_PORT_VHOST_BURST frames a
-		 * call; a call that took fewer found the guest's ring full:
-		 * asking again at once would only take the few buffers the
-		 * guest just gave back (DPDK's vhost PMD stops there too).
-		 */
-		vid = __atomic_load_n(&port->vid, __ATOMIC_ACQUIRE);
-		nb = 0;
-		while (vid >= 0 && nb < n) {
-			uint16_t want = RTE_MIN(n - nb, SPP_PORT_VHOST_BURST);
-			uint16_t k = rte_vhost_enqueue_burst(
-				vid, SPP_PORT_GUEST_RXQ, pkts + nb, want);
-
-			nb += k;
-			if (k < want)
-				break;
-		}
+		/* the guest got copies: what was sent is freed here */
+		nb = spp_port_vhost_burst(port, true, pkts, n);
 		if (nb != 0)
 			rte_pktmbuf_free_bulk(pkts, nb);
 		break;
