@@ -9,7 +9,7 @@ import time
 import pytest
 from scapy.all import Dot1Q, Ether
 
-from sppenv import PcapPorts, feed, frames, same_frames, wait_for
+from sppenv import PcapPorts, Spp, feed, frames, same_frames, wait_for
 
 
 @pytest.mark.parametrize("mode", ["deep", "shallow", "auto", None])
@@ -38,6 +38,56 @@ def test_mirror_copies(spp, mode):
                                                 "drop": 0}
         spp.mirror(3, "component stop mr1")
         assert spp.mirror_status(3)["ports"] == []
+        time.sleep(0.2)
+        assert spp.pri_status()["mbuf_pool"]["in_use"] == 0
+    finally:
+        pcaps.cleanup()
+
+
+def test_mirror_several_components():
+    """Three mirror components in one spp_mirror, two of them on one lcore
+    and one on another, each in its own copy mode, all fed at once: every
+    component's two outputs get exactly its input, in order."""
+    spp = Spp("mirror_several", nb_rings=9)
+    try:
+        several_components(spp)
+    finally:
+        spp.close()
+
+
+def several_components(spp):
+    spp.start_nfv(1)
+    spp.start_mirror(3, lcores="5@0,6@1,11@1")
+    pcaps = PcapPorts(81, 82, 83, 84, 85, 86, 87, 88, 89)
+    try:
+        for name, core, mode, rx in (("mr1", 6, "deep", 0),
+                                     ("mr2", 6, "shallow", 3),
+                                     ("mr3", 11, "auto", 6)):
+            spp.mirror(3, "component start %s %d mirror %s" %
+                       (name, core, mode),
+                       "port add ring:%d rx %s" % (rx, name),
+                       "port add ring:%d tx %s" % (rx + 1, name),
+                       "port add ring:%d tx %s" % (rx + 2, name))
+        st = spp.mirror_status(3)
+        assert sorted((c["name"], c["core"], c["copy"])
+                      for c in st["components"] if "name" in c) == [
+            ("mr1", 6, "deep"), ("mr2", 6, "shallow"), ("mr3", 11, "auto")]
+        sent = {81: frames(200, seed=94), 84: frames(150, seed=95),
+                87: frames(100, seed=96, size=(60, 1400))}
+        got = feed(spp, pcaps, [(81, 0), (84, 3), (87, 6)],
+                   {r: 81 + r for r in (1, 2, 4, 5, 7, 8)}, sent,
+                   2 * (200 + 150 + 100))
+        for rx, src in ((0, 81), (3, 84), (6, 87)):
+            same_frames(sent[src], got[rx + 1])
+            same_frames(sent[src], got[rx + 2])
+        st = spp.mirror_status(3)
+        assert {c["name"]: c["stats"] for c in st["components"]
+                if "name" in c} == {
+            "mr1": {"rx": 200, "tx": 400, "drop": 0},
+            "mr2": {"rx": 150, "tx": 300, "drop": 0},
+            "mr3": {"rx": 100, "tx": 200, "drop": 0}}
+        for name in ("mr1", "mr2", "mr3"):
+            spp.mirror(3, "component stop " + name)
         time.sleep(0.2)
         assert spp.pri_status()["mbuf_pool"]["in_use"] == 0
     finally:
