@@ -661,7 +661,7 @@ PVP_SOCKS = ["/tmp/sock%d" % i for i in PVP_VHOST]
 def pvp_vm(socks, what):
     """The VM on the vhost-user sockets `socks` (the host listens)."""
     v = sppenv.DpdkPeer(
-        "bench_vm", ["virtio_user%d,path=%s,queue_size=1024" % (i, p)
+        "bench_vm", ["virtio_user%d,path=%s,queue_size=1024" % (i, p) + os.environ.get("VMX", "")
                      for i, p in enumerate(socks)],
         lcores="0@%d,1@%d" % (CFG.main_cpu, CFG.main_cpu),
         extra=["--total-num-mbufs=8192"])

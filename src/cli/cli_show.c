@@ -149,6 +149,33 @@ show_head(FILE *out, const char *name, const json_t *st)
 		lcores);
 }
 
+/*
+ * "lcore 2: busy 35.2% of 12.0 s" for each worker lcore of a status: the
+ * share of its time spent on passes that moved frames, since it started.
+ */
+static void
+show_workers(FILE *out, const json_t *st, const char *indent)
+{
+	double hz = (double)json_integer_value(json_object_get(st, "tsc_hz"));
+	const json_t *w;
+	size_t i;
+
+	json_array_foreach(json_object_get(st, "workers"), i, w)
+	{
+		double busy = (double)json_integer_value(
+			json_object_get(w, "busy_cycles"));
+		double all = busy + (double)json_integer_value(
+					    json_object_get(w, "idle_cycles"));
+
+		fprintf(out,
+			"%slcore %" JSON_INTEGER_FORMAT
+			": busy %.1f%% of %.1f s\n",
+			indent, json_integer_value(json_object_get(w, "lcore")),
+			all > 0 ? 100.0 * busy / all : 0.0,
+			hz > 0 ? all / hz : 0.0);
+	}
+}
+
 /* -- ports and patches (nfv and the primary's forwarder) --------------- */
 
 static const json_t *
@@ -204,6 +231,7 @@ show_nfv(FILE *out, const char *name, const json_t *st)
 {
 	show_head(out, name, st);
 	show_forwarder(out, st, "  ");
+	show_workers(out, st, "  ");
 }
 
 /* -- primary ------------------------------------------------------------ */
@@ -297,6 +325,7 @@ show_primary(FILE *out, const json_t *st)
 	if (fwd != NULL) {
 		fprintf(out, "  forwarder: %s\n", show_str(fwd, "status"));
 		show_forwarder(out, fwd, "    ");
+		show_workers(out, fwd, "    ");
 	}
 }
 
@@ -387,6 +416,7 @@ show_comp(FILE *out, const char *name, const json_t *st)
 		}
 		show_table_print(out, &t, "  ");
 	}
+	show_workers(out, st, "  ");
 	table = json_object_get(st, "classifier_table");
 	if (table == NULL)
 		return;
@@ -470,6 +500,7 @@ show_pcap(FILE *out, const char *name, const json_t *st)
 		show_table_row(&t, cells);
 	}
 	show_table_print(out, &t, "  ");
+	show_workers(out, st, "  ");
 	json_array_foreach(json_object_get(st, "core"), i,
 			   p) if (json_object_get(p, "error") != NULL)
 		fprintf(out, "  error on lcore %" JSON_INTEGER_FORMAT ": %s\n",

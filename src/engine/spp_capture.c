@@ -48,12 +48,13 @@ static int
 capture_receiver(void *arg)
 {
 	struct spp_capture *c = arg;
-	struct spp_worker_idle idle = {.busy_poll = c->busy_poll};
+	struct spp_worker_idle idle;
 	struct rte_mbuf *pkts[SPP_CAPTURE_BURST];
 	struct capture_item items[SPP_CAPTURE_BURST];
 	unsigned int next = 0, k;
 	uint16_t i, n;
 
+	spp_worker_idle_init(&idle, c->busy_poll, &c->rx_cycles);
 	while (!__atomic_load_n(&c->quit, __ATOMIC_RELAXED)) {
 		uint32_t st = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
 		uint32_t gen = __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE);
@@ -190,10 +191,11 @@ capture_writer(void *arg)
 	struct capture_writer_arg *a = arg;
 	struct spp_capture *c = a->c;
 	struct spp_capture_writer *w = a->w;
-	struct spp_worker_idle idle = {.busy_poll = c->busy_poll};
+	struct spp_worker_idle idle;
 	struct capture_item items[SPP_CAPTURE_BURST];
 	unsigned int i, n;
 
+	spp_worker_idle_init(&idle, c->busy_poll, &w->cycles);
 	while (!__atomic_load_n(&c->quit, __ATOMIC_RELAXED)) {
 		uint32_t st = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
 		uint32_t gen = __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE);
@@ -310,7 +312,7 @@ void
 spp_capture_status(const struct spp_capture *c, json_t *obj)
 {
 	uint32_t st = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
-	json_t *cores = json_array(), *o;
+	json_t *cores = json_array(), *o, *workers;
 	const char *error = NULL;
 	unsigned int i;
 
@@ -342,6 +344,11 @@ spp_capture_status(const struct spp_capture *c, json_t *obj)
 		obj, "status",
 		json_string(st == SPP_CAPTURE_IDLE ? "idle" : "running"));
 	json_object_set_new(obj, "core", cores);
+	workers = spp_worker_status(obj);
+	spp_worker_cycles_json(workers, c->rx_lcore, &c->rx_cycles);
+	for (i = 0; i < c->nb_writers; i++)
+		spp_worker_cycles_json(workers, c->writers[i].lcore,
+				       &c->writers[i].cycles);
 	if (error != NULL)
 		json_object_set_new(obj, "error", json_string(error));
 }

@@ -25,6 +25,7 @@
 #include "spp_opts.h"
 #include "spp_pcapw.h"
 #include "spp_port.h"
+#include "spp_worker.h"
 
 #define SPP_CAPTURE_MAX_WRITERS 16
 #define SPP_CAPTURE_RING_SIZE 4096
@@ -48,6 +49,7 @@ struct spp_capture_writer {
 	/* written by the writer, read by the control thread */
 	int failed;	     /* -errno once a write failed */
 	uint32_t closed_gen; /* the generation whose file it closed */
+	struct spp_worker_cycles cycles;
 };
 
 struct spp_capture {
@@ -72,6 +74,7 @@ struct spp_capture {
 	bool quit;
 	/* receiver counters */
 	uint64_t rx, ring_drop, passed;
+	struct spp_worker_cycles rx_cycles;
 };
 
 /*

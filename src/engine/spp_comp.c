@@ -242,8 +242,9 @@ comp_worker(void *arg)
 	const struct comp_worker_arg *a = arg;
 	struct spp_comp_engine *e = a->e;
 	unsigned int lcore = rte_lcore_id();
-	struct spp_worker_idle idle = {.busy_poll = e->busy_poll};
+	struct spp_worker_idle idle;
 
+	spp_worker_idle_init(&idle, e->busy_poll, &e->cycles[lcore]);
 	rte_rcu_qsbr_thread_register(e->qs, a->tid);
 	rte_rcu_qsbr_thread_online(e->qs, a->tid);
 	while (!__atomic_load_n(&e->quit, __ATOMIC_RELAXED)) {
@@ -704,7 +705,7 @@ void
 spp_comp_status(const struct spp_comp_engine *e, json_t *obj)
 {
 	json_t *ports = json_array(), *comps = json_array();
-	json_t *stats = json_array();
+	json_t *stats = json_array(), *workers;
 	char name[SPP_RES_NAME_LEN];
 	unsigned int i, w;
 
@@ -741,6 +742,10 @@ spp_comp_status(const struct spp_comp_engine *e, json_t *obj)
 	json_object_set_new(obj, "ports", ports);
 	json_object_set_new(obj, "components", comps);
 	json_object_set_new(obj, "port_stats", stats);
+	workers = spp_worker_status(obj);
+	for (w = 0; w < e->nb_workers; w++)
+		spp_worker_cycles_json(workers, e->workers[w],
+				       &e->cycles[e->workers[w]]);
 	if (e->kind == SPP_PROC_VF)
 		json_object_set_new(obj, "classifier_table",
 				    spp_cls_db_json(&e->cls_db, comp_cls_active,

@@ -24,6 +24,7 @@
 #include "spp_cls.h"
 #include "spp_cmd.h"
 #include "spp_port.h"
+#include "spp_worker.h"
 
 #define SPP_COMP_MAX 64
 #define SPP_COMP_MAX_DIR_PORTS 32 /* rx or tx ports of one component */
@@ -88,6 +89,7 @@ struct spp_comp_lcore_cfg {
 struct spp_comp_engine {
 	/* shared with the workers */
 	struct spp_comp_lcore_cfg *cfg[RTE_MAX_LCORE];
+	struct spp_worker_cycles cycles[RTE_MAX_LCORE]; /* by lcore id */
 	struct rte_rcu_qsbr *qs;
 	bool quit;
 	bool busy_poll;

@@ -38,8 +38,9 @@ static int
 fwd_worker(void *arg)
 {
 	struct spp_fwd *fwd = arg;
-	struct spp_worker_idle idle = {.busy_poll = fwd->busy_poll};
+	struct spp_worker_idle idle;
 
+	spp_worker_idle_init(&idle, fwd->busy_poll, &fwd->cycles);
 	rte_rcu_qsbr_thread_register(fwd->qs, 0);
 	rte_rcu_qsbr_thread_online(fwd->qs, 0);
 	while (!__atomic_load_n(&fwd->quit, __ATOMIC_RELAXED)) {
@@ -264,7 +265,7 @@ void
 spp_fwd_status(const struct spp_fwd *fwd, json_t *obj)
 {
 	json_t *ports = json_array(), *patches = json_array();
-	json_t *stats = json_array();
+	json_t *stats = json_array(), *workers;
 	const struct spp_fwd_cfg *cfg = fwd->cfg;
 	unsigned int i;
 
@@ -293,4 +294,8 @@ spp_fwd_status(const struct spp_fwd *fwd, json_t *obj)
 	json_object_set_new(obj, "ports", ports);
 	json_object_set_new(obj, "patches", patches);
 	json_object_set_new(obj, "port_stats", stats);
+	workers = spp_worker_status(obj);
+	if (fwd->worker_lcore != RTE_MAX_LCORE)
+		spp_worker_cycles_json(workers, fwd->worker_lcore,
+				       &fwd->cycles);
 }

@@ -19,6 +19,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "spp_port.h"
+#include "spp_worker.h"
 
 #define SPP_FWD_MAX_PORTS 128
 #define SPP_FWD_BURST 64
@@ -41,7 +42,8 @@ struct spp_fwd {
 	struct rte_rcu_qsbr *qs;
 	bool quit;
 	bool busy_poll;
-	unsigned int worker_lcore; /* RTE_MAX_LCORE: no worker */
+	unsigned int worker_lcore;	 /* RTE_MAX_LCORE: no worker */
+	struct spp_worker_cycles cycles; /* the worker's */
 	/* control thread only */
 	struct spp_port_env env;
 	bool running;

@@ -2,15 +2,18 @@
 /*
  * What every worker loop of SPP does after a pass over its work: report a
  * quiescent state (the control thread may free what the worker no longer
- * sees; qs NULL for a worker without RCU) and, when nothing moved, back off
- * so that several DPDK processes can share a small machine: spin a while,
- * then sleep offline.
+ * sees; qs NULL for a worker without RCU), account its cycles as busy or
+ * idle, and, when nothing moved, back off so that several DPDK processes can
+ * share a small machine: spin a while, then sleep offline.
  */
 #ifndef SPP_WORKER_H
 #define SPP_WORKER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
+#include <jansson.h>
+#include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
@@ -19,15 +22,51 @@
 #define SPP_WORKER_IDLE_SLEEP_US 100
 #define SPP_WORKER_STOPPED_SLEEP_US 1000
 
+/*
+ * Where a worker lcore's time goes, in TSC cycles: passes that moved frames
+ * (busy) and passes that did not, with their back-off (idle). Like OVS's
+ * pmd-stats: busy cycles over the frames moved is what a frame costs,
+ * whatever rate the ports around offer. Written by its worker only, read by
+ * the control thread; on a cache line of its own.
+ */
+struct spp_worker_cycles {
+	uint64_t busy;
+	uint64_t idle;
+} __rte_cache_aligned;
+
 struct spp_worker_idle {
 	unsigned int spins;
 	bool busy_poll; /* never sleep while there is work to poll */
+	struct spp_worker_cycles *cycles;
+	uint64_t last; /* TSC at the end of the previous pass */
 };
+
+static inline void
+spp_worker_idle_init(struct spp_worker_idle *w, bool busy_poll,
+		     struct spp_worker_cycles *cycles)
+{
+	w->spins = 0;
+	w->busy_poll = busy_poll;
+	w->cycles = cycles;
+	w->last = rte_rdtsc();
+}
+
+/* One 64-bit store: the control thread never reads half a counter. */
+static inline void
+spp_worker_cycles_add(uint64_t *counter, uint64_t n)
+{
+	__atomic_store_n(counter, *counter + n, __ATOMIC_RELAXED);
+}
 
 static inline void
 spp_worker_pass_done(struct spp_worker_idle *w, unsigned int moved,
 		     bool running, struct rte_rcu_qsbr *qs, unsigned int tid)
 {
+	uint64_t now = rte_rdtsc();
+
+	spp_worker_cycles_add(moved != 0 ? &w->cycles->busy : &w->cycles->idle,
+			      now - w->last);
+	w->last = now;
 	if (qs != NULL)
 		rte_rcu_qsbr_quiescent(qs, tid);
 	if (moved != 0 || (w->busy_poll && running)) {
@@ -44,6 +83,19 @@ spp_worker_pass_done(struct spp_worker_idle *w, unsigned int moved,
 				   : SPP_WORKER_STOPPED_SLEEP_US);
 	if (qs != NULL)
 		rte_rcu_qsbr_thread_online(qs, tid);
+	/* the sleep is idle time, not the next pass's */
+	now = rte_rdtsc();
+	spp_worker_cycles_add(&w->cycles->idle, now - w->last);
+	w->last = now;
 }
+
+/*
+ * {"lcore":L,"busy_cycles":B,"idle_cycles":I} appended to arr (the
+ * "workers" array of a status; its "tsc_hz" gives the cycles' rate).
+ */
+void spp_worker_cycles_json(json_t *arr, unsigned int lcore,
+			    const struct spp_worker_cycles *c);
+/* Set "tsc_hz" and an empty "workers" array in obj; returns the array. */
+json_t *spp_worker_status(json_t *obj);
 
 #endif /* SPP_WORKER_H */

@@ -51,3 +51,45 @@ def test_bad_options_are_refused(spp):
     out = p.output()
     assert "unknown option '--frobnicate'" in out and "usage" in out
     assert not spp.has_process("nfv", 1)
+
+
+def worker(st, lcore):
+    ws = {w["lcore"]: w for w in st["workers"]}
+    assert set(ws) == {lcore}, st["workers"]
+    return ws[lcore]["busy_cycles"], ws[lcore]["idle_cycles"]
+
+
+def test_worker_cycles(spp):
+    """Each worker lcore's time in status ("workers"): idle while nothing
+    arrives, busy while frames move, and the two add up to the time that
+    went by (tsc_hz cycles a second)."""
+    spp.start_nfv(1)
+    spp.start_vf(2)
+    idle_forwarding(spp, 1)
+    st = spp.nfv_status(1)
+    hz = st["tsc_hz"]
+    assert hz > 10**8
+    b0, i0 = worker(st, 2)
+    t0 = time.monotonic()
+    time.sleep(1.0)
+    b1, i1 = worker(spp.nfv_status(1), 2)
+    dt = time.monotonic() - t0
+    assert b1 == b0, "no frame moved, yet busy cycles grew"
+    assert 0.8 < (i1 - i0) / hz / dt < 1.2, (i1 - i0, dt)
+    # frames all the time: a null PMD source
+    spp.nfv(1, "add nullpmd:0", "add nullpmd:1",
+            "patch nullpmd:0 nullpmd:1")
+    time.sleep(0.2)
+    b0, i0 = worker(spp.nfv_status(1), 2)
+    t0 = time.monotonic()
+    time.sleep(1.0)
+    b1, i1 = worker(spp.nfv_status(1), 2)
+    dt = time.monotonic() - t0
+    assert (b1 - b0) / hz / dt > 0.5, "busy %.2f of the time" % (
+        (b1 - b0) / hz / dt)
+    assert 0.8 < (b1 - b0 + i1 - i0) / hz / dt < 1.2
+    spp.nfv(1, "stop")
+    # the component workers of spp_vf: lcore 4, idle
+    st = spp.vf_status(2)
+    b, i = worker(st, 4)
+    assert b == 0 and i > 0 and st["tsc_hz"] == hz

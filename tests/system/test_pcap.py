@@ -102,6 +102,7 @@ def test_pcap_capture_rotation_restart(spp, outdir):
         assert [c["role"] for c in st["core"]] == ["receive", "write",
                                                    "write"]
         assert st["core"][0]["rx_port"] == [{"port": "ring:0"}]
+        assert [w["lcore"] for w in st["workers"]] == [8, 9, 10]
         spp.capture(4, "start")
         assert spp.pcap_status(4)["status"] == "running"
         sent = frames(500, seed=100)
@@ -123,6 +124,9 @@ def test_pcap_capture_rotation_restart(spp, outdir):
         assert sum(w["stats"]["files"] for w in writers) == len(files)
         assert all(w["stats"]["frames"] > 0 for w in writers), \
             "both writers had frames"
+        # receiver and writers each spent cycles on the frames
+        assert all(w["busy_cycles"] > 0 for w in st["workers"]), \
+            st["workers"]
 
         # start, stop, start again: separate complete files
         first = set(files)

@@ -248,11 +248,15 @@ test_show(void)
 		   "\"port_stats\":[{\"port\":\"ring:0\",\"link\":\"up\","
 		   "\"rx\":1234567,\"tx\":0,\"tx_drop\":0},{\"port\":"
 		   "\"vhost:12\",\"link\":\"down\",\"rx\":0,\"tx\":1234567,"
-		   "\"tx_drop\":5}]}");
+		   "\"tx_drop\":5}],\"tsc_hz\":2000000000,\"workers\":[{"
+		   "\"lcore\":2,\"busy_cycles\":3000000000,"
+		   "\"idle_cycles\":1000000000}]}");
 	printf("%s", s);
 	CHECK(strstr(s, "nfv 1: running (master lcore 1, lcores 1,2)\n") !=
 		      NULL,
 	      "nfv head");
+	CHECK(strstr(s, "  lcore 2: busy 75.0% of 2.0 s\n") != NULL,
+	      "worker lcore's busy share and time");
 	/* columns aligned: counters right-aligned under their header */
 	CHECK(strstr(s,
 		     "  PORT      LINK  PATCH             RX       TX  "
