@@ -188,6 +188,20 @@ def result(who, pps, rates=None, cyc=None, **extra):
     return r
 
 
+def busy_cycles(st, lcore):
+    """The busy TSC cycles so far of worker `lcore` in an SPP status (its
+    "workers": passes that moved frames; polling and back-off are idle)."""
+    for w in st["workers"]:
+        if w["lcore"] == lcore:
+            return w["busy_cycles"]
+    raise KeyError("lcore %d is not a worker in status" % lcore)
+
+
+def busy_per_frame(a, b):
+    """Busy cycles per frame between two (frames, busy cycles) points."""
+    return round((b[1] - a[1]) / (b[0] - a[0]), 1) if b[0] > a[0] else None
+
+
 # -- the processes ----------------------------------------------------------
 class BenchSpp(Spp):
     """sppenv.Spp whose close() stops exactly the processes it started."""
@@ -510,10 +524,17 @@ def s1_spp():
                     extra=["--busy-poll"])
         s.nfv(1, "add nullpmd:0", "add nullpmd:1",
               "patch nullpmd:0 nullpmd:1", "forward")
-        pps, rates = sample_rate(lambda: s.port_stats(
-            s.nfv_status(1), "nullpmd:1")["tx"])
+
+        def snap():
+            st = s.nfv_status(1)
+            return (s.port_stats(st, "nullpmd:1")["tx"],
+                    busy_cycles(st, 2))
+        a = snap()
+        pps, rates = sample_rate(lambda: snap()[0])
+        b = snap()
         s.nfv(1, "stop")
-        return result("spp_nfv", pps, rates)
+        return result("spp_nfv", pps, rates,
+                      busy_cyc_pkt=busy_per_frame(a, b))
     finally:
         spp_done(s)
 
@@ -541,7 +562,8 @@ def s1_ovs():
         o.flows(["in_port=1,actions=output:2"])
         pps, rates, st = o.measure(2)
         return result("OVS", pps, rates, cyc=st["cyc_pkt"], pmd_stats=st,
-                      cyc_pkt_tsc=round(CFG.tsc_hz / pps, 1))
+                      cyc_pkt_tsc=round(CFG.tsc_hz / pps, 1),
+                      busy_cyc_pkt=st["proc_cyc_pkt"])
     finally:
         CLEANUP.pop(o.close)
 
@@ -589,22 +611,27 @@ def ring_sunk(s):
     return s.port_stats(s.fwd_status("primary"), "ring:1")["rx"]
 
 
-def ring_measure(s):
+def ring_measure(s, nfv=False):
     """pps through the forwarder, and where frames were lost: the
     generator drops what does not fit into ring:0 (the forwarder is the
     bottleneck), the forwarder what does not fit into ring:1 (the sink
-    is)."""
+    is); with nfv, spp_nfv 1's busy cycles per frame."""
     def snap():
         st = s.fwd_status("primary")
+        f = s.nfv_status(1) if nfv else None
         return (s.port_stats(st, "ring:1")["rx"],
                 s.port_stats(st, "ring:0")["tx_drop"],
-                s.port_stats(st, "ring:1")["tx_drop"])
+                s.port_stats(st, "ring:1")["tx_drop"]) + \
+            ((s.port_stats(f, "ring:0")["rx"], busy_cycles(f, 2)) if nfv
+             else ())
     a = snap()
     t0 = time.monotonic()
     pps, rates = sample_rate(lambda: ring_sunk(s))
     b = snap()
     dt = time.monotonic() - t0
+    busy = {"busy_cyc_pkt": busy_per_frame(a[3:], b[3:])} if nfv else {}
     return pps, rates, {
+        **busy,
         "gen_drop_mpps": round((b[1] - a[1]) / dt / 1e6, 2),
         # ring:1 tx_drop is shared by the forwarder's tx (ring counters
         # live in the primary)
@@ -619,7 +646,7 @@ def s2_spp(loop=False):
         s.nfv(1, "add ring:0", "add ring:1", "patch ring:0 ring:1",
               "forward")
         ring_gen(s, loop)
-        pps, rates, drops = ring_measure(s)
+        pps, rates, drops = ring_measure(s, nfv=True)
         s.fwd("primary", "stop")
         s.nfv(1, "stop")
         return result("spp_nfv", pps, rates, **drops)
@@ -661,7 +688,7 @@ PVP_SOCKS = ["/tmp/sock%d" % i for i in PVP_VHOST]
 def pvp_vm(socks, what):
     """The VM on the vhost-user sockets `socks` (the host listens)."""
     v = sppenv.DpdkPeer(
-        "bench_vm", ["virtio_user%d,path=%s,queue_size=1024" % (i, p) + os.environ.get("VMX", "")
+        "bench_vm", ["virtio_user%d,path=%s,queue_size=1024" % (i, p)
                      for i, p in enumerate(socks)],
         lcores="0@%d,1@%d" % (CFG.main_cpu, CFG.main_cpu),
         extra=["--total-num-mbufs=8192"])
@@ -692,7 +719,9 @@ def s3_spp():
                 st = s.nfv_status(1)
                 return (s.port_stats(st, v0)["tx"],
                         s.port_stats(st, v0)["tx_drop"],
-                        s.port_stats(st, v1)["rx"])
+                        s.port_stats(st, v1)["rx"],
+                        s.port_stats(st, "nullpmd:1")["tx"],
+                        busy_cycles(st, 2))
             a = snap()
             t0 = time.monotonic()
             pps, rates = sample_rate(lambda: s.port_stats(
@@ -703,6 +732,7 @@ def s3_spp():
             # where frames were lost: the VM's rx ring full (dropped by
             # SPP), or in the VM (taken by it, not given back)
             return result("spp_nfv", pps, rates, **{
+                "busy_cyc_pkt": busy_per_frame(a[3:], b[3:]),
                 "to_vm_drop_mpps": round((b[1] - a[1]) / dt / 1e6, 2),
                 "in_vm_drop_mpps": round(
                     ((b[0] - a[0]) - (b[2] - a[2])) / dt / 1e6, 2)})
@@ -747,8 +777,11 @@ def s3_ovs():
         try:
             pps, rates, st = o.measure(4)
             # the PMD's own "cycles per packet" counts each frame twice
-            # (received from null0, then from vhu1): TSC / pps instead
-            return result("OVS", pps, rates, pmd_stats=st)
+            # (received from null0, then from vhu1): TSC / pps instead,
+            # and its processing cycles twice per frame for busy ones
+            return result("OVS", pps, rates, pmd_stats=st,
+                          busy_cyc_pkt=round(2 * st["proc_cyc_pkt"], 1)
+                          if st["proc_cyc_pkt"] else None)
         finally:
             CLEANUP.pop(vm.close)
     finally:
@@ -879,7 +912,9 @@ def s4_spp_measure(s, k):
     s.fwd("primary", "add phy:%d" % k, "patch phy:%d ring:0" % k, "forward")
 
     def snap():
-        return (s.port_stats(s.vf_status(2), "phy:%d" % len(VF_MACS))["tx"],
+        st = s.vf_status(2)
+        return (s.port_stats(st, "phy:%d" % len(VF_MACS))["tx"],
+                busy_cycles(st, 4),
                 s.port_stats(s.fwd_status("primary"), "ring:0")["tx_drop"])
     try:
         a = snap()
@@ -891,8 +926,8 @@ def s4_spp_measure(s, k):
         s.fwd("primary", "stop", "patch reset", "del phy:%d" % k)
     # frames the generator could not put into a full ring:0: the
     # classifier was the bottleneck (none: the generator was)
-    return result("spp_vf", pps, rates,
-                  gen_drop_mpps=round((b[1] - a[1]) / dt / 1e6, 2))
+    return result("spp_vf", pps, rates, busy_cyc_pkt=busy_per_frame(a, b),
+                  gen_drop_mpps=round((b[2] - a[2]) / dt / 1e6, 2))
 
 
 def s4_spp():
@@ -950,7 +985,8 @@ def s4_ovs(n):
         o.flows(["dl_dst=%s,actions=output:2" % m for m in vf_macs(n)])
         pps, rates, st = o.measure(2)
         return result("OVS", pps, rates, cyc=st["cyc_pkt"], pmd_stats=st,
-                      cyc_pkt_tsc=round(CFG.tsc_hz / pps, 1))
+                      cyc_pkt_tsc=round(CFG.tsc_hz / pps, 1),
+                      busy_cyc_pkt=st["proc_cyc_pkt"])
     finally:
         CLEANUP.pop(o.close)
 
@@ -1245,6 +1281,15 @@ def cell_mpps(c):
                       fmt(c["mpps"]))
 
 
+def cell_cycles(c):
+    """TSC cycles per frame, and the busy ones where the contender counts
+    them (SPP's workers, OVS's processing cycles)."""
+    t = fmt(c["cyc_pkt"], "%.1f")
+    if c.get("busy_cyc_pkt") is not None:
+        t += " (busy %.1f)" % c["busy_cyc_pkt"]
+    return t
+
+
 def table(rows, m):
     head = ("| scenario | Mpps | ours / anchor (target) | cycles/pkt | "
             "core-to-core |\n|---|---|---|---|---|\n")
@@ -1260,7 +1305,7 @@ def table(rows, m):
             if t is not None and x is not None:
                 s += " (>= %gx %s)" % (t, "met" if x >= t else "MISSED")
             rat.append(s)
-        cyc = " · ".join("-" if "error" in c else fmt(c["cyc_pkt"], "%.1f")
+        cyc = " · ".join("-" if "error" in c else cell_cycles(c)
                          for c in allc)
         modes, ns = [], []
         for c in allc:
