@@ -48,9 +48,12 @@ spp_opts_parse_hostport(const char *s, char *host, size_t hostlen,
 
 static const char usage_primary[] =
 	"-p PORTMASK -n NUM_RINGS -s IP:PORT [--port-num P rxq R txq T]... "
-	"[--log-dir DIR] [--pool-name NAME] [--busy-poll]\n"
+	"[--ring-size N] [--log-dir DIR] [--pool-name NAME] [--busy-poll]\n"
 	"  -p PORTMASK   hex mask of the ethdevs to use as phy:N (0x0: none)\n"
 	"  -n NUM_RINGS  number of shared rings ring:0..NUM_RINGS-1\n"
+	"  --ring-size N entries of each ring, a power of 2 from 64 to 65536 "
+	"(default\n"
+	"                1024; a ring holds N - 1 frames)\n"
 	"  -s IP:PORT    where spp-ctl listens for the primary (port 5555)\n"
 	"  --port-num P rxq R txq T  queues of phy port P (default 1 and 1)\n"
 	"  --log-dir DIR log files of launched secondaries "
@@ -197,6 +200,7 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 	o->kind = kind;
 	snprintf(o->log_dir, sizeof(o->log_dir), "/tmp/spp/log");
 	snprintf(o->pool_name, sizeof(o->pool_name), "spp_mbuf_pool");
+	o->ring_size = SPP_OPTS_RING_SIZE_DEFAULT;
 	snprintf(o->out_dir, sizeof(o->out_dir), "/tmp");
 	o->fsize = SPP_OPTS_FSIZE_DEFAULT;
 	for (i = 1; i < argc; i++) {
@@ -244,7 +248,8 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 		    strcmp(opt, "--log-dir") != 0 &&
 		    (kind != SPP_PROC_PRIMARY ||
 		     (strcmp(opt, "-p") != 0 &&
-		      strcmp(opt, "--pool-name") != 0)))
+		      strcmp(opt, "--pool-name") != 0 &&
+		      strcmp(opt, "--ring-size") != 0)))
 			OPTS_ERR("unknown option '%s'", opt);
 		val = opts_value(argc, argv, &i);
 		if (val == NULL)
@@ -277,6 +282,16 @@ spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 					 "characters",
 					 val);
 			snprintf(o->pool_name, sizeof(o->pool_name), "%s", val);
+		} else if (strcmp(opt, "--ring-size") == 0) {
+			if (spp_opts_parse_ulong(
+				    val, 10, SPP_OPTS_RING_SIZE_MIN,
+				    SPP_OPTS_RING_SIZE_MAX, &v) < 0 ||
+			    (v & (v - 1)) != 0)
+				OPTS_ERR("--ring-size: invalid size '%s' (a "
+					 "power of 2 from %d to %d)",
+					 val, SPP_OPTS_RING_SIZE_MIN,
+					 SPP_OPTS_RING_SIZE_MAX);
+			o->ring_size = (unsigned int)v;
 		} else if (kind == SPP_PROC_PRIMARY) { /* -n */
 			if (spp_opts_parse_ulong(val, 10, 0, SPP_OPTS_MAX_RINGS,
 						 &v) < 0)

@@ -16,6 +16,10 @@
 #define SPP_OPTS_MAX_PORT_NUM 32
 #define SPP_OPTS_MAX_QUEUES 16
 #define SPP_OPTS_MAX_RINGS 1024
+/* entries of each shared ring (--ring-size), a power of 2 */
+#define SPP_OPTS_RING_SIZE_DEFAULT 1024
+#define SPP_OPTS_RING_SIZE_MIN 64
+#define SPP_OPTS_RING_SIZE_MAX 65536
 
 struct spp_opts_port_num {
 	uint16_t port; /* phy port index */
@@ -31,6 +35,7 @@ struct spp_opts {
 	/* primary */
 	uint64_t portmask;
 	unsigned int nb_rings;
+	unsigned int ring_size; /* --ring-size: a ring holds ring_size - 1 */
 	int nb_port_num;
 	struct spp_opts_port_num port_num[SPP_OPTS_MAX_PORT_NUM];
 	char log_dir[256];

@@ -35,7 +35,6 @@ RTE_LOG_REGISTER_DEFAULT(pri_logtype, INFO);
 #define PRI_LOG(level, ...)                                                    \
 	rte_log(RTE_LOG_##level, pri_logtype, "spp_primary: " __VA_ARGS__)
 
-#define PRI_RING_SIZE 1024
 #define PRI_MBUF_CACHE 256
 
 struct pri {
@@ -47,16 +46,15 @@ struct pri {
 static struct pri pri;
 
 static int
-pri_create_rings(unsigned int nb_rings)
+pri_create_rings(unsigned int nb_rings, unsigned int size)
 {
 	char name[RTE_RING_NAMESIZE];
 	unsigned int i;
 
 	for (i = 0; i < nb_rings; i++) {
 		snprintf(name, sizeof(name), SPP_RING_NAME_FMT, i);
-		pri.rings[i] =
-			rte_ring_create(name, PRI_RING_SIZE, rte_socket_id(),
-					RING_F_SP_ENQ | RING_F_SC_DEQ);
+		pri.rings[i] = rte_ring_create(name, size, rte_socket_id(),
+					       RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (pri.rings[i] == NULL) {
 			PRI_LOG(ERR, "cannot create ring %s: %s\n", name,
 				rte_strerror(rte_errno));
@@ -203,12 +201,14 @@ pri_status(struct spp_app *app)
 		const struct spp_port_stats *r = &pri.shm->ring[i];
 
 		json_array_append_new(
-			rings, json_pack("{s:i,s:I,s:I,s:I,s:I,s:i}", "id", i,
-					 "rx", (json_int_t)r->rx, "rx_drop",
-					 (json_int_t)r->rx_drop, "tx",
-					 (json_int_t)r->tx, "tx_drop",
-					 (json_int_t)r->tx_drop, "count",
-					 rte_ring_count(pri.rings[i])));
+			rings,
+			json_pack("{s:i,s:I,s:I,s:I,s:I,s:i,s:i}", "id", i,
+				  "rx", (json_int_t)r->rx, "rx_drop",
+				  (json_int_t)r->rx_drop, "tx",
+				  (json_int_t)r->tx, "tx_drop",
+				  (json_int_t)r->tx_drop, "count",
+				  rte_ring_count(pri.rings[i]), "capacity",
+				  rte_ring_get_capacity(pri.rings[i])));
 	}
 	for (i = 0; i < SPP_SHM_MAX_PIPES; i++) {
 		const struct spp_shm_pipe *p = &pri.shm->pipe[i];
@@ -469,7 +469,7 @@ main(int argc, char **argv)
 	sigaction(SIGCHLD, &sa, NULL);
 
 	pri.shm = spp_shm_create(app.opts.pool_name);
-	nb_mbufs = 16384 + app.opts.nb_rings * PRI_RING_SIZE;
+	nb_mbufs = 16384 + app.opts.nb_rings * app.opts.ring_size;
 	pri.pool = rte_pktmbuf_pool_create(
 		app.opts.pool_name, nb_mbufs, PRI_MBUF_CACHE, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
@@ -491,7 +491,7 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
-	if (pri_create_rings(app.opts.nb_rings) < 0 ||
+	if (pri_create_rings(app.opts.nb_rings, app.opts.ring_size) < 0 ||
 	    pri_setup_phys(&app.opts) < 0) {
 		rte_eal_cleanup();
 		return 1;

@@ -209,3 +209,37 @@ def test_pipe_of_the_primary_is_usable_by_nfv(spp_nfv):
     st = spp.pri_status()
     assert st["mbuf_pool"]["in_use"] == [r for r in st["ring_ports"]
                                          if r["id"] == 5][0]["count"]
+
+
+def fill_ring(spp, n):
+    """nfv 1 plays n frames from pcap:81 into ring:0, where nobody takes
+    them; returns ring:0's status once the pcap port is done."""
+    from sppenv import PcapPorts, frames
+    pcaps = PcapPorts(81)
+    try:
+        spp.start_nfv(1)
+        pcaps.feed(81, frames(n, seed=7))
+        spp.nfv(1, "add pcap:81", "add ring:0", "patch pcap:81 ring:0",
+                "forward")
+        wait_for(lambda: spp.port_stats(spp.nfv_status(1), "pcap:81")
+                 ["rx"] >= n, what="%d frames read" % n)
+        time.sleep(0.2)
+        spp.nfv(1, "stop", "patch reset", "del pcap:81", "del ring:0")
+        return ring(spp.pri_status(), 0)
+    finally:
+        pcaps.cleanup()
+
+
+def test_ring_size():
+    """--ring-size: a ring of 4096 entries holds 3000 frames that a ring
+    of the default 1024 cannot (it keeps 1023 and drops the rest)."""
+    for size, held in ((None, 1023), (4096, 3000)):
+        spp = Spp("ringsize%s" % size, nb_rings=1,
+                  pri_args=["--ring-size", str(size)] if size else [])
+        try:
+            r = fill_ring(spp, 3000)
+            assert r["capacity"] == (size or 1024) - 1
+            assert r["count"] == held and r["tx"] == held, r
+            assert r["tx_drop"] == 3000 - held, r
+        finally:
+            spp.close()

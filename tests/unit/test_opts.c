@@ -24,6 +24,25 @@ main(void)
 		      o.ctl_port == 5555 && !o.busy_poll,
 	      "primary options");
 	CHECK(strcmp(o.pool_name, "spp_mbuf_pool") == 0, "default pool name");
+	CHECK(o.ring_size == 1024, "default ring size");
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "2", "-s", "h:1",
+		    "--ring-size", "8192");
+	CHECK(ret == 0 && o.ring_size == 8192, "--ring-size");
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "2", "-s", "h:1",
+		    "--ring-size", "1000");
+	CHECK(ret == -EINVAL && strstr(err, "--ring-size: invalid size '1000' "
+					    "(a power of 2 from 64 to 65536)"),
+	      "%s", err);
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "2", "-s", "h:1",
+		    "--ring-size", "131072");
+	CHECK(ret == -EINVAL && strstr(err, "invalid size '131072'"), "%s",
+	      err);
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "2", "-s", "h:1",
+		    "--ring-size", "32");
+	CHECK(ret == -EINVAL && strstr(err, "invalid size '32'"), "%s", err);
+	ret = PARSE(SPP_PROC_NFV, "-n", "1", "-s", "h:1", "--ring-size", "64");
+	CHECK(ret == -EINVAL && strstr(err, "unknown option '--ring-size'"),
+	      "%s", err);
 	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "1", "-s", "h:1",
 		    "--pool-name", "mb_pool_0");
 	CHECK(ret == 0 && strcmp(o.pool_name, "mb_pool_0") == 0, "--pool-name");
