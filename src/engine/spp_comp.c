@@ -559,14 +559,19 @@ comp_stop(struct spp_comp_engine *e, const char *cname, char *err,
 {
 	struct spp_comp *c = comp_find(e, cname);
 	struct spp_port *ports[2 * SPP_COMP_MAX_DIR_PORTS];
-	unsigned int i, n = 0;
+	unsigned int i, k, n = 0;
 
 	if (c == NULL)
 		SPP_ERR(-ENOENT, "no component %s", cname);
 	for (i = 0; i < c->nb_rx; i++)
 		ports[n++] = c->rx[i].port;
-	for (i = 0; i < c->nb_tx; i++)
-		ports[n++] = c->tx[i].port;
+	/* a port can be both an rx and a tx port of it (a loop): once */
+	for (i = 0; i < c->nb_tx; i++) {
+		for (k = 0; k < n && ports[k] != c->tx[i].port; k++)
+			;
+		if (k == n)
+			ports[n++] = c->tx[i].port;
+	}
 	for (i = 0; e->comps[i] != c; i++)
 		;
 	e->comps[i] = e->comps[--e->nb_comps];

@@ -362,6 +362,44 @@ def config_of(st):
     return st["ports"], comps, st["classifier_table"]
 
 
+def test_vf_loop_on_one_ring(spp):
+    """A classifier whose rx and tx port are the same ring: 100 frames go
+    round and round; stopping it keeps the process and every frame (they
+    stay in the ring), and the ring is closed once."""
+    from sppenv import PcapPorts
+    spp.start_nfv(1)
+    spp.start_vf(2)
+    pcaps = PcapPorts(81)
+    try:
+        sent = frames(100, seed=70, dst=MAC_A)
+        pcaps.feed(81, sent)
+        spp.nfv(1, "add pcap:81", "add ring:0", "patch pcap:81 ring:0",
+                "forward")
+        wait_for(lambda: spp.port_stats(spp.nfv_status(1), "pcap:81")
+                 ["rx"] >= 100, what="100 frames in ring:0")
+        spp.nfv(1, "stop", "patch reset", "del pcap:81", "del ring:0")
+        # the entry before the rx port: no frame arrives without one
+        spp.vf(2, "component start cls1 4 classifier",
+               "port add ring:0 tx cls1",
+               "classifier_table add mac %s ring:0" % MAC_A,
+               "port add ring:0 rx cls1")
+        wait_for(lambda: spp.vf_status(2)["components"][0]["stats"]["tx"]
+                 >= 10000, what="frames going round")
+        spp.vf(2, "component stop cls1")
+        st = spp.vf_status(2)
+        assert st["ports"] == [] and st["components"] == [
+            {"core": 4, "type": "unuse"}]
+        comp = spp.pri_status()
+        assert [r for r in comp["ring_ports"] if r["id"] == 0][0][
+            "count"] == 100
+        # the frames sent, unchanged, in their order round the loop
+        got = feed(spp, pcaps, [], {0: 82}, {}, 100)[0]
+        k = [bytes(f) for f in sent].index(bytes(got[0]))
+        same_frames(sent[k:] + sent[:k], got)
+    finally:
+        pcaps.cleanup()
+
+
 def test_vf_rest_errors(spp):
     """Every refusal of a real spp_vf through REST: the code of
     interface.md, a message that says why, and nothing changed."""
