@@ -83,9 +83,9 @@ comp_vlan_burst(struct rte_mbuf **pkts, uint16_t n,
 
 static inline uint16_t
 comp_rx(const struct spp_comp_task *t, const struct spp_comp_port *p,
-	struct rte_mbuf **pkts)
+	struct rte_mbuf **pkts, uint16_t burst)
 {
-	uint16_t n = spp_port_rx(p->port, pkts, SPP_COMP_BURST), k;
+	uint16_t n = spp_port_rx(p->port, pkts, burst), k;
 
 	if (n == 0)
 		return 0;
@@ -116,7 +116,7 @@ comp_run_merge(const struct spp_comp_task *t)
 	uint16_t i, n;
 
 	for (i = 0; i < t->nb_rx; i++) {
-		n = comp_rx(t, &t->rx[i], pkts);
+		n = comp_rx(t, &t->rx[i], pkts, SPP_COMP_BURST);
 		if (n == 0)
 			continue;
 		comp_tx(t, &t->tx[0], pkts, n);
@@ -147,7 +147,7 @@ comp_run_classifier(const struct spp_comp_task *t)
 	uint16_t i, n, drop = 0;
 	unsigned int p;
 
-	n = comp_rx(t, &t->rx[0], pkts);
+	n = comp_rx(t, &t->rx[0], pkts, SPP_COMP_BURST);
 	if (n == 0)
 		return 0;
 	spp_cls_classify(t->cls, pkts, n, dst);
@@ -188,13 +188,14 @@ comp_run_classifier(const struct spp_comp_task *t)
 static unsigned int
 comp_run_mirror(const struct spp_comp_task *t)
 {
-	struct rte_mbuf *pkts[SPP_COMP_BURST], *copies[SPP_COMP_BURST];
+	struct rte_mbuf *pkts[SPP_COMP_MIRROR_BURST];
+	struct rte_mbuf *copies[SPP_COMP_MIRROR_BURST];
 	uint32_t deep_max = t->copy == SPP_COPY_DEEP	  ? UINT32_MAX
 			    : t->copy == SPP_COPY_SHALLOW ? 0
 							  : SPP_MIRROR_DEEP_MAX;
 	uint16_t i, n, k = 0;
 
-	n = comp_rx(t, &t->rx[0], pkts);
+	n = comp_rx(t, &t->rx[0], pkts, SPP_COMP_MIRROR_BURST);
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n; i++) {
