@@ -569,18 +569,19 @@ port_pipe_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 			"(add pipe:%u ring:A ring:B)",
 			port->res.id, port->res.id);
 	p = &env->shm->pipe[port->res.id];
-	__atomic_fetch_add(&p->users, 1, __ATOMIC_ACQ_REL);
+	if (spp_shm_pipe_hold(p) < 0)
+		SPP_ERR(-ENOSPC, "pipe:%u is open in %d SPP ports already",
+			port->res.id, SPP_SHM_PIPE_MAX_USERS);
 	ret = port_named_open(port, env, err, errlen);
 	if (ret < 0)
-		__atomic_fetch_sub(&p->users, 1, __ATOMIC_ACQ_REL);
+		spp_shm_pipe_release(p);
 	return ret;
 }
 
 static void
 port_pipe_close(struct spp_port *port, const struct spp_port_env *env)
 {
-	__atomic_fetch_sub(&env->shm->pipe[port->res.id].users, 1,
-			   __ATOMIC_ACQ_REL);
+	spp_shm_pipe_release(&env->shm->pipe[port->res.id]);
 }
 
 static const struct spp_port_ops port_ops[SPP_RES_TYPE_MAX] = {

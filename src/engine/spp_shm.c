@@ -2,8 +2,10 @@
 #include "spp_shm.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_errno.h>
 #include <rte_memzone.h>
@@ -26,6 +28,63 @@ spp_shm_create(const char *pool_name)
 	/* the magic last: a secondary that sees it sees the rest */
 	__atomic_store_n(&shm->magic, SPP_SHM_MAGIC, __ATOMIC_RELEASE);
 	return shm;
+}
+
+int
+spp_shm_pipe_hold(struct spp_shm_pipe *p)
+{
+	int32_t pid = (int32_t)getpid();
+	unsigned int i;
+
+	for (i = 0; i < SPP_SHM_PIPE_MAX_USERS; i++) {
+		int32_t free_slot = 0;
+
+		if (__atomic_compare_exchange_n(&p->user_pid[i], &free_slot,
+						pid, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED))
+			return 0;
+	}
+	return -ENOSPC;
+}
+
+void
+spp_shm_pipe_release(struct spp_shm_pipe *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < SPP_SHM_PIPE_MAX_USERS; i++) {
+		int32_t pid = (int32_t)getpid();
+
+		if (__atomic_compare_exchange_n(&p->user_pid[i], &pid, 0, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED))
+			return;
+	}
+}
+
+unsigned int
+spp_shm_pipe_users(struct spp_shm_pipe *p, int32_t *pids, unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < SPP_SHM_PIPE_MAX_USERS; i++) {
+		int32_t pid =
+			__atomic_load_n(&p->user_pid[i], __ATOMIC_ACQUIRE);
+
+		if (pid == 0)
+			continue;
+		/* a process killed with its port open: its slot is free */
+		if (kill(pid, 0) != 0 && errno == ESRCH) {
+			__atomic_compare_exchange_n(&p->user_pid[i], &pid, 0,
+						    false, __ATOMIC_ACQ_REL,
+						    __ATOMIC_RELAXED);
+			continue;
+		}
+		if (n < max)
+			pids[n] = pid;
+		n++;
+	}
+	return n;
 }
 
 int

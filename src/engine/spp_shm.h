@@ -16,7 +16,7 @@
 
 #define SPP_SHM_NAME "spp_shm"
 #define SPP_SHM_MAGIC 0x53505053u /* "SPPS" */
-#define SPP_SHM_VERSION 5
+#define SPP_SHM_VERSION 6
 /* default name of the mbuf pool; the primary's --pool-name changes it */
 #define SPP_POOL_NAME "spp_mbuf_pool"
 #define SPP_POOL_NAME_LEN 32
@@ -26,6 +26,7 @@
 #define SPP_SHM_MAX_QUEUES 16
 #define SPP_SHM_MAX_RINGS 1024
 #define SPP_SHM_MAX_PIPES 64
+#define SPP_SHM_PIPE_MAX_USERS 16 /* SPP ports open on one pipe */
 
 /*
  * Counters of one port (or one queue of a phy port). Each field has one
@@ -62,7 +63,12 @@ struct spp_shm_pipe {
 	uint16_t eth_id;
 	uint16_t rx_ring; /* ring:A, read by the pipe's rx */
 	uint16_t tx_ring; /* ring:B, written by the pipe's tx */
-	uint32_t users;	  /* SPP ports open on it, in any process */
+	/*
+	 * The processes with an SPP port open on it, one slot a port (0:
+	 * free). By pid, so that the ports of a process that died are not
+	 * counted (spp_shm_pipe_users).
+	 */
+	int32_t user_pid[SPP_SHM_PIPE_MAX_USERS];
 };
 
 struct spp_shm {
@@ -83,6 +89,20 @@ struct spp_shm {
  * NULL with rte_errno set.
  */
 struct spp_shm *spp_shm_create(const char *pool_name);
+
+/*
+ * A port of this process opens (hold) or closes (release) pipe p. Hold
+ * returns 0, or -ENOSPC when SPP_SHM_PIPE_MAX_USERS ports have it open.
+ */
+int spp_shm_pipe_hold(struct spp_shm_pipe *p);
+void spp_shm_pipe_release(struct spp_shm_pipe *p);
+/*
+ * The ports open on p, by the pid of their process, in pids[0..max-1];
+ * slots of processes that no longer exist are freed first. Returns how
+ * many.
+ */
+unsigned int spp_shm_pipe_users(struct spp_shm_pipe *p, int32_t *pids,
+				unsigned int max);
 /*
  * Secondary: find the area and check it. Returns 0, or -ENOENT (no primary,
  * or the primary is not SPP's) or -EPROTO (other layout version), with a

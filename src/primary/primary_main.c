@@ -289,20 +289,29 @@ pri_add_pipe(const struct spp_cmd *cmd, char *err, size_t errlen)
 static int
 pri_del_pipe(unsigned int id, bool force, char *err, size_t errlen)
 {
+	int32_t pids[SPP_SHM_PIPE_MAX_USERS];
 	struct rte_eth_dev_info info;
+	char who[SPP_SHM_PIPE_MAX_USERS * 12];
 	struct spp_shm_pipe *p;
+	unsigned int i, users;
 	int ret = -ENODEV;
-	uint32_t users;
+	size_t len = 0;
 
 	if (id >= SPP_SHM_MAX_PIPES || !pri.shm->pipe[id].active)
 		SPP_ERR(-ENOENT, "pipe:%u does not exist", id);
 	p = &pri.shm->pipe[id];
-	users = __atomic_load_n(&p->users, __ATOMIC_ACQUIRE);
-	if (users != 0 && !force)
+	users = spp_shm_pipe_users(p, pids, RTE_DIM(pids));
+	if (users != 0 && !force) {
+		who[0] = '\0';
+		for (i = 0; i < users && len < sizeof(who); i++)
+			len += (size_t)snprintf(who + len, sizeof(who) - len,
+						"%s%d", i ? ", " : "",
+						(int)pids[i]);
 		SPP_ERR(-EBUSY,
 			"pipe:%u is added in %u SPP port(s) (the primary's "
-			"forwarder or a secondary): del it there first",
-			id, users);
+			"forwarder or a secondary; pid %s): del it there first",
+			id, users, who);
+	}
 	rte_eth_dev_stop(p->eth_id);
 	/* a hot-unplug, so that secondaries that attached it detach too */
 	if (rte_eth_dev_info_get(p->eth_id, &info) == 0 && info.device != NULL)

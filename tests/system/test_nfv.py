@@ -243,3 +243,22 @@ def test_ring_size():
             assert r["tx_drop"] == 3000 - held, r
         finally:
             spp.close()
+
+
+def test_pipe_held_by_a_killed_process(spp):
+    """The primary refuses to delete a pipe an SPP port has open, naming
+    the process; once that process is killed (no del, no goodbye), the
+    pipe can be deleted."""
+    nfv = spp.start_nfv(1)
+    spp.ok(spp.put("/primary/ports", {"action": "add", "port": "pipe:0",
+                                       "rx": "ring:4", "tx": "ring:5"}), 204)
+    spp.nfv(1, "add pipe:0")
+    r = spp.put("/primary/ports", {"action": "del", "port": "pipe:0"})
+    assert r.status_code == 409, r.text
+    assert "pid %d" % nfv.p.pid in r.text, r.text
+    nfv.p.kill()
+    nfv.p.wait()
+    wait_for(lambda: not spp.has_process("nfv", 1), what="nfv 1 gone")
+    spp.ok(spp.put("/primary/ports", {"action": "del", "port": "pipe:0"}),
+           204)
+    assert spp.pri_status()["pipes"] == []
