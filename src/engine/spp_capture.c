@@ -48,13 +48,13 @@ static int
 capture_receiver(void *arg)
 {
 	struct spp_capture *c = arg;
-	struct spp_worker_idle idle;
+	struct spp_worker_loop loop;
 	struct rte_mbuf *pkts[SPP_CAPTURE_BURST];
 	struct capture_item items[SPP_CAPTURE_BURST];
 	unsigned int next = 0, k;
 	uint16_t i, n;
 
-	spp_worker_idle_init(&idle, c->busy_poll, &c->rx_cycles);
+	spp_worker_loop_init(&loop, c->busy_poll, &c->rx_cycles);
 	while (!__atomic_load_n(&c->quit, __ATOMIC_RELAXED)) {
 		uint32_t st = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
 		uint32_t gen = __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE);
@@ -94,7 +94,7 @@ capture_receiver(void *arg)
 			    gen)
 			__atomic_store_n(&c->rx_stopped_gen, gen,
 					 __ATOMIC_RELEASE);
-		spp_worker_pass_done(&idle, n, run || c->has_pass, NULL, 0);
+		spp_worker_pass_done(&loop, n, run || c->has_pass, NULL, 0);
 	}
 	return 0;
 }
@@ -191,11 +191,11 @@ capture_writer(void *arg)
 	struct capture_writer_arg *a = arg;
 	struct spp_capture *c = a->c;
 	struct spp_capture_writer *w = a->w;
-	struct spp_worker_idle idle;
+	struct spp_worker_loop loop;
 	struct capture_item items[SPP_CAPTURE_BURST];
 	unsigned int i, n;
 
-	spp_worker_idle_init(&idle, c->busy_poll, &w->cycles);
+	spp_worker_loop_init(&loop, c->busy_poll, &w->cycles);
 	while (!__atomic_load_n(&c->quit, __ATOMIC_RELAXED)) {
 		uint32_t st = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
 		uint32_t gen = __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE);
@@ -217,7 +217,7 @@ capture_writer(void *arg)
 			capture_close_file(w, a->idx);
 			__atomic_store_n(&w->closed_gen, gen, __ATOMIC_RELEASE);
 		}
-		spp_worker_pass_done(&idle, n, st != SPP_CAPTURE_IDLE, NULL, 0);
+		spp_worker_pass_done(&loop, n, st != SPP_CAPTURE_IDLE, NULL, 0);
 	}
 	return 0;
 }

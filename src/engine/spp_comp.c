@@ -243,9 +243,9 @@ comp_worker(void *arg)
 	const struct comp_worker_arg *a = arg;
 	struct spp_comp_engine *e = a->e;
 	unsigned int lcore = rte_lcore_id();
-	struct spp_worker_idle idle;
+	struct spp_worker_loop loop;
 
-	spp_worker_idle_init(&idle, e->busy_poll, &e->cycles[lcore]);
+	spp_worker_loop_init(&loop, e->busy_poll, &e->cycles[lcore]);
 	rte_rcu_qsbr_thread_register(e->qs, a->tid);
 	rte_rcu_qsbr_thread_online(e->qs, a->tid);
 	while (!__atomic_load_n(&e->quit, __ATOMIC_RELAXED)) {
@@ -256,7 +256,7 @@ comp_worker(void *arg)
 
 		for (i = 0; i < cfg->nb_tasks; i++)
 			moved += comp_run_task(&cfg->tasks[i]);
-		spp_worker_pass_done(&idle, moved, cfg->nb_tasks != 0, e->qs,
+		spp_worker_pass_done(&loop, moved, cfg->nb_tasks != 0, e->qs,
 				     a->tid);
 	}
 	rte_rcu_qsbr_thread_offline(e->qs, a->tid);

@@ -38,9 +38,9 @@ static int
 fwd_worker(void *arg)
 {
 	struct spp_fwd *fwd = arg;
-	struct spp_worker_idle idle;
+	struct spp_worker_loop loop;
 
-	spp_worker_idle_init(&idle, fwd->busy_poll, &fwd->cycles);
+	spp_worker_loop_init(&loop, fwd->busy_poll, &fwd->cycles);
 	rte_rcu_qsbr_thread_register(fwd->qs, 0);
 	rte_rcu_qsbr_thread_online(fwd->qs, 0);
 	while (!__atomic_load_n(&fwd->quit, __ATOMIC_RELAXED)) {
@@ -51,7 +51,7 @@ fwd_worker(void *arg)
 		if (cfg->running)
 			moved = fwd_run_patches(cfg);
 		/* done with cfg: the control thread may free it now */
-		spp_worker_pass_done(&idle, moved, cfg->running, fwd->qs, 0);
+		spp_worker_pass_done(&loop, moved, cfg->running, fwd->qs, 0);
 	}
 	rte_rcu_qsbr_thread_offline(fwd->qs, 0);
 	rte_rcu_qsbr_thread_unregister(fwd->qs, 0);

@@ -34,15 +34,16 @@ struct spp_worker_cycles {
 	uint64_t idle;
 } __rte_cache_aligned;
 
-struct spp_worker_idle {
-	unsigned int spins;
-	bool busy_poll; /* never sleep while there is work to poll */
+/* A worker loop's own state, on its stack. */
+struct spp_worker_loop {
+	unsigned int spins; /* empty passes in a row */
+	bool busy_poll;	    /* never sleep while there is work to poll */
 	struct spp_worker_cycles *cycles;
 	uint64_t last; /* TSC at the end of the previous pass */
 };
 
 static inline void
-spp_worker_idle_init(struct spp_worker_idle *w, bool busy_poll,
+spp_worker_loop_init(struct spp_worker_loop *w, bool busy_poll,
 		     struct spp_worker_cycles *cycles)
 {
 	w->spins = 0;
@@ -59,7 +60,7 @@ spp_worker_cycles_add(uint64_t *counter, uint64_t n)
 }
 
 static inline void
-spp_worker_pass_done(struct spp_worker_idle *w, unsigned int moved,
+spp_worker_pass_done(struct spp_worker_loop *w, unsigned int moved,
 		     bool running, struct rte_rcu_qsbr *qs, unsigned int tid)
 {
 	uint64_t now = rte_rdtsc();
