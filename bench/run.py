@@ -457,7 +457,9 @@ def ratio(ours, anchor):
 
 
 def row(name, desc, ours, anchors, targets=None, cross_core=False,
-        notes=""):
+        notes="", compare_modes=None):
+    """compare_modes (default: cross_core): the anchors cross cores too,
+    so a ratio is judged only when both ran in the same steady mode."""
     r = {"scenario": name, "desc": desc, "ours": ours, "anchors": anchors,
          "ratios": {a["who"]: ratio(ours, a) for a in anchors
                     if "mpps" in a},
@@ -465,7 +467,21 @@ def row(name, desc, ours, anchors, targets=None, cross_core=False,
          "notes": notes}
     r["met"] = {k: (r["ratios"].get(k) is not None and
                     r["ratios"][k] >= v) for k, v in r["targets"].items()}
+    # a ratio of figures taken in different core-to-core modes says more
+    # about the machine than about the contenders
+    r["not_comparable"] = sorted(
+        a["who"] for a in anchors
+        if (cross_core if compare_modes is None else compare_modes) and
+        "mpps" in a and
+        "mpps" in ours and (mode_of(a) != mode_of(ours) or
+                            mode_of(ours) not in STEADY_MODES))
+    for k in r["not_comparable"]:
+        r["met"].pop(k, None)
     return r
+
+
+def mode_of(res):
+    return res.get("xcore", {}).get("mode")
 
 
 def failed(who, e):
@@ -807,7 +823,8 @@ def same_mode_rounds(contenders, want=None):
     contenders [(who, fn)] back to back, up to CFG.rounds rounds, and keep
     the first round in which all of them ran in one steady mode (`want`,
     if given: the mode of figures this round is compared with), else the
-    last round. Returns (results, all rounds' figures)."""
+    last round in which none of them saw the mode change, else the last
+    round. Returns (results, all rounds' figures)."""
     rounds = []
     for _ in range(CFG.rounds):
         res = [run_contender(who, fn) for who, fn in contenders]
@@ -819,7 +836,10 @@ def same_mode_rounds(contenders, want=None):
         log("modes differ or changed (%s%s): another round" % (
             ", ".join(sorted(str(m) for m in modes)),
             "; want " + want if want else ""))
-    keep = rounds[-1]
+    steady = [rr for rr in rounds
+              if all(x.get("xcore", {}).get("mode") in STEADY_MODES
+                     for x in rr)]
+    keep = rounds[-1] if len(modes) == 1 or not steady else steady[-1]
     for r in keep:
         r["rounds"] = [{"mpps": x.get("mpps"),
                         "mode": x.get("xcore", {}).get("mode")}
@@ -1113,7 +1133,10 @@ def scen_vf():
             "a pcap PMD with %d 64 B frames to the %d MACs into ring:0; "
             "OVS: the same pcap port -> a null port on its PMD, one rule "
             "dl_dst=MAC,actions=output:2 per MAC" % (n, VF_FRAMES, n),
-            r, [anchors[n]], targets=targets, cross_core=True, notes=note))
+            r, [anchors[n]], targets=targets, cross_core=True, notes=note,
+            # OVS reads the pcap port itself: no core-to-core mode of its
+            # own to match
+            compare_modes=False))
     for n in VF_MACS:
         rows.append(row(
             "4 vf loop %d MAC%s" % (n, "" if n == 1 else "s"),
@@ -1410,7 +1433,9 @@ def table(rows, m):
             x = r["ratios"].get(a["who"])
             t = r["targets"].get(a["who"])
             s = "%s %s" % (fmt(x, "%.2fx"), a["who"])
-            if t is not None and x is not None:
+            if a["who"] in r.get("not_comparable", ()):
+                s += " (modes differ or changed: not comparable)"
+            elif t is not None and x is not None:
                 s += " (>= %gx %s)" % (t, "met" if x >= t else "MISSED")
             rat.append(s)
         cyc = " · ".join("-" if "error" in c else cell_cycles(c)
