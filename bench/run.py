@@ -176,6 +176,19 @@ def sample_rate(read, warmup=None, windows=None):
     return statistics.median(rates), rates
 
 
+def sample_snaps(snap, rate_of=lambda x: x[0]):
+    """sample_rate() of rate_of(snap()) (default: its first element), with
+    snap() also taken right after the warm-up and after the last window:
+    (pps, rates, first snap, last snap, seconds between them), so that
+    counters other than the rate cover the same windows."""
+    time.sleep(CFG.warmup)
+    a = snap()
+    t0 = time.monotonic()
+    pps, rates = sample_rate(lambda: rate_of(snap()), warmup=0)
+    b = snap()
+    return pps, rates, a, b, time.monotonic() - t0
+
+
 def result(who, pps, rates=None, cyc=None, **extra):
     """A contender's figures; cycles/packet default to TSC Hz / pps (the
     forwarding lcore is 100% busy when fed by a null PMD)."""
@@ -545,9 +558,7 @@ def s1_spp():
             st = s.nfv_status(1)
             return (s.port_stats(st, "nullpmd:1")["tx"],
                     busy_cycles(st, 2))
-        a = snap()
-        pps, rates = sample_rate(lambda: snap()[0])
-        b = snap()
+        pps, rates, a, b, _ = sample_snaps(snap)
         s.nfv(1, "stop")
         return result("spp_nfv", pps, rates,
                       busy_cyc_pkt=busy_per_frame(a, b))
@@ -622,11 +633,6 @@ def ring_gen(s, loop=False):
     s.fwd("primary", "del nullpmd:0")
 
 
-def ring_sunk(s):
-    """Frames the sink took out of ring:1."""
-    return s.port_stats(s.fwd_status("primary"), "ring:1")["rx"]
-
-
 def ring_measure(s, nfv=False):
     """pps through the forwarder, and where frames were lost: the
     generator drops what does not fit into ring:0 (the forwarder is the
@@ -640,11 +646,7 @@ def ring_measure(s, nfv=False):
                 s.port_stats(st, "ring:1")["tx_drop"]) + \
             ((s.port_stats(f, "ring:0")["rx"], busy_cycles(f, 2)) if nfv
              else ())
-    a = snap()
-    t0 = time.monotonic()
-    pps, rates = sample_rate(lambda: ring_sunk(s))
-    b = snap()
-    dt = time.monotonic() - t0
+    pps, rates, a, b, dt = sample_snaps(snap)
     busy = {"busy_cyc_pkt": busy_per_frame(a[3:], b[3:])} if nfv else {}
     return pps, rates, {
         **busy,
@@ -738,12 +740,7 @@ def s3_spp():
                         s.port_stats(st, v1)["rx"],
                         s.port_stats(st, "nullpmd:1")["tx"],
                         busy_cycles(st, 2))
-            a = snap()
-            t0 = time.monotonic()
-            pps, rates = sample_rate(lambda: s.port_stats(
-                s.nfv_status(1), "nullpmd:1")["tx"])
-            b = snap()
-            dt = time.monotonic() - t0
+            pps, rates, a, b, dt = sample_snaps(snap, lambda x: x[3])
             s.nfv(1, "stop")
             # where frames were lost: the VM's rx ring full (dropped by
             # SPP), or in the VM (taken by it, not given back)
@@ -937,11 +934,7 @@ def s4_spp_measure(s, k):
                 busy_cycles(st, 4),
                 s.port_stats(s.fwd_status("primary"), "ring:0")["tx_drop"])
     try:
-        a = snap()
-        t0 = time.monotonic()
-        pps, rates = sample_rate(lambda: snap()[0])
-        b = snap()
-        dt = time.monotonic() - t0
+        pps, rates, a, b, dt = sample_snaps(snap)
     finally:
         s.fwd("primary", "stop", "patch reset", "del phy:%d" % k)
     # frames the generator could not put into a full ring:0: the
@@ -1062,9 +1055,7 @@ def s4_loop_spp():
                 return c["tx"], busy_cycles(st, 4), c["drop"]
             try:
                 def measure():
-                    a = snap()
-                    pps, rates = sample_rate(lambda: snap()[0])
-                    b = snap()
+                    pps, rates, a, b, _ = sample_snaps(snap)
                     if b[2] != a[2]:
                         raise RuntimeError("the classifier dropped %d "
                                            "frames" % (b[2] - a[2]))
