@@ -458,3 +458,79 @@ def test_vf_rest_errors(spp):
     r = spp.put("/vfs/2/classifier_table", {"action": "add", "type": "mac"})
     assert r.status_code == 400 and "mac_address" in r.text
     assert config_of(spp.vf_status(2)) == before
+
+
+def random_changes(spp, cid, kind, types, seed, steps=300):
+    """steps random component, port and table commands to process kind
+    (vfs or mirrors) cid while frames flow in through ring:0 and out
+    through ring:4; refusals are fine, a 500 (the process gone) is not.
+    Then everything is stopped and drained: every mbuf is back."""
+    import random
+    rng = random.Random(seed)
+    comps = ["c1", "c2", "c3"]
+    core = spp.vf_status(cid)["components"][0]["core"] if kind == "vfs" \
+        else spp.mirror_status(cid)["components"][0]["core"]
+    spp.nfv(1, "add nullpmd:0", "add ring:0", "patch nullpmd:0 ring:0",
+            "add ring:4", "add nullpmd:1", "patch ring:4 nullpmd:1",
+            "forward")
+    codes = {}
+    for _ in range(steps):
+        c = rng.choice(comps)
+        port = "ring:%d" % rng.randrange(5)
+        op = rng.random()
+        if op < 0.15:
+            cmd = "component start %s %d %s" % (c, core, rng.choice(types))
+        elif op < 0.25:
+            cmd = "component stop " + c
+        elif op < 0.7:
+            cmd = "port %s %s %s %s" % (
+                rng.choice(["add", "add", "del"]), port,
+                rng.choice(["rx", "tx"]), c)
+            if kind == "vfs" and cmd.startswith("port add"):
+                cmd += rng.choice(["", "", " add_vlantag 10 1",
+                                   " del_vlantag"])
+        elif kind == "vfs":
+            cmd = "classifier_table %s %s %s %s" % (
+                rng.choice(["add", "del"]),
+                rng.choice(["mac", "mac", "vlan 10"]),
+                rng.choice(["default", "00:00:00:00:00:00",
+                            "52:54:00:00:00:01"]), port)
+        else:
+            continue
+        r = spp.vf_request(cid, cmd, kind=kind)
+        codes[r.status_code] = codes.get(r.status_code, 0) + 1
+        assert r.status_code in (204, 400, 404, 409), (cmd, r.status_code,
+                                                       r.text)
+    assert codes.get(204, 0) > steps // 5, codes
+    st = (spp.vf_status if kind == "vfs" else spp.mirror_status)(cid)
+    for comp in st["components"]:
+        if "name" in comp:
+            spp.vf_request(cid, "component stop " + comp["name"], kind=kind)
+    spp.nfv(1, "stop", "patch reset", "del nullpmd:0")
+    spp.nfv(1, *["add ring:%d" % i for i in (1, 2, 3)],
+            *["patch ring:%d nullpmd:1" % i for i in range(5)], "forward")
+    wait_for(lambda: all(r["count"] == 0 for r in
+                         spp.pri_status()["ring_ports"][:5]),
+             what="rings drained")
+    spp.nfv(1, "stop", "patch reset",
+            *["del ring:%d" % i for i in range(5)], "del nullpmd:1")
+    time.sleep(0.2)
+    assert spp.pri_status()["mbuf_pool"]["in_use"] == 0
+
+
+def test_vf_random_changes(spp):
+    """300 random commands to spp_vf while frames flow: it never goes
+    away, and no mbuf is left behind."""
+    spp.start_nfv(1)
+    spp.start_vf(2)
+    random_changes(spp, 2, "vfs", ["forward", "merge", "classifier"], 41)
+    assert spp.has_process("vf", 2)
+
+
+def test_mirror_random_changes(spp):
+    """The same for spp_mirror and its copy modes."""
+    spp.start_nfv(1)
+    spp.start_mirror(3)
+    random_changes(spp, 3, "mirrors", ["mirror", "mirror deep",
+                                        "mirror shallow"], 42)
+    assert spp.has_process("mirror", 3)
