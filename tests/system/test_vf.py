@@ -369,7 +369,7 @@ def test_vf_loop_on_one_ring(spp):
     from sppenv import PcapPorts
     spp.start_nfv(1)
     spp.start_vf(2)
-    pcaps = PcapPorts(81)
+    pcaps = PcapPorts(81, 82)
     try:
         sent = frames(100, seed=70, dst=MAC_A)
         pcaps.feed(81, sent)
