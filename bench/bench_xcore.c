@@ -68,6 +68,31 @@ run(unsigned int ms)
 	return (double)(t1 - t0) / (double)n;
 }
 
+#define SPEED_WORDS 2048     /* 16 KiB: in L1 */
+#define SPEED_ROUNDS 4000000 /* about 5 ms a run */
+
+static uint64_t speed_buf[SPEED_WORDS];
+
+/* one run of the fixed loop: TSC cycles per round */
+static double
+speed_run(void)
+{
+	uint64_t a = 1, b = 2, c = 3, d = 4, t0 = rte_rdtsc_precise();
+	unsigned int i;
+
+	for (i = 0; i < SPEED_ROUNDS; i++) {
+		unsigned int k = i & (SPEED_WORDS - 1);
+
+		a += speed_buf[k];
+		b ^= a;
+		speed_buf[(k + 7) & (SPEED_WORDS - 1)] = b + c;
+		c += d * 3;
+		d ^= c >> 3;
+	}
+	speed_buf[0] += a + b + c + d; /* keeps the loop */
+	return (double)(rte_rdtsc_precise() - t0) / SPEED_ROUNDS;
+}
+
 static int
 cmp(const void *a, const void *b)
 {
@@ -94,7 +119,7 @@ main(int argc, char **argv)
 		       "--file-prefix",
 		       "spp_bench_xcore"};
 	unsigned int ms = 30, i;
-	int json = 0;
+	int json = 0, speed = 0;
 	char rundir[PATH_MAX];
 	double rt[RUNS], med, hz;
 
@@ -108,17 +133,36 @@ main(int argc, char **argv)
 			if (sscanf(argv[++i], "%u,%u", &a, &b) != 2)
 				return 2;
 			snprintf(lcores, sizeof(lcores), "0@%u,1@%u", a, b);
+		} else if (strcmp(argv[i], "--speed") == 0 &&
+			   i + 1 < (unsigned)argc) {
+			snprintf(lcores, sizeof(lcores), "0@%s", argv[++i]);
+			speed = 1;
 		} else if (strcmp(argv[i], "--ms") == 0 &&
 			   i + 1 < (unsigned)argc)
 			ms = atoi(argv[++i]);
 		else {
 			fprintf(stderr, "usage: bench_xcore [--json] [--cpus "
-					"A,B] [--ms MS]\n");
+					"A,B] [--ms MS] | [--json] --speed "
+					"CPU\n");
 			return 2;
 		}
 	}
 	if (rte_eal_init(RTE_DIM(eal), eal) < 0)
 		return 1;
+	if (speed) {
+		speed_run(); /* warm-up: caches, page faults */
+		for (i = 0; i < RUNS; i++)
+			rt[i] = speed_run();
+		qsort(rt, RUNS, sizeof(rt[0]), cmp);
+		if (json)
+			printf("{\"speed_cycles\":%.3f,\"min_cycles\":%.3f,"
+			       "\"max_cycles\":%.3f}\n",
+			       rt[RUNS / 2], rt[0], rt[RUNS - 1]);
+		else
+			printf("cycles per round %.3f, runs %.3f..%.3f\n",
+			       rt[RUNS / 2], rt[0], rt[RUNS - 1]);
+		goto out;
+	}
 	if (rte_eal_remote_launch(ponger, NULL, 1) != 0)
 		return 1;
 	for (i = 0; i < RUNS; i++)
@@ -137,6 +181,7 @@ main(int argc, char **argv)
 		printf("tsc_hz %.0f one-way %.1f cycles (%.1f ns), "
 		       "runs %.1f..%.1f\n",
 		       hz, med, med * 1e9 / hz, rt[0] / 2, rt[RUNS - 1] / 2);
+out:
 	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
 	rmdir(rundir);

@@ -50,7 +50,9 @@ VM_PREFIX = "spppeer_bench_vm"  # sppenv.DpdkPeer("bench_vm")
 CFG = argparse.Namespace(main_cpu=0, fwd_cpu=1, warmup=1.0, windows=3,
                          rounds=3,
                          xcore_threshold_ns=90.0,
-                         xcore_very_far_ns=400.0, tsc_hz=None)
+                         xcore_very_far_ns=400.0, tsc_hz=None,
+                         slow_threshold=1.10, speed_base=None,
+                         spread_threshold=0.10)
 
 STEADY_MODES = ("near", "far", "very-far")
 
@@ -144,15 +146,68 @@ def xcore_probe():
             "ns": round(ns, 1), "cycles": r["oneway_cycles"]}
 
 
-def xcore_around(fn):
-    """Run fn() between two probes; returns (fn(), mode of the run)."""
-    before = xcore_probe()
+def speed_probe():
+    """How fast the forwarding CPU runs now: TSC cycles per round of
+    bench_xcore's fixed loop (more when the host loads the sibling thread
+    of the vCPU); the fastest seen in this run is the reference."""
+    try:
+        x = json.loads(sh([XCORE, "--json", "--speed", str(CFG.fwd_cpu)])
+                       .stdout)["speed_cycles"]
+    except Exception as e:
+        log("speed probe failed:", e)
+        return None
+    CFG.speed_base = x if CFG.speed_base is None else min(CFG.speed_base, x)
+    return x
+
+
+def slowdown(res):
+    """How much slower than the fastest probe of the run the forwarding
+    CPU was around the figure res (1.0: not slowed), or None."""
+    sp = res.get("cpu_speed") or {}
+    xs = [x for x in (sp.get("before"), sp.get("after")) if x]
+    return round(max(xs) / CFG.speed_base, 2) if xs and CFG.speed_base \
+        else None
+
+
+def slowed(res):
+    x = slowdown(res)
+    return x is not None and x > CFG.slow_threshold
+
+
+def spread(res):
+    """(max - min) / median of the windows of the figure res, or None."""
+    w = res.get("windows_mpps") or []
+    return (max(w) - min(w)) / statistics.median(w) \
+        if len(w) > 1 and statistics.median(w) else None
+
+
+def disturbed(res):
+    """Why the figure res is not to be compared (the host slowed the
+    forwarding CPU around it, or its windows vary by more than
+    CFG.spread_threshold: something changed during it), or None. The
+    probes around a figure do not see every slow-down during it, and a
+    figure with steady windows may still sit between two slowed probes:
+    either is enough."""
+    if slowed(res):
+        return "CPU slowed %.2fx" % slowdown(res)
+    x = spread(res)
+    if x is not None and x > CFG.spread_threshold:
+        return "windows vary by %.0f%%" % (100 * x)
+    return None
+
+
+def xcore_around(fn, speed=True):
+    """Run fn() between two pairs of probes (core-to-core mode, speed of
+    the forwarding CPU); returns (fn(), mode of the run, speeds). speed
+    False: no speed probe (a worker busy-polls on the forwarding CPU
+    before and after fn, and the probe would only measure the sharing)."""
+    before, sp0 = xcore_probe(), speed_probe() if speed else None
     res = fn()
-    after = xcore_probe()
+    after, sp1 = xcore_probe(), speed_probe() if speed else None
     mode = before["mode"] if before["mode"] == after["mode"] else \
         "%s->%s" % (before["mode"], after["mode"])
     return res, {"mode": mode, "ns_before": before["ns"],
-                 "ns_after": after["ns"]}
+                 "ns_after": after["ns"]}, {"before": sp0, "after": sp1}
 
 
 def sample_rate(read, warmup=None, windows=None):
@@ -480,15 +535,24 @@ def row(name, desc, ours, anchors, targets=None, cross_core=False,
          "notes": notes}
     r["met"] = {k: (r["ratios"].get(k) is not None and
                     r["ratios"][k] >= v) for k, v in r["targets"].items()}
-    # a ratio of figures taken in different core-to-core modes says more
-    # about the machine than about the contenders
-    r["not_comparable"] = sorted(
-        a["who"] for a in anchors
-        if (cross_core if compare_modes is None else compare_modes) and
-        "mpps" in a and
-        "mpps" in ours and (mode_of(a) != mode_of(ours) or
-                            mode_of(ours) not in STEADY_MODES))
-    for k in r["not_comparable"]:
+    # a ratio of figures taken in different core-to-core modes, or with
+    # the forwarding CPU slowed by the host, says more about the machine
+    # than about the contenders
+    why = {}
+    for a in anchors:
+        if "mpps" not in a or "mpps" not in ours:
+            continue
+        if (cross_core if compare_modes is None else compare_modes) and \
+                (mode_of(a) != mode_of(ours) or
+                 mode_of(ours) not in STEADY_MODES):
+            why[a["who"]] = "modes differ or changed"
+        elif disturbed(ours) or disturbed(a):
+            why[a["who"]] = "%s: %s" % (
+                (ours if disturbed(ours) else a)["who"],
+                disturbed(ours) or disturbed(a))
+    r["not_comparable"] = sorted(why)
+    r["not_comparable_why"] = why
+    for k in why:
         r["met"].pop(k, None)
     return r
 
@@ -527,20 +591,22 @@ def foreign_load():
     return sorted(set(found))
 
 
-def run_contender(who, fn):
-    """fn() -> result dict; with the cross-core mode around it; errors
-    become a result with "error" so the other contenders still run."""
+def run_contender(who, fn, speed=True):
+    """fn() -> result dict; with the cross-core mode and the forwarding
+    CPU's speed around it (see xcore_around); errors become a result with
+    "error" so the other contenders still run."""
     try:
         busy = foreign_load()
-        res, xc = xcore_around(fn)
+        res, xc, sp = xcore_around(fn, speed)
         busy = sorted(set(busy) | set(foreign_load()))
         res["xcore"] = xc
+        res["cpu_speed"] = sp
         if busy:
             res["foreign_load"] = busy
             log("%s: other processes were running: %s" %
                 (who, " ".join(busy)))
-        log("%-10s %8.2f Mpps %6.1f cyc/pkt  xcore %s" %
-            (who, res["mpps"], res["cyc_pkt"], xc["mode"]))
+        log("%-10s %8.2f Mpps %6.1f cyc/pkt  xcore %s  CPU x%s" %
+            (who, res["mpps"], res["cyc_pkt"], xc["mode"], slowdown(res)))
         return res
     except Exception as e:
         return failed(who, e)
@@ -604,11 +670,12 @@ def s1_ovs():
 
 
 def scen_nullpmd():
-    ours = run_contender("spp_nfv", s1_spp)
-    anchors = [run_contender("testpmd", s1_testpmd)]
-    if ovs_available():
-        anchors.append(run_contender("OVS", s1_ovs))
-    else:
+    # single core, but the host may slow the CPU down during a figure:
+    # rounds until no contender's figure was taken on a slowed CPU
+    ours, *anchors = same_mode_rounds(
+        [("spp_nfv", s1_spp), ("testpmd", s1_testpmd)] +
+        ([("OVS", s1_ovs)] if ovs_available() else []), cross_core=False)
+    if not ovs_available():
         anchors.append(ovs_missing())
     return [row("1 nullpmd", "nullpmd:0 -> nullpmd:1, 64 B, one lcore",
                 ours, anchors, targets={"testpmd": 0.95, "OVS": 4.0})]
@@ -823,31 +890,43 @@ def scen_pvp():
                 cross_core=True)]
 
 
-def same_mode_rounds(contenders, want=None):
-    """Cross-core figures depend on the VM's core-to-core mode: run the
-    contenders [(who, fn)] back to back, up to CFG.rounds rounds, and keep
-    the first round in which all of them ran in one steady mode (`want`,
-    if given: the mode of figures this round is compared with), else the
-    last round in which none of them saw the mode change, else the last
-    round. Returns (results, all rounds' figures)."""
+def same_mode_rounds(contenders, want=None, cross_core=True, speed=True):
+    """Run the contenders [(who, fn)] back to back, up to CFG.rounds
+    rounds, and keep the first round whose figures compare: none taken
+    with the forwarding CPU slowed by the host, and for cross-core figures
+    (which depend on the VM's core-to-core mode) all in one steady mode
+    (`want`, if given: the mode of figures this round is compared with).
+    Else the last round in which every figure is clean on its own (a
+    steady mode, CPU not slowed), else the last round. Returns the kept
+    round's results, each with every round's figures in "rounds"."""
+    def clean(x):
+        return not disturbed(x) and \
+            (not cross_core or mode_of(x) in STEADY_MODES)
+
+    def agree(rr):
+        modes = {mode_of(x) for x in rr}
+        return all(clean(x) for x in rr) and \
+            (not cross_core or len(modes) == 1 and
+             (want is None or modes == {want}))
+
     rounds = []
     for _ in range(CFG.rounds):
-        res = [run_contender(who, fn) for who, fn in contenders]
+        res = [run_contender(who, fn, speed) for who, fn in contenders]
         rounds.append(res)
-        modes = {r.get("xcore", {}).get("mode") for r in res}
-        if len(modes) == 1 and modes <= set(STEADY_MODES) and \
-                (want is None or modes == {want}):
+        if agree(res):
             break
-        log("modes differ or changed (%s%s): another round" % (
-            ", ".join(sorted(str(m) for m in modes)),
-            "; want " + want if want else ""))
-    steady = [rr for rr in rounds
-              if all(x.get("xcore", {}).get("mode") in STEADY_MODES
-                     for x in rr)]
-    keep = rounds[-1] if len(modes) == 1 or not steady else steady[-1]
+        log("figures do not compare (modes %s%s; %s): another round" % (
+            ", ".join(sorted(str(mode_of(x)) for x in res)),
+            "; want " + want if want else "",
+            ", ".join("%s %s" % (x["who"], disturbed(x) or "steady")
+                      for x in res)))
+    keep = next((rr for rr in reversed(rounds) if agree(rr)), None) or \
+        next((rr for rr in reversed(rounds)
+              if all(clean(x) for x in rr)), rounds[-1])
     for r in keep:
-        r["rounds"] = [{"mpps": x.get("mpps"),
-                        "mode": x.get("xcore", {}).get("mode")}
+        r["rounds"] = [{"mpps": x.get("mpps"), "mode": mode_of(x),
+                        "cpu_slowdown": slowdown(x),
+                        "disturbed": disturbed(x)}
                        for rr in rounds for x in rr if x["who"] == r["who"]]
     return keep
 
@@ -984,7 +1063,10 @@ def s4_spp():
             res, = same_mode_rounds([("spp_vf %d" % n,
                                       lambda: s4_spp_measure(s, k))],
                                     want=want if want in STEADY_MODES
-                                    else None)
+                                    else None,
+                                    # the classifier busy-polls ring:0
+                                    # between figures
+                                    speed=False)
             res["who"] = "spp_vf"
             out[n] = res
         st = [c for c in s.vf_status(2)["components"]
@@ -1069,7 +1151,8 @@ def s4_loop_spp():
                                            "frames" % (b[2] - a[2]))
                     return result("spp_vf", pps, rates,
                                   busy_cyc_pkt=busy_per_frame(a, b))
-                out[n] = run_contender("spp_vf loop %d" % n, measure)
+                out[n] = run_contender("spp_vf loop %d" % n, measure,
+                                       speed=False)
             finally:
                 s.vf(2, "component stop cls1")
         return out
@@ -1150,7 +1233,11 @@ def cyc_ratio_note(res, key, target):
         return ""
     x = last[key] / first[key]
     last["cyc_ratio_to_1mac"] = round(x, 3)
-    if target is None:
+    if disturbed(first) or disturbed(last):
+        verdict = "not comparable: %s" % "; ".join(
+            "%d MAC%s %s" % (n, "" if n == 1 else "s", disturbed(res[n]))
+            for n in (VF_MACS[0], VF_MACS[-1]) if disturbed(res[n]))
+    elif target is None:
         verdict = "for information, the target is judged on the loop; " \
             "core-to-core mode %s, then %s" % tuple(
                 c["xcore"]["mode"] for c in (first, last))
@@ -1320,7 +1407,7 @@ def scen_pcap():
                     s.capture(4, "stop")
                     reaper.poll()
                 return pts
-            pts, xc = xcore_around(capture)
+            pts, xc, sp = xcore_around(capture)
             busy = foreign_load()
         finally:
             spp_done(s)
@@ -1345,7 +1432,7 @@ def scen_pcap():
         r = result("spp_pcap writer %d" % core, statistics.median(fr), fr,
                    mb_s=round(statistics.median(by) / 1e6, 1),
                    compressed_mb_s=round(statistics.median(comp) / 1e6, 1),
-                   cpu=cpu, xcore=xc)
+                   cpu=cpu, xcore=xc, cpu_speed=sp)
         if busy:
             r["foreign_load"] = busy
         rows.append(row(
@@ -1425,7 +1512,8 @@ def table(rows, m):
             t = r["targets"].get(a["who"])
             s = "%s %s" % (fmt(x, "%.2fx"), a["who"])
             if a["who"] in r.get("not_comparable", ()):
-                s += " (modes differ or changed: not comparable)"
+                s += " (%s: not comparable)" % r.get(
+                    "not_comparable_why", {}).get(a["who"], "modes differ")
             elif t is not None and x is not None:
                 s += " (>= %gx %s)" % (t, "met" if x >= t else "MISSED")
             rat.append(s)
@@ -1444,6 +1532,10 @@ def table(rows, m):
             xcs += " (%.0f-%.0f ns)" % (min(ns), max(ns))
         if not r["cross_core"]:
             xcs = "single core; probe: " + xcs
+        dist = ["%s %s" % (c["who"], disturbed(c)) for c in allc
+                if "error" not in c and disturbed(c)]
+        if dist:
+            xcs += "; " + ", ".join(dist)
         lines.append("| %s | %s | %s | %s | %s |" % (
             r["scenario"], mpps, " · ".join(rat) or "-", cyc, xcs))
     notes = ["- %s: %s" % (r["scenario"], r["notes"]) for r in rows
@@ -1498,12 +1590,17 @@ def main():
     ap.add_argument("--xcore-very-far-ns", type=float, default=400.0,
                     help="and from this on 'very-far' (default 400; "
                     "'far' in between)")
+    ap.add_argument("--slow-threshold", type=float, default=1.10,
+                    help="a figure taken while the forwarding CPU ran the "
+                    "speed probe this many times slower than its fastest "
+                    "in the run is not compared (default 1.10)")
     a = ap.parse_args()
     CFG.main_cpu, CFG.fwd_cpu = (int(x) for x in a.cpus.split(","))
     if a.quick:
         CFG.warmup, CFG.windows, CFG.rounds = 0.5, 2, 2
     CFG.xcore_threshold_ns = a.xcore_threshold_ns
     CFG.xcore_very_far_ns = a.xcore_very_far_ns
+    CFG.slow_threshold = a.slow_threshold
     names = [n for n, _ in SCENARIOS]
     only = a.only.split(",") if a.only else names
     for n in only:
@@ -1524,6 +1621,8 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
 
     CFG.tsc_hz = tsc_hz()
+    for _ in range(3):  # the reference speed, before any load
+        speed_probe()
     m = machine()
     log("machine:", machine_line(m))
     rows, errors = [], []
@@ -1545,7 +1644,10 @@ def main():
                 "window_s": 1.0, "main_cpu": CFG.main_cpu,
                 "fwd_cpu": CFG.fwd_cpu, "frame_bytes": 64,
                 "xcore_threshold_ns": CFG.xcore_threshold_ns,
-                "xcore_very_far_ns": CFG.xcore_very_far_ns}
+                "xcore_very_far_ns": CFG.xcore_very_far_ns,
+                "slow_threshold": CFG.slow_threshold,
+                "spread_threshold": CFG.spread_threshold,
+                "speed_base_cycles": CFG.speed_base}
     doc = {"machine": m, "settings": settings, "scenarios": rows,
            "errors": errors}
     os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
