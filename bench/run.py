@@ -672,7 +672,7 @@ def s1_ovs():
 def scen_nullpmd():
     # single core, but the host may slow the CPU down during a figure:
     # rounds until no contender's figure was taken on a slowed CPU
-    ours, *anchors = same_mode_rounds(
+    ours, *anchors = comparable_rounds(
         [("spp_nfv", s1_spp), ("testpmd", s1_testpmd)] +
         ([("OVS", s1_ovs)] if ovs_available() else []), cross_core=False)
     if not ovs_available():
@@ -877,7 +877,7 @@ def s3_ovs():
 
 
 def scen_pvp():
-    ours, *anchors = same_mode_rounds(
+    ours, *anchors = comparable_rounds(
         [("spp_nfv", s3_spp), ("testpmd", s3_testpmd)] +
         ([("OVS", s3_ovs)] if ovs_available() else []))
     if not ovs_available():
@@ -890,7 +890,7 @@ def scen_pvp():
                 cross_core=True)]
 
 
-def same_mode_rounds(contenders, want=None, cross_core=True, speed=True):
+def comparable_rounds(contenders, want=None, cross_core=True, speed=True):
     """Run the contenders [(who, fn)] back to back, up to CFG.rounds
     rounds, and keep the first round whose figures compare: none taken
     with the forwarding CPU slowed by the host, and for cross-core figures
@@ -934,7 +934,7 @@ def same_mode_rounds(contenders, want=None, cross_core=True, speed=True):
 def scen_ring():
     rows = []
     for loop in (False, True):
-        ours, *anchors = same_mode_rounds([
+        ours, *anchors = comparable_rounds([
             ("spp_nfv", lambda: s2_spp(loop)),
             ("testpmd", lambda: s2_testpmd(loop))])
         rows.append(row(
@@ -1060,7 +1060,7 @@ def s4_spp():
             # the sizes are compared with each other: same mode as the
             # first one if the machine allows
             want = out[VF_MACS[0]]["xcore"]["mode"] if out else None
-            res, = same_mode_rounds([("spp_vf %d" % n,
+            res, = comparable_rounds([("spp_vf %d" % n,
                                       lambda: s4_spp_measure(s, k))],
                                     want=want if want in STEADY_MODES
                                     else None,

@@ -118,7 +118,7 @@ def test_rounds_stop_at_the_first_that_compares(R, monkeypatch):
         fig("", 100), fig("", 60, speed=(4.0, 2.8)),   # slowed
         fig("", 101), fig("", 99),                     # compares
         fig("", 1), fig("", 1)])
-    keep = R.same_mode_rounds([("spp", None), ("tpmd", None)],
+    keep = R.comparable_rounds([("spp", None), ("tpmd", None)],
                               cross_core=False)
     assert [k["mpps"] for k in keep] == [101, 99]
     assert len(calls) == 4
@@ -132,7 +132,7 @@ def test_rounds_keep_the_last_clean_one_when_modes_never_agree(R, monkeypatch):
         fig("", 16, "near"), fig("", 8, "far"),
         fig("", 15, "far"), fig("", 9, "near->far"),
         fig("", 17, "near"), fig("", 9, "very-far")])
-    keep = R.same_mode_rounds([("spp", None), ("ovs", None)])
+    keep = R.comparable_rounds([("spp", None), ("ovs", None)])
     # rounds 1 and 3 are clean figure by figure; the last of them is kept
     assert [k["mpps"] for k in keep] == [17, 9]
     assert [x["mode"] for x in keep[0]["rounds"]] == ["near", "far", "near"]
@@ -143,6 +143,6 @@ def test_rounds_wait_for_the_wanted_mode(R, monkeypatch):
     calls = fake_rounds(R, monkeypatch, [fig("", 30, "far"),
                                          fig("", 31, "near"),
                                          fig("", 32, "near")])
-    keep, = R.same_mode_rounds([("vf", None)], want="near", speed=False)
+    keep, = R.comparable_rounds([("vf", None)], want="near", speed=False)
     assert keep["mpps"] == 31 and len(calls) == 2
     assert calls == [("vf", False), ("vf", False)]
