@@ -177,8 +177,8 @@ def slowed(res):
 def spread(res):
     """(max - min) / median of the windows of the figure res, or None."""
     w = res.get("windows_mpps") or []
-    return (max(w) - min(w)) / statistics.median(w) \
-        if len(w) > 1 and statistics.median(w) else None
+    med = statistics.median(w) if len(w) > 1 else 0
+    return (max(w) - min(w)) / med if med else None
 
 
 def disturbed(res):
@@ -196,7 +196,7 @@ def disturbed(res):
     return None
 
 
-def xcore_around(fn, speed=True):
+def probes_around(fn, speed=True):
     """Run fn() between two pairs of probes (core-to-core mode, speed of
     the forwarding CPU); returns (fn(), mode of the run, speeds). speed
     False: no speed probe (a worker busy-polls on the forwarding CPU
@@ -546,10 +546,10 @@ def row(name, desc, ours, anchors, targets=None, cross_core=False,
                 (mode_of(a) != mode_of(ours) or
                  mode_of(ours) not in STEADY_MODES):
             why[a["who"]] = "modes differ or changed"
-        elif disturbed(ours) or disturbed(a):
-            why[a["who"]] = "%s: %s" % (
-                (ours if disturbed(ours) else a)["who"],
-                disturbed(ours) or disturbed(a))
+        else:
+            bad = next((x for x in (ours, a) if disturbed(x)), None)
+            if bad is not None:
+                why[a["who"]] = "%s: %s" % (bad["who"], disturbed(bad))
     r["not_comparable"] = sorted(why)
     r["not_comparable_why"] = why
     for k in why:
@@ -593,11 +593,11 @@ def foreign_load():
 
 def run_contender(who, fn, speed=True):
     """fn() -> result dict; with the cross-core mode and the forwarding
-    CPU's speed around it (see xcore_around); errors become a result with
+    CPU's speed around it (see probes_around); errors become a result with
     "error" so the other contenders still run."""
     try:
         busy = foreign_load()
-        res, xc, sp = xcore_around(fn, speed)
+        res, xc, sp = probes_around(fn, speed)
         busy = sorted(set(busy) | set(foreign_load()))
         res["xcore"] = xc
         res["cpu_speed"] = sp
@@ -1410,7 +1410,7 @@ def scen_pcap():
             # no speed probe: at the stop the writer on CPU FWD still
             # compresses and writes what it holds, and a probe after it
             # would measure that (no anchor to compare with anyway)
-            pts, xc, sp = xcore_around(capture, speed=False)
+            pts, xc, sp = probes_around(capture, speed=False)
             busy = foreign_load()
         finally:
             spp_done(s)
