@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ctl_rest.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -222,16 +223,56 @@ ctl_body_word(struct ctl_call *call, const char *key, const char **s)
 }
 
 int
+ctl_json_int(const json_t *v, json_int_t *i)
+{
+	const char *s = json_string_value(v);
+	long long n;
+	char *end;
+
+	if (json_is_integer(v)) {
+		*i = json_integer_value(v);
+		return 0;
+	}
+	if (s == NULL)
+		return -EINVAL;
+	/* what Python's int() takes of a string, in decimal */
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!isdigit((unsigned char)s[*s == '+' || *s == '-']))
+		return -EINVAL;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end != '\0')
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
+	*i = (json_int_t)n;
+	return 0;
+}
+
+int
 ctl_body_int(struct ctl_call *call, const char *key, json_int_t *i)
 {
 	json_t *v;
+	int ret;
 
 	if (rest_value(call, key, &v) < 0)
 		return -1;
-	if (!json_is_integer(v))
-		return ctl_fail(call, 400, "'%s' must be an integer, not %s",
+	ret = ctl_json_int(v, i);
+	if (ret == -ERANGE)
+		return ctl_fail(call, 400, "'%s' is out of range: '%s'", key,
+				json_string_value(v));
+	if (ret < 0 && json_is_string(v))
+		return ctl_fail(call, 400,
+				"'%s' must be an integer, not the string '%s'",
+				key, json_string_value(v));
+	if (ret < 0)
+		return ctl_fail(call, 400,
+				"'%s' must be an integer (or a string "
+				"holding one), not %s",
 				key, rest_json_type(v));
-	*i = json_integer_value(v);
 	return 0;
 }
 

@@ -77,7 +77,17 @@ int ctl_body_object(struct ctl_call *call, const char *key,
 int ctl_body_string(struct ctl_call *call, const char *key, const char **s);
 /* A string that goes into a command line as one word: no blank, not empty. */
 int ctl_body_word(struct ctl_call *call, const char *key, const char **s);
+/*
+ * An integer: a JSON integer, or a string holding a decimal one (blanks
+ * around it and a sign allowed), as the original's clients send some
+ * integers; the range is the caller's to check.
+ */
 int ctl_body_int(struct ctl_call *call, const char *key, json_int_t *v);
+/*
+ * The same test of one JSON value: 0 with *i set, -ERANGE for a number too
+ * big for json_int_t, -EINVAL for anything else.
+ */
+int ctl_json_int(const json_t *v, json_int_t *i);
 /* A port (resource id) in wire or human form; *res gets the wire form. */
 int ctl_body_port(struct ctl_call *call, const char *key, char *res,
 		  size_t len);
