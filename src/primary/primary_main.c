@@ -173,8 +173,13 @@ pri_status(struct spp_app *app)
 	json_object_set_new(st, "master-lcore",
 			    json_integer(rte_get_main_lcore()));
 	json_object_set_new(st, "lcores", spp_app_lcores());
-	spp_fwd_status(&app->fwd, fwd);
-	json_object_set_new(st, "forwarder", fwd);
+	/* as the original: no forwarder object when there is no forwarder */
+	if (app->fwd.worker_lcore != RTE_MAX_LCORE) {
+		spp_fwd_status(&app->fwd, fwd);
+		json_object_set_new(st, "forwarder", fwd);
+	} else {
+		json_decref(fwd);
+	}
 	for (i = 0; i < pri.shm->nb_phy; i++) {
 		const struct spp_shm_phy *p = &pri.shm->phy[i];
 		struct rte_eth_stats es;
@@ -412,6 +417,21 @@ pri_launch(struct spp_app *app, const struct spp_cmd *cmd, char *err,
 	return 0;
 }
 
+/*
+ * A forwarder command: -ENOTSUP to let the forwarder take it, or -EINVAL
+ * when the primary runs on one lcore and so has no forwarder.
+ */
+static int
+pri_no_forwarder(const struct spp_app *app, char *err, size_t errlen)
+{
+	if (app->fwd.worker_lcore != RTE_MAX_LCORE)
+		return -ENOTSUP;
+	snprintf(err, errlen,
+		 "the primary has no forwarder: it runs on one lcore (give "
+		 "it two lcores or more to add ports, patch and forward)");
+	return -EINVAL;
+}
+
 static int
 pri_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 	    char *err, size_t errlen)
@@ -428,12 +448,17 @@ pri_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 	case SPP_CMD_ADD:
 		if (cmd->res[0].type == SPP_RES_PIPE && cmd->nres == 3)
 			return pri_add_pipe(cmd, err, errlen);
-		return -ENOTSUP;
+		return pri_no_forwarder(app, err, errlen);
 	case SPP_CMD_DEL:
 		if (cmd->res[0].type == SPP_RES_PIPE &&
 		    spp_fwd_find(&app->fwd, &cmd->res[0]) == NULL)
 			return pri_del_pipe(cmd->res[0].id, false, err, errlen);
-		return -ENOTSUP;
+		return pri_no_forwarder(app, err, errlen);
+	case SPP_CMD_PATCH:
+	case SPP_CMD_PATCH_RESET:
+	case SPP_CMD_FORWARD:
+	case SPP_CMD_STOP:
+		return pri_no_forwarder(app, err, errlen);
 	default:
 		return -ENOTSUP;
 	}
@@ -515,6 +540,8 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
+	if (app.fwd.worker_lcore != RTE_MAX_LCORE)
+		spp_fwd_add_phys(&app.fwd);
 	PRI_LOG(INFO, "%u phy port(s), %u ring(s), %u mbufs, forwarder %s\n",
 		pri.shm->nb_phy, pri.shm->nb_rings, nb_mbufs,
 		app.fwd.worker_lcore == RTE_MAX_LCORE ? "off (one lcore)"
