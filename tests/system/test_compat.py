@@ -43,6 +43,9 @@ def test_launch_with_string_client_id(spp):
         assert "client_id must be an integer 1-1023" in r.json()["error"]
     spp.ok(spp.delete("/nfvs/2"), 204)
     wait_for(lambda: not spp.has_process("nfv", 2), what="nfv 2 gone")
+    # a primary on one lcore has no forwarder, and the CLI says so
+    assert "forwarder" not in spp.pri_status()
+    assert "forwarder: none" in cli_ok(spp, "pri; status")
 
 
 def test_nfv_has_phy_ports_from_start(netns):
@@ -145,7 +148,7 @@ def check_vf_recipe(st, core, ring):
                   for e in st["classifier_table"]) == sorted(want)
 
 
-def test_vf_recipe_in_original_syntax(spp):
+def test_vf_recipe_in_original_syntax(spp, tmp_path):
     """The same classify recipe through the original CLI's raw REST bodies
     (vf 2) and played back through our CLI (vf 3) gives the same state;
     frames fed through vf 2 are classified by VLAN 101 + MAC and by MAC."""
@@ -157,7 +160,10 @@ def test_vf_recipe_in_original_syntax(spp):
         r = (spp.post if method == "POST" else spp.put)(path, body)
         spp.ok(r, 204)
     check_vf_recipe(spp.vf_status(2), 4, 0)
-    cli_ok(spp, *vf_recipe_text(3, 6, 3))
+    recipe = tmp_path / "vf3.rcp"
+    recipe.write_text("# a classify recipe in the original's syntax\n" +
+                      "\n".join(vf_recipe_text(3, 6, 3)) + "\n")
+    cli_ok(spp, "playback %s" % recipe)
     check_vf_recipe(spp.vf_status(3), 6, 3)
     # the original CLI sends the attach's vlan object back on detach
     spp.ok(spp.put("/vfs/3/components/cls/ports",
