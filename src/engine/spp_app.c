@@ -16,9 +16,11 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
+#include <rte_mempool.h>
 
 #include "spp_frame.h"
 #include "spp_msg.h"
+#include "spp_shm.h"
 
 RTE_LOG_REGISTER_DEFAULT(spp_app_logtype, INFO);
 #define APP_LOG(level, ...)                                                    \
@@ -28,11 +30,20 @@ RTE_LOG_REGISTER_DEFAULT(spp_app_logtype, INFO);
 #define APP_POLL_MS 200
 
 volatile int spp_app_signaled;
+static uint32_t *app_signal_flag;
 
 static void
 app_on_signal(int sig)
 {
 	spp_app_signaled = sig;
+	if (app_signal_flag != NULL)
+		__atomic_store_n(app_signal_flag, 1, __ATOMIC_RELEASE);
+}
+
+void
+spp_app_signal_flag(uint32_t *flag)
+{
+	app_signal_flag = flag;
 }
 
 void
@@ -222,6 +233,24 @@ app_hello(struct spp_app *app, int fd, struct spp_frame_rx *rx)
 	return -EPERM;
 }
 
+/*
+ * A secondary whose primary is stopping or gone must exit: its ports and
+ * the shared memory go away with the primary. Checked between commands.
+ */
+static bool
+app_must_exit(struct spp_app *app)
+{
+	if (spp_app_signaled || app->exit_requested)
+		return true;
+	if (app->shm == NULL || !spp_shm_primary_leaving(app->shm))
+		return false;
+	APP_LOG(NOTICE, "the primary (pid %d) is %s: stopping and exiting\n",
+		(int)app->shm->primary_pid,
+		spp_shm_pid_alive(app->shm->primary_pid) ? "stopping" : "gone");
+	app->exit_requested = true;
+	return true;
+}
+
 /* Serve commands on a connected socket until it closes or we must exit. */
 static void
 app_serve(struct spp_app *app, int fd, struct spp_frame_rx *rx)
@@ -231,7 +260,7 @@ app_serve(struct spp_app *app, int fd, struct spp_frame_rx *rx)
 	char *msg;
 	int ret;
 
-	while (!spp_app_signaled && !app->exit_requested) {
+	while (!app_must_exit(app)) {
 		ret = spp_frame_recv(fd, rx, &msg, &len, APP_POLL_MS);
 		if (ret == -ETIMEDOUT)
 			continue;
@@ -261,14 +290,14 @@ spp_app_run(struct spp_app *app)
 	int fd, ret = 0;
 
 	spp_frame_rx_init(&rx);
-	while (!spp_app_signaled && !app->exit_requested) {
+	while (!app_must_exit(app)) {
 		fd = app_connect(&app->opts);
 		if (fd < 0) {
 			if (!told)
 				APP_LOG(INFO, "waiting for spp-ctl at %s:%u\n",
 					app->opts.ctl_host, app->opts.ctl_port);
 			told = true;
-			usleep(APP_RETRY_MS * 1000);
+			usleep(APP_POLL_MS * 1000);
 			continue;
 		}
 		told = false;
@@ -329,6 +358,33 @@ spp_app_init(struct spp_app *app, int argc, char **argv)
 	return ret;
 }
 
+/*
+ * The pool's per-lcore caches are shared memory indexed by lcore id: a
+ * process killed on these lcores left frames in them. Give them back to
+ * the pool before this process's workers start.
+ */
+static void
+app_reclaim_caches(struct rte_mempool *pool)
+{
+	unsigned int lcore, n = 0;
+
+	RTE_LCORE_FOREACH(lcore)
+	{
+		struct rte_mempool_cache *c =
+			rte_mempool_default_cache(pool, lcore);
+
+		if (c == NULL || c->len == 0)
+			continue;
+		n += c->len;
+		rte_mempool_cache_flush(c, pool);
+	}
+	if (n > 0)
+		APP_LOG(INFO,
+			"gave back %u mbuf(s) left in this process's "
+			"lcore caches\n",
+			n);
+}
+
 int
 spp_app_init_secondary(struct spp_app *app, struct spp_port_env *env, int argc,
 		       char **argv)
@@ -346,6 +402,14 @@ spp_app_init_secondary(struct spp_app *app, struct spp_port_env *env, int argc,
 		rte_eal_cleanup();
 		return ret;
 	}
+	if (spp_shm_primary_leaving(env->shm)) {
+		fprintf(stderr, "spp_%s: the primary is stopping\n",
+			spp_proc_kind_name(app->kind));
+		rte_eal_cleanup();
+		return -ESHUTDOWN;
+	}
+	app_reclaim_caches(env->pool);
+	app->shm = env->shm;
 	env->kind = app->kind;
 	env->vhost_client = app->opts.vhost_client;
 	return 0;
