@@ -264,8 +264,9 @@ proc_drop_unasked(struct ctl_proc *p, int ret, char *msg)
 	size_t len;
 
 	while (ret == 1) {
-		CTL_WARN("%s sent a message nobody asked for, ignored: %.80s",
-			 p->name, msg);
+		CTL_WARN_LIMITED(
+			"%s sent a message nobody asked for, ignored: %.80s",
+			p->name, msg);
 		ret = spp_frame_rx_next(&p->rx, &msg, &len);
 	}
 	return ret;
@@ -526,7 +527,7 @@ proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 	p->fd = -1;
 	ret = proc_hello_parse(msg, len, p, c->primary_port, err, sizeof(err));
 	if (ret < 0) {
-		CTL_WARN("refused a process: %s", err);
+		CTL_WARN_LIMITED("refused a process: %s", err);
 		proc_hello_answer(c->fd, 400, err);
 		proc_pending_close(c);
 		proc_free(p);
@@ -539,8 +540,8 @@ proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 	pthread_mutex_unlock(&reg.lock);
 	if (ret < 0) {
 		pthread_mutex_unlock(&p->lock);
-		CTL_WARN("refused %s (pid %lld): %s", p->name,
-			 (long long)p->pid, err);
+		CTL_WARN_LIMITED("refused %s (pid %lld): %s", p->name,
+				 (long long)p->pid, err);
 		proc_hello_answer(c->fd, 409, err);
 		proc_pending_close(c);
 		proc_free(p);
@@ -579,7 +580,8 @@ proc_accept(int lfd, bool primary_port)
 		if (reg.pending[i].fd < 0)
 			c = &reg.pending[i];
 	if (c == NULL) {
-		CTL_WARN("too many connections without hello, closing one");
+		CTL_WARN_LIMITED(
+			"too many connections without hello, closing one");
 		close(fd);
 		return;
 	}
@@ -626,8 +628,8 @@ proc_pending_input(struct ctl_pending *c)
 		proc_hello(c, msg, len);
 	} else if (ret < 0) {
 		if (ret != -ECONNRESET)
-			CTL_WARN("connection closed before hello: %s",
-				 strerror(-ret));
+			CTL_WARN_LIMITED("connection closed before hello: %s",
+					 strerror(-ret));
 		proc_pending_close(c);
 	}
 }
@@ -667,8 +669,8 @@ proc_poll_timeout(int64_t now)
 		if (c->fd < 0)
 			continue;
 		if (c->deadline_ms <= now) {
-			CTL_WARN("no hello within %d ms, closing",
-				 reg.timeout_ms);
+			CTL_WARN_LIMITED("no hello within %d ms, closing",
+					 reg.timeout_ms);
 			proc_pending_close(c);
 			continue;
 		}

@@ -619,6 +619,46 @@ rest_req_append(struct rest_req *req, const char *data, size_t len)
 	return 0;
 }
 
+/*
+ * Percent-decoding of the request path (and arguments) for libmicrohttpd,
+ * whose own decoding turns "%00" into a NUL that cuts the path short
+ * ("/v1/nfvs/1%00x" would be routed as "/v1/nfvs/1"). Here "%00" becomes
+ * the control character 0x01, which rest_access() refuses with the other
+ * control characters.
+ */
+static size_t
+rest_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *in = s, *out = s;
+
+	(void)cls;
+	(void)conn;
+	while (*in != '\0') {
+		if (in[0] == '%' && isxdigit((unsigned char)in[1]) &&
+		    isxdigit((unsigned char)in[2])) {
+			char hex[3] = {in[1], in[2], '\0'};
+			char c = (char)strtol(hex, NULL, 16);
+
+			*out++ = c == '\0' ? '\x01' : c;
+			in += 3;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - s);
+}
+
+/* 1 when the decoded path holds a control character (%00, %0a, ...). */
+static int
+rest_path_has_control(const char *url)
+{
+	for (; *url != '\0'; url++)
+		if ((unsigned char)*url < 0x20 || *url == 0x7f)
+			return 1;
+	return 0;
+}
+
 static enum MHD_Result
 rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 	    const char *method, const char *version, const char *upload_data,
@@ -645,6 +685,10 @@ rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 	if (req->too_big)
 		ctl_fail(&call, 413, "request body larger than %u bytes",
 			 CTL_REST_BODY_MAX);
+	else if (rest_path_has_control(url))
+		ctl_fail(&call, 400,
+			 "invalid path: control characters (%%00, %%0a, ...) "
+			 "are not allowed");
 	else
 		rest_dispatch(&call, method, url, req->buf, req->len, allow,
 			      sizeof(allow));
@@ -687,7 +731,7 @@ rest_log(void *cls, const char *fmt, va_list ap)
 	len = strlen(line);
 	while (len > 0 && line[len - 1] == '\n')
 		line[--len] = '\0';
-	CTL_WARN("http: %s", line);
+	CTL_WARN_LIMITED("http: %s", line);
 }
 
 int
@@ -701,7 +745,9 @@ ctl_rest_start(const struct ctl_rest_conf *conf, char *err, size_t errlen)
 		rest_log, NULL, MHD_OPTION_LISTEN_SOCKET, conf->listen_fd,
 		MHD_OPTION_NOTIFY_COMPLETED, rest_completed, NULL,
 		MHD_OPTION_CONNECTION_LIMIT, 256u,
-		MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+		MHD_OPTION_UNESCAPE_CALLBACK, rest_unescape, NULL,
+		MHD_OPTION_END);
 	if (rest.daemon == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP server");
 		return -EINVAL;
