@@ -28,6 +28,14 @@
 
 /* Connections that have not said hello yet. */
 #define CTL_PENDING_MAX 32
+/* Largest hello, and largest message of a process (a status) */
+#define CTL_HELLO_MAX (64u << 10)
+#define CTL_MSG_MAX (8u << 20)
+/* Largest "lcores" of a hello, and largest lcore id */
+#define CTL_LCORES_MAX 128
+#define CTL_LCORE_ID_MAX 1023
+/* A process sends its hello as it connects: 2 s at most (less if told) */
+#define CTL_HELLO_TIMEOUT_MS(cmd_ms) ((cmd_ms) < 2000 ? (cmd_ms) : 2000)
 /* The primary and client ids 1..SPP_RES_ID_MAX. */
 #define CTL_PROCS_MAX (SPP_RES_ID_MAX + 1)
 
@@ -463,9 +471,15 @@ proc_hello_parse(const char *msg, size_t len, struct ctl_proc *p,
 			 "array of integers");
 		goto out;
 	}
+	if (json_array_size(p->lcores) > CTL_LCORES_MAX) {
+		snprintf(err, errlen, "invalid hello: more than %d \"lcores\"",
+			 CTL_LCORES_MAX);
+		goto out;
+	}
 	json_array_foreach(p->lcores, i, v)
 	{
-		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > CTL_LCORE_ID_MAX) {
 			snprintf(err, errlen,
 				 "invalid hello: \"lcores\" must "
 				 "be an array of integers");
@@ -549,6 +563,7 @@ proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 	}
 	p->fd = c->fd;
 	p->rx = c->rx; /* bytes after the hello, if any */
+	p->rx.max = CTL_MSG_MAX;
 	c->fd = -1;
 	spp_frame_rx_init(&c->rx);
 	proc_hello_answer(p->fd, 0, NULL);
@@ -580,15 +595,25 @@ proc_accept(int lfd, bool primary_port)
 		if (reg.pending[i].fd < 0)
 			c = &reg.pending[i];
 	if (c == NULL) {
-		CTL_WARN_LIMITED(
-			"too many connections without hello, closing one");
-		close(fd);
-		return;
+		/*
+		 * Full: the oldest silent connection goes. A real process
+		 * says hello at once, so connections that stay silent
+		 * cannot keep it out.
+		 */
+		c = &reg.pending[0];
+		for (i = 1; i < CTL_PENDING_MAX; i++)
+			if (reg.pending[i].deadline_ms < c->deadline_ms)
+				c = &reg.pending[i];
+		CTL_WARN_LIMITED("%d connections without hello: closing the "
+				 "oldest",
+				 CTL_PENDING_MAX);
+		proc_pending_close(c);
 	}
 	c->fd = fd;
 	c->primary_port = primary_port;
-	c->deadline_ms = proc_now_ms() + reg.timeout_ms;
+	c->deadline_ms = proc_now_ms() + CTL_HELLO_TIMEOUT_MS(reg.timeout_ms);
 	spp_frame_rx_init(&c->rx);
+	c->rx.max = CTL_HELLO_MAX;
 }
 
 /*

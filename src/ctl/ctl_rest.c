@@ -11,6 +11,7 @@
 
 #include <microhttpd.h>
 
+#include "ctl_guard.h"
 #include "ctl_log.h"
 #include "spp_res.h"
 
@@ -697,6 +698,7 @@ rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 	else
 		CTL_INFO("%s %s: %u", method, url, call.status);
 	ret = rest_respond(conn, &call, allow);
+	ctl_guard_answered(conn);
 	json_decref(call.body);
 	json_decref(call.reply);
 	if (call.proc != NULL)
@@ -738,6 +740,10 @@ int
 ctl_rest_start(const struct ctl_rest_conf *conf, char *err, size_t errlen)
 {
 	rest.routes = conf->routes;
+	if (ctl_guard_start(conf->request_ms) < 0) {
+		snprintf(err, errlen, "cannot start the HTTP watchdog");
+		return -ENOMEM;
+	}
 	rest.daemon = MHD_start_daemon(
 		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD |
 			MHD_USE_ERROR_LOG,
@@ -745,10 +751,12 @@ ctl_rest_start(const struct ctl_rest_conf *conf, char *err, size_t errlen)
 		rest_log, NULL, MHD_OPTION_LISTEN_SOCKET, conf->listen_fd,
 		MHD_OPTION_NOTIFY_COMPLETED, rest_completed, NULL,
 		MHD_OPTION_CONNECTION_LIMIT, 256u,
-		MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+		MHD_OPTION_CONNECTION_TIMEOUT, CTL_REST_IDLE_S,
+		MHD_OPTION_NOTIFY_CONNECTION, ctl_guard_notify, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, rest_unescape, NULL,
 		MHD_OPTION_END);
 	if (rest.daemon == NULL) {
+		ctl_guard_stop();
 		snprintf(err, errlen, "cannot start the HTTP server");
 		return -EINVAL;
 	}
@@ -761,4 +769,5 @@ ctl_rest_stop(void)
 	if (rest.daemon != NULL)
 		MHD_stop_daemon(rest.daemon);
 	rest.daemon = NULL;
+	ctl_guard_stop();
 }

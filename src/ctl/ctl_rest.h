@@ -18,6 +18,8 @@
 #define CTL_REST_MAX_SEGS 8
 /* Largest request body accepted. */
 #define CTL_REST_BODY_MAX (1u << 20)
+/* A keep-alive connection idle this long (seconds) is closed. */
+#define CTL_REST_IDLE_S 15u
 
 struct ctl_call;
 typedef void (*ctl_handler_t)(struct ctl_call *call);
@@ -124,6 +126,7 @@ void ctl_commandf(struct ctl_call *call, const char *fmt, ...)
 struct ctl_rest_conf {
 	int listen_fd;
 	const struct ctl_route *routes; /* ends with a NULL method */
+	int request_ms; /* a request as a whole, answer included */
 };
 
 /* Start serving HTTP on listen_fd. Returns 0 or -errno. */

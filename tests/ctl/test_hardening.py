@@ -47,3 +47,104 @@ def test_nul_in_path_is_refused(ctl, nfv):
     r = ctl.put("/v1/nfvs/%31/ports", {"action": "add", "port": "ring:0"})
     assert r.status_code == 204, r.text
     assert nfv.wait_commands(1) == ["add ring:0"]
+
+
+def test_silent_connections_do_not_keep_processes_out(ctl):
+    """40 connections that never say hello (32 could wait 10 s each and
+    kept spp_pcap out for 30 s): a real process is taken at once."""
+    import socket
+    idle = [socket.create_connection(("127.0.0.1", ctl.sec_port), 5)
+            for _ in range(40)]
+    try:
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        p = ctl.process("pcap", 4)
+        assert p.accepted, p.hello_reply
+        assert time.monotonic() - t0 < 2
+        assert ctl.processes() == [{"type": "pcap", "client-id": 4}]
+        p.close()
+    finally:
+        for s in idle:
+            s.close()
+
+
+def test_hello_bounded(ctl):
+    """A hello may not announce megabytes, nor list a million lcores."""
+    import socket
+    from sppfake import recv_msg
+    s = socket.create_connection(("127.0.0.1", ctl.sec_port), 5)
+    s.sendall((16 << 20).to_bytes(4, "big") + b"{" * 1000)
+    s.settimeout(5)
+    assert recv_msg(s) is None  # closed at once, not buffered
+    s.close()
+    p = ctl.process("nfv", 1, lcores=list(range(129)))
+    assert not p.accepted
+    assert "lcores" in p.hello_reply["message"]
+    p = ctl.process("nfv", 1, lcores=[1, 2, 1024])
+    assert not p.accepted
+    assert ctl.processes() == []
+
+
+def test_slow_requests_are_cut(ctl_factory):
+    """260 clients sending a request one byte a second (each byte reset a
+    120 s timeout, so 256 of them took the REST API down): a request as a
+    whole gets the command timeout and 10 s more, then its connection is
+    closed, and the API answers again."""
+    import socket
+    import threading
+    ctl = ctl_factory("--cmd-timeout", "1")
+    slow = []
+    for _ in range(260):
+        try:
+            s = socket.create_connection(("127.0.0.1", ctl.api_port), 5)
+            s.sendall(b"G")
+            slow.append(s)
+        except OSError:
+            break
+    stop = threading.Event()
+
+    def trickle():
+        while not stop.is_set():
+            for s in list(slow):
+                try:
+                    s.sendall(b"E")
+                except OSError:
+                    slow.remove(s)
+            stop.wait(1)
+    t = threading.Thread(target=trickle)
+    t.start()
+    try:
+        deadline = time.monotonic() + 20
+        r = None
+        while time.monotonic() < deadline:
+            try:
+                r = ctl.get("/v1/processes", timeout=2)
+                if r.status_code == 200:
+                    break
+            except Exception:
+                pass
+            time.sleep(0.5)
+        took = 20 - (deadline - time.monotonic())
+        assert r is not None and r.status_code == 200
+        # the slow ones were cut after about 11 s, not served for ever
+        assert took < 16, took
+        stop.set()
+        t.join()
+        still_open = 0
+        for s in slow:
+            s.settimeout(0.05)
+            try:
+                if s.recv(1024) != b"":
+                    still_open += 1
+            except socket.timeout:
+                still_open += 1
+            except OSError:
+                pass
+        # those accepted from the listen queue as others were cut have
+        # their own deadline, later
+        assert len(slow) - still_open >= 200, still_open
+    finally:
+        stop.set()
+        t.join()
+        for s in slow:
+            s.close()
