@@ -24,6 +24,7 @@
 
 #include "ctl_log.h"
 #include "ctl_net.h"
+#include "ctl_peer.h"
 #include "spp_frame.h"
 
 /* Connections that have not said hello yet. */
@@ -524,6 +525,22 @@ proc_pending_close(struct ctl_pending *c)
 	spp_frame_rx_free(&c->rx);
 }
 
+int
+ctl_proc_hello_check(const char *msg, size_t len, int primary_port, char *err,
+		     size_t errlen)
+{
+	struct ctl_proc *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (p == NULL)
+		return -ENOMEM;
+	pthread_mutex_init(&p->lock, NULL);
+	p->fd = -1;
+	ret = proc_hello_parse(msg, len, p, primary_port, err, errlen);
+	proc_free(p);
+	return ret;
+}
+
 /* A hello arrived on a pending connection: register or refuse it. */
 static void
 proc_hello(struct ctl_pending *c, const char *msg, size_t len)
@@ -540,6 +557,14 @@ proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 	pthread_mutex_init(&p->lock, NULL);
 	p->fd = -1;
 	ret = proc_hello_parse(msg, len, p, c->primary_port, err, sizeof(err));
+	if (ret == 0 && ctl_peer_check(c->fd, p->pid, err, sizeof(err)) < 0) {
+		CTL_WARN_LIMITED("refused %s (says pid %lld): %s", p->name,
+				 (long long)p->pid, err);
+		proc_hello_answer(c->fd, 403, err);
+		proc_pending_close(c);
+		proc_free(p);
+		return;
+	}
 	if (ret < 0) {
 		CTL_WARN_LIMITED("refused a process: %s", err);
 		proc_hello_answer(c->fd, 400, err);

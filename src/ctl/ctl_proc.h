@@ -64,6 +64,14 @@ int ctl_proc_id_in_use(unsigned int id, char *err, size_t errlen);
 int ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 		     json_t **reply, char *err, size_t errlen);
 
+/*
+ * Check a hello (len bytes, not NUL-terminated) as it would be on the
+ * primary's port or the secondaries'. Returns 0 or -EINVAL with the reason
+ * in err. For the fuzzer; the registry uses the same check.
+ */
+int ctl_proc_hello_check(const char *msg, size_t len, int primary_port,
+			 char *err, size_t errlen);
+
 /* [{"type":"primary"},{"type":"nfv","client-id":1},...] */
 json_t *ctl_procs_list(void);
 /* [{"proc-type":"primary","master-lcore":0,"lcores":[0]},...] */

@@ -660,6 +660,18 @@ rest_path_has_control(const char *url)
 	return 0;
 }
 
+void
+ctl_rest_handle(const struct ctl_route *routes, struct ctl_call *call,
+		const char *method, const char *url, const char *body,
+		size_t len, char *allow, size_t allowlen)
+{
+	rest.routes = routes;
+	if (rest_path_has_control(url))
+		ctl_fail(call, 400, "invalid path: control characters");
+	else
+		rest_dispatch(call, method, url, body, len, allow, allowlen);
+}
+
 static enum MHD_Result
 rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 	    const char *method, const char *version, const char *upload_data,

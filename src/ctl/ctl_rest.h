@@ -129,6 +129,14 @@ struct ctl_rest_conf {
 	int request_ms; /* a request as a whole, answer included */
 };
 
+/*
+ * Route one request with the table routes and run its handler, as the HTTP
+ * server does; call holds the answer. For tests and the fuzzer.
+ */
+void ctl_rest_handle(const struct ctl_route *routes, struct ctl_call *call,
+		     const char *method, const char *url, const char *body,
+		     size_t len, char *allow, size_t allowlen);
+
 /* Start serving HTTP on listen_fd. Returns 0 or -errno. */
 int ctl_rest_start(const struct ctl_rest_conf *conf, char *err, size_t errlen);
 void ctl_rest_stop(void);

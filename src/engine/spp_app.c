@@ -28,6 +28,7 @@ RTE_LOG_REGISTER_DEFAULT(spp_app_logtype, INFO);
 
 #define APP_RETRY_MS 1000
 #define APP_POLL_MS 200
+#define APP_REFUSED_RETRY_MS 2000
 
 volatile int spp_app_signaled;
 static uint32_t *app_signal_flag;
@@ -203,9 +204,13 @@ app_connect(const struct spp_opts *o)
 	return fd;
 }
 
-/* Send the hello and read spp-ctl's answer: 0 when accepted. */
+/*
+ * Send the hello and read spp-ctl's answer: 0 when accepted, -EPERM with
+ * spp-ctl's reason in why when refused.
+ */
 static int
-app_hello(struct spp_app *app, int fd, struct spp_frame_rx *rx)
+app_hello(struct spp_app *app, int fd, struct spp_frame_rx *rx, char *why,
+	  size_t whylen)
 {
 	json_t *hello, *ans;
 	const char *result = NULL, *message = "no reason given";
@@ -228,7 +233,7 @@ app_hello(struct spp_app *app, int fd, struct spp_frame_rx *rx)
 		json_decref(ans);
 		return 0;
 	}
-	APP_LOG(ERR, "spp-ctl refused this process: %s\n", message);
+	snprintf(why, whylen, "%s", message);
 	json_decref(ans);
 	return -EPERM;
 }
@@ -285,6 +290,7 @@ app_serve(struct spp_app *app, int fd, struct spp_frame_rx *rx)
 int
 spp_app_run(struct spp_app *app)
 {
+	char why[256], last_why[256] = "";
 	struct spp_frame_rx rx;
 	bool told = false;
 	int fd, ret = 0;
@@ -302,11 +308,27 @@ spp_app_run(struct spp_app *app)
 		}
 		told = false;
 		spp_frame_rx_reset(&rx);
-		ret = app_hello(app, fd, &rx);
+		ret = app_hello(app, fd, &rx, why, sizeof(why));
 		if (ret == -EPERM) {
+			/*
+			 * Never exit on a refusal: another process may hold
+			 * the id only for a while (or pass itself off as
+			 * this one). Say why once, and try again.
+			 */
+			if (strcmp(why, last_why) != 0)
+				APP_LOG(ERR,
+					"spp-ctl refused this process: %s; "
+					"trying again every %d s\n",
+					why, APP_REFUSED_RETRY_MS / 1000);
+			snprintf(last_why, sizeof(last_why), "%s", why);
 			close(fd);
-			break;
+			for (int t = 0;
+			     t < APP_REFUSED_RETRY_MS && !app_must_exit(app);
+			     t += APP_POLL_MS)
+				usleep(APP_POLL_MS * 1000);
+			continue;
 		}
+		last_why[0] = '\0';
 		if (ret == 0) {
 			APP_LOG(INFO, "connected to spp-ctl at %s:%u\n",
 				app->opts.ctl_host, app->opts.ctl_port);
@@ -317,7 +339,7 @@ spp_app_run(struct spp_app *app)
 			usleep(APP_RETRY_MS * 1000 / 4);
 	}
 	spp_frame_rx_free(&rx);
-	return ret == -EPERM ? ret : 0;
+	return 0;
 }
 
 int

@@ -69,8 +69,8 @@ void spp_app_signal_flag(uint32_t *flag);
 
 /*
  * Talk to spp-ctl until an "exit" command, a signal, or (secondaries) the
- * primary stopping or dying. Returns 0, or -errno when spp-ctl refused this
- * process (for example a client id in use).
+ * primary stopping or dying; a hello spp-ctl refuses (a client id in use)
+ * is tried again every 2 s, its reason logged once. Returns 0.
  */
 int spp_app_run(struct spp_app *app);
 

@@ -196,16 +196,22 @@ def test_launch_missing_app_options(spp):
 
 def test_duplicate_client_id_refused(spp_nfv):
     spp = spp_nfv
+    first = spp.procs[-1]
     dup = spp.start_nfv(1, lcores="3@0,4@1", wait=False)
-    wait_for(lambda: not dup.alive(), timeout=30, what="duplicate to exit")
-    assert dup.p.returncode != 0
-    assert "already connected" in dup.output()
+    wait_for(lambda: "already connected" in dup.output(), timeout=30,
+             what="duplicate refused")
+    # refused, it does not exit: it says why once and tries again
+    time.sleep(2.5)
+    assert dup.alive()
+    assert dup.output().count("already connected") == 1
     assert spp.processes().count({"type": "nfv", "client-id": 1}) == 1
-    # once the first is gone, the id can be used again
+    assert spp.nfv_status(1)["lcores"] == [1, 2]
+    # once the first is gone, the one waiting takes the id
     spp.ok(spp.delete("/nfvs/1"), 204)
-    wait_for(lambda: not spp.has_process("nfv", 1), what="nfv 1 gone")
-    spp.start_nfv(1, lcores="3@0,4@1")
-    assert spp.nfv_status(1)["client-id"] == 1
+    wait_for(lambda: not first.alive(), what="nfv 1 gone")
+    wait_for(lambda: spp.has_process("nfv", 1) and
+             spp.nfv_status(1)["lcores"] == [3, 4], timeout=10,
+             what="the second nfv 1 connected")
 
 
 def test_processes_reconnect_after_ctl_restart(spp_nfv):
