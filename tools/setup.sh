@@ -52,3 +52,12 @@ if [ ! -f build-fuzz/build.ninja ]; then
 fi
 ninja -C build-fuzz >/dev/null || ninja -C build-fuzz
 log "fuzz targets built in $(pwd)/build-fuzz"
+
+# the same code with ASan, LSan and UBSan, for tests/sanitize
+if [ ! -f build-asan/build.ninja ]; then
+	meson setup build-asan -Db_sanitize=address,undefined \
+		-Dbuildtype=debugoptimized -Dc_args=-Wno-format-truncation \
+		>/dev/null
+fi
+ninja -C build-asan >/dev/null || ninja -C build-asan
+log "sanitizer build in $(pwd)/build-asan"

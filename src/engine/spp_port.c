@@ -233,7 +233,7 @@ port_ipc_handle(const struct rte_mp_msg *msg, const void *peer)
 	else if (rte_eth_dev_get_port_by_name(req->devname, &eth_id) != 0) {
 		rep->ret = -ENOENT;
 		snprintf(rep->err, sizeof(rep->err),
-			 "the primary has no ethdev %s", req->devname);
+			 "the primary has no ethdev %.200s", req->devname);
 	} else {
 		rte_eth_dev_stop(eth_id);
 		rep->ret = req->start
