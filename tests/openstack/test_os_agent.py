@@ -293,3 +293,11 @@ def test_watch_compacted_starts_over(env):
     agent.watch_once = once
     agent.watch_loop()
     assert agent.rev is None
+
+
+def test_vhost_id_base():
+    conf = host_config.build(['physnet1:2:0x6', 'physnet2:1:0x6'], 40)
+    nics = host_config.nics_of(conf)
+    assert nics[0].vhosts == {40: ('ring:0', 'ring:1'),
+                              41: ('ring:2', 'ring:3')}
+    assert nics[1].vhosts == {42: ('ring:4', 'ring:5')}

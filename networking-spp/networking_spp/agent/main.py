@@ -57,7 +57,8 @@ def main():
                      EtcdClient(conf.spp.etcd_host, conf.spp.etcd_port),
                      SppCtl(conf.spp.api_ip_addr, conf.spp.api_port),
                      vf_specs=conf.spp.vf, neutron=NeutronRpc(host),
-                     resync_interval=conf.spp.resync_interval)
+                     resync_interval=conf.spp.resync_interval,
+                     vhost_id_base=conf.spp.vhost_id_base)
     done = eventlet.event.Event()
 
     def stop(*_args):

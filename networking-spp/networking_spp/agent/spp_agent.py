@@ -43,7 +43,8 @@ def _suffix(items, prefix):
 class SppAgent(object):
 
     def __init__(self, host, etcd, api, vf_specs=(), neutron=None,
-                 resync_interval=2.0, watch_timeout=30.0):
+                 resync_interval=2.0, watch_timeout=30.0, vhost_id_base=0):
+        self.vhost_id_base = vhost_id_base
         self.host = host
         self.etcd = etcd
         self.api = api
@@ -63,7 +64,7 @@ class SppAgent(object):
     # -- configuration ----------------------------------------------------
     def load_config(self):
         if self.vf_specs:
-            conf = host_config.build(self.vf_specs)
+            conf = host_config.build(self.vf_specs, self.vhost_id_base)
             self.nics = host_config.publish(self.etcd, self.host, conf)
             LOG.info('published the configuration of %s: %d NIC(s)',
                      self.host, len(self.nics))

@@ -27,6 +27,9 @@ SPP_OPTS = [
                      '(NIC N is phy:N, spp_vf client id N+1). Empty: the '
                      'host configuration is written to etcd by someone '
                      'else, as with the original'),
+    cfg.IntOpt('vhost_id_base', default=0, min=0,
+               help='agent, with [spp] vf: the first vhost id of the host '
+                    '(vhost ids are global across NICs; 0 as the original)'),
 ]
 
 cfg.CONF.register_opts(SPP_OPTS, 'spp')

@@ -42,26 +42,27 @@ def parse_vf_spec(spec):
     return parts[0], num, parts[2], parts[3] if len(parts) > 3 else ''
 
 
-def build(specs):
+def build(specs, vhost_id_base=0):
     """The configuration JSON object for the NICs described by specs."""
-    vfs, first = [], 0
+    vfs, first = [], vhost_id_base
     for nic, spec in enumerate(specs):
         physnet, num, mask, pci = parse_vf_spec(spec)
         worker = cores_of(mask)[1]
-        vhosts = range(first, first + num)
+        # (vhost id, ring index): rings count from 0 whatever the base
+        vhosts = [(v, v - vhost_id_base) for v in range(first, first + num)]
         comps = [{'core': worker, 'name': 'classifier', 'type': 'classifier',
                   'rx_port': ['phy:%d' % nic],
-                  'tx_port': ['ring:%d' % (2 * v) for v in vhosts]},
+                  'tx_port': ['ring:%d' % (2 * r) for v, r in vhosts]},
                  {'core': worker, 'name': 'merge', 'type': 'merge',
-                  'rx_port': ['ring:%d' % (2 * v + 1) for v in vhosts],
+                  'rx_port': ['ring:%d' % (2 * r + 1) for v, r in vhosts],
                   'tx_port': ['phy:%d' % nic]}]
-        for v in vhosts:
+        for v, r in vhosts:
             comps.append({'core': worker, 'name': 'forward_%d_tx' % v,
-                          'type': 'forward', 'rx_port': ['ring:%d' % (2 * v)],
+                          'type': 'forward', 'rx_port': ['ring:%d' % (2 * r)],
                           'tx_port': ['vhost:%d' % v]})
             comps.append({'core': worker, 'name': 'forward_%d_rx' % v,
                           'type': 'forward', 'rx_port': ['vhost:%d' % v],
-                          'tx_port': ['ring:%d' % (2 * v + 1)]})
+                          'tx_port': ['ring:%d' % (2 * r + 1)]})
         vfs.append({'pci_address': pci, 'physical_network': physnet,
                     'num_vhost': num, 'core_mask': mask,
                     'components': comps})
@@ -121,13 +122,14 @@ def main(argv=None):
     p.add_argument('--host', default=socket.gethostname())
     p.add_argument('--etcd-host', default='127.0.0.1')
     p.add_argument('--etcd-port', type=int, default=2379)
+    p.add_argument('--vhost-id-base', type=int, default=0)
     p.add_argument('--print', action='store_true',
                    help='print the JSON, write nothing')
     p.add_argument('vf', nargs='+',
                    help='PHYSNET:NUM_VHOST:CORE_MASK[:PCI], one per NIC')
     a = p.parse_args(argv)
     try:
-        conf = build(a.vf)
+        conf = build(a.vf, a.vhost_id_base)
     except ConfigError as e:
         p.error(str(e))
     if a.print:
