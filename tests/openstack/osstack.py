@@ -275,7 +275,7 @@ lock_path = {n}/lock
 [spp]
 etcd_host = 127.0.0.1
 etcd_port = {self.etcd.port}
-wait_plug_timeout = 10
+wait_plug_timeout = 20
 """)
         with open(os.path.join(n, 'ml2_conf.ini'), 'w') as f:
             f.write("""[ml2]

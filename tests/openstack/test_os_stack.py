@@ -1,0 +1,310 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""System tests of networking-spp with every part real: etcd, RabbitMQ,
+MariaDB, neutron-server with ML2 `spp`, the SPP agent, spp-ctl,
+spp_primary (phy:0 a veth into namespace ostk-ext), spp_vf --vhost-client
+and testpmd VMs on virtio_user. Driven through Neutron's REST API; frames
+are pings from the namespace to the VMs (testpmd icmpecho)."""
+
+import threading
+import time
+import uuid
+
+import pytest
+
+from networking_spp.common import etcd_key as K
+from networking_spp.common.etcd_client import EtcdClient
+from ostknode import HOST, NUM_VHOST, PHY_NS, VHOST_BASE, ns, tcpdump
+from sppenv import wait_for
+
+PHYSNET = 'physnet1'
+
+
+def etcd_of(stack):
+    return EtcdClient('127.0.0.1', stack.etcd.port)
+
+
+def new_port(stack, net, name, host=HOST):
+    return stack.post('port', {'name': name, 'network_id': net,
+                               'binding:host_id': host,
+                               'device_owner': 'compute:nova',
+                               'device_id': str(uuid.uuid4())})
+
+
+def vhost_of(port):
+    assert port['binding:vif_type'] == 'vhostuser', port
+    d = port['binding:vif_details']
+    assert d['vhostuser_mode'] == 'server' and d['port_filter'] is False
+    sock = d['vhostuser_socket']
+    assert sock.startswith('/tmp/sock')
+    return int(sock[len('/tmp/sock'):])
+
+
+def wait_active(stack, port_id, timeout=30):
+    wait_for(lambda: stack.get('port', port_id)['status'] == 'ACTIVE',
+             timeout=timeout, what='port %s ACTIVE' % port_id)
+
+
+def macs_in_table(node):
+    return sorted(e['value'].split('/')[-1] for e in node.table())
+
+
+class Flat(object):
+    """A flat network on physnet1 with two ports bound to the node and a
+    VM on each."""
+
+    def __init__(self, stack, node):
+        self.stack, self.node = stack, node
+        self.net = stack.post('network', {
+            'name': 'ostk-flat', 'provider:network_type': 'flat',
+            'provider:physical_network': PHYSNET})['id']
+        stack.post('subnet', {'network_id': self.net, 'ip_version': 4,
+                              'cidr': '10.111.0.0/24', 'enable_dhcp': False,
+                              'gateway_ip': None, 'allocation_pools': [
+                                  {'start': '10.111.0.10',
+                                   'end': '10.111.0.99'}]})
+        ns('ip addr add 10.111.0.1/24 dev %s' % PHY_NS)
+        self.ports = {}
+        for name in ('A', 'B'):
+            self.ports[name] = new_port(stack, self.net, 'ostk-' + name)
+
+    def vhost(self, name):
+        return vhost_of(self.ports[name])
+
+    def mac(self, name):
+        return self.ports[name]['mac_address']
+
+    def ip(self, name):
+        return self.ports[name]['fixed_ips'][0]['ip_address']
+
+    def start_vms(self):
+        for name in self.ports:
+            self.node.vm(self.vhost(name), self.mac(name))
+        for name in self.ports:
+            self.node.vms[self.vhost(name)].wait_ready()
+            self.node.wait_link(self.vhost(name))
+            self.node.neigh(self.ip(name), self.mac(name))
+
+    def pings(self):
+        return [self.node.ping(self.ip(n)) for n in sorted(self.ports)]
+
+    def close(self):
+        for p in self.ports.values():
+            self.stack.req('DELETE', '/ports/%s' % p['id'])
+        self.stack.req('DELETE', '/networks/%s' % self.net)
+        ns('ip addr flush dev %s' % PHY_NS, check=False)
+
+
+@pytest.fixture(scope='module')
+def flat(stack, node):
+    f = Flat(stack, node)
+    yield f
+    f.close()
+
+
+def test_flat_two_ports(stack, node, flat):
+    """Two ports on a flat network: each its own vhost, ACTIVE after the
+    agent's report; ping reaches each VM, and frames to A never reach B."""
+    va, vb = flat.vhost('A'), flat.vhost('B')
+    assert va != vb
+    assert {va, vb} <= set(range(VHOST_BASE, VHOST_BASE + NUM_VHOST))
+    for name in 'AB':
+        wait_active(stack, flat.ports[name]['id'])
+    etcd = etcd_of(stack)
+    for name in 'AB':
+        p = flat.ports[name]
+        assert etcd.get(K.vhost(HOST, PHYSNET, flat.vhost(name))) == p['id']
+        assert etcd.get(K.port_status(HOST, p['id'])) == 'up'
+    agent = stack.agents(HOST)[0]
+    assert agent['alive'] and agent['binary'] == 'neutron-spp-agent'
+    wait_for(lambda: stack.agents(HOST)[0]['configurations']['vhosts'] ==
+             {PHYSNET: {'total': NUM_VHOST, 'free': NUM_VHOST - 2}},
+             timeout=15, what='agent configurations with 2 vhosts used')
+    assert macs_in_table(node) == sorted([flat.mac('A'), flat.mac('B')])
+
+    flat.start_vms()
+    assert flat.pings() == [True, True]
+    # isolation: pings to A only; spp_vf sends nothing to B's vhost
+    a0, b0 = node.vhost_tx(va), node.vhost_tx(vb)
+    assert node.ping(flat.ip('A'), count=5)
+    assert node.vhost_tx(va) >= a0 + 5
+    assert node.vhost_tx(vb) == b0
+
+
+def test_vlan_network(stack, node):
+    """A VLAN network: frames on the wire carry the segmentation id, the
+    VM gets them untagged, its replies leave tagged."""
+    net = stack.post('network', {'name': 'ostk-vlan',
+                                 'provider:network_type': 'vlan',
+                                 'provider:physical_network': PHYSNET,
+                                 'provider:segmentation_id': 150})['id']
+    dev = PHY_NS + '.150'
+    try:
+        stack.post('subnet', {'network_id': net, 'ip_version': 4,
+                              'cidr': '10.112.0.0/24', 'enable_dhcp': False,
+                              'gateway_ip': None, 'allocation_pools': [
+                                  {'start': '10.112.0.10',
+                                   'end': '10.112.0.99'}]})
+        port = new_port(stack, net, 'ostk-C')
+        v, mac = vhost_of(port), port['mac_address']
+        ip = port['fixed_ips'][0]['ip_address']
+        wait_active(stack, port['id'])
+        st = node.vf_status()
+        cls = [c for c in st['components'] if c.get('name') == 'classifier']
+        ring = 'ring:%d' % (2 * (v - VHOST_BASE))
+        assert {'type': 'vlan', 'value': '150/' + mac, 'port': ring} in [
+            {k: e[k] for k in ('type', 'value', 'port')}
+            for e in st['classifier_table']]
+        assert [p['vlan']['operation'] for p in cls[0]['tx_port']
+                if p['port'] == ring] == ['del']
+        ns('ip link add link %s name %s type vlan id 150' % (PHY_NS, dev))
+        ns('ip addr add 10.112.0.1/24 dev %s' % dev)
+        ns('ip link set %s up' % dev)
+        vm = node.vm(v, mac)
+        vm.wait_ready()
+        node.wait_link(v)
+        node.neigh(ip, mac, dev=dev)
+        cap = tcpdump(6, 'vlan 150 and icmp')
+        rx0 = node.vm_rx(v)
+        assert node.ping(ip, count=3)
+        out, _ = cap.communicate(timeout=15)
+        lines = [ln for ln in out.splitlines() if 'ICMP' in ln]
+        assert len([ln for ln in lines if 'echo request' in ln]) == 3, out
+        assert len([ln for ln in lines if 'echo reply' in ln]) == 3, out
+        assert all('vlan 150' in ln for ln in lines), out
+        # the VM got the three requests untagged: 98 bytes each (102
+        # with the tag), as testpmd counts them
+        time.sleep(1.5)
+        pk, by = node.vm_rx(v)
+        assert pk - rx0[0] == 3 and by - rx0[1] == 3 * 98, (rx0, pk, by)
+        # the untagged network does not reach this VM
+        assert not node.ping(ip, count=2, dev=PHY_NS)
+        stack.delete('port', port['id'])
+        wait_for(lambda: mac not in macs_in_table(node), timeout=15,
+                 what='entry of the deleted port gone')
+        st = node.vf_status()
+        cls = [c for c in st['components'] if c.get('name') == 'classifier']
+        mg = [c for c in st['components'] if c.get('name') == 'merge']
+        assert [p['vlan']['operation'] for p in cls[0]['tx_port']
+                if p['port'] == ring] == ['none']
+        assert [p['vlan']['operation'] for p in mg[0]['rx_port']
+                if p['port'] == 'ring:%d' % (2 * (v - VHOST_BASE) + 1)] == [
+                    'none']
+        node.close_vm(v)
+    finally:
+        ns('ip link del %s' % dev, check=False)
+        stack.req('DELETE', '/networks/%s' % net)
+
+
+def test_no_free_vhost_and_unknown_host(stack, node, flat):
+    """All vhosts taken: the next port is binding_failed and nothing
+    leaks; a host without SPP configuration is left to other drivers (here
+    none: binding_failed) and gets no key."""
+    extra = [new_port(stack, flat.net, 'ostk-X%d' % i)
+             for i in range(NUM_VHOST - 2)]
+    try:
+        for p in extra:
+            vhost_of(p)
+        etcd = etcd_of(stack)
+        before = etcd.get_prefix(K.ROOT)[0]
+        p = new_port(stack, flat.net, 'ostk-full')
+        assert p['binding:vif_type'] == 'binding_failed'
+        assert etcd.get_prefix(K.ROOT)[0] == before
+        stack.delete('port', p['id'])
+        p = new_port(stack, flat.net, 'ostk-elsewhere', host='ostk-nocfg')
+        assert p['binding:vif_type'] == 'binding_failed'
+        assert etcd.get_prefix(K.ROOT)[0] == before
+        stack.delete('port', p['id'])
+    finally:
+        for p in extra:
+            stack.delete('port', p['id'])
+    wait_for(lambda: etcd.get_prefix(K.vhost_prefix(HOST, PHYSNET))[0] ==
+             sorted([(K.vhost(HOST, PHYSNET, v), flat.ports[n]['id'])
+                     for n, v in (('A', flat.vhost('A')),
+                                  ('B', flat.vhost('B')))] +
+                    [(K.vhost(HOST, PHYSNET, v), 'None')
+                     for v in range(VHOST_BASE, VHOST_BASE + NUM_VHOST)
+                     if v not in (flat.vhost('A'), flat.vhost('B'))]),
+             timeout=15, what='extra vhosts free again')
+    assert macs_in_table(node) == sorted([flat.mac('A'), flat.mac('B')])
+
+
+def bind_in_background(stack, net, name):
+    res = {}
+
+    def run():
+        try:
+            res['port'] = new_port(stack, net, name)
+        except Exception as e:  # reported by the test
+            res['error'] = e
+    t = threading.Thread(target=run)
+    t.start()
+    return t, res
+
+
+def check_restart(stack, node, flat, stop, start):
+    """Stop something under bound ports; a port created meanwhile is
+    bound once it is back; traffic works; nothing duplicated."""
+    stop()
+    t, res = bind_in_background(stack, flat.net, 'ostk-meanwhile')
+    time.sleep(1)
+    start()
+    t.join(60)
+    assert 'port' in res, res
+    p = res['port']
+    try:
+        vhost_of(p)
+        wait_active(stack, p['id'])
+        wait_for(lambda: macs_in_table(node) == sorted(
+            [flat.mac('A'), flat.mac('B'), p['mac_address']]), timeout=20,
+            what='classifier table of 3 ports')
+        for name in 'AB':
+            node.wait_link(flat.vhost(name))
+        assert flat.pings() == [True, True]
+    finally:
+        stack.delete('port', p['id'])
+    wait_for(lambda: macs_in_table(node) == sorted(
+        [flat.mac('A'), flat.mac('B')]), timeout=20, what='port removed')
+
+
+def test_agent_restart(stack, node, flat):
+    check_restart(stack, node, flat, node.stop_agent, node.start_agent)
+
+
+def test_spp_vf_restart(stack, node, flat):
+    def start():
+        node.vf = node.start_vf()
+    check_restart(stack, node, flat, node.stop_vf, start)
+
+
+def test_etcd_restart(stack, node, flat):
+    """etcd down and up again under bound ports: the agent's watch
+    resumes; a port created after is wired at once."""
+    stack.etcd.stop()
+    time.sleep(2)
+    stack.etcd.start()
+    p = new_port(stack, flat.net, 'ostk-after-etcd')
+    try:
+        vhost_of(p)
+        wait_active(stack, p['id'])
+        assert flat.pings() == [True, True]
+    finally:
+        stack.delete('port', p['id'])
+
+
+def test_port_delete(stack, node, flat):
+    """Deleting port A: its entry goes, its vhost is free again, frames to
+    its MAC are no longer delivered; B keeps working."""
+    a = flat.ports.pop('A')
+    va = vhost_of(a)
+    stack.delete('port', a['id'])
+    etcd = etcd_of(stack)
+    wait_for(lambda: etcd.get(K.vhost(HOST, PHYSNET, va)) == 'None',
+             timeout=15, what='vhost of A free')
+    for key in (K.bind_port(HOST, a['id']), K.action(HOST, a['id']),
+                K.port_status(HOST, a['id']), K.bound(HOST, a['id'])):
+        assert etcd.get(key) is None
+    assert macs_in_table(node) == [flat.mac('B')]
+    tx = node.vhost_tx(va)
+    assert not node.ping(a['fixed_ips'][0]['ip_address'], count=2)
+    assert node.vhost_tx(va) == tx
+    assert flat.pings() == [True]
