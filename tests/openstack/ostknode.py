@@ -6,9 +6,7 @@ testpmd "VMs" on the vhost-user sockets. close() removes all of it."""
 
 import os
 import re
-import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'system'))
@@ -84,7 +82,8 @@ class Node(object):
         v = DpdkPeer('ostk-vm%d' % vhost_id,
                      ['virtio_user0,path=%s,queue_size=256,server=1,mac=%s'
                       % (sock, mac)], lcores='0@1,1@0', fwd='icmpecho',
-                     extra=['--stats-period', '1'])
+                     extra=['--stats-period', '1',
+                            '--total-num-mbufs', '2048'])
         self.vms[vhost_id] = v
         return v
 
@@ -146,17 +145,3 @@ class Node(object):
     def _netns_down():
         sh('ip netns del %s 2>/dev/null' % NS, check=False)
         sh('ip link del %s 2>/dev/null' % PHY, check=False)
-
-
-def tcpdump(count, filt, timeout=10):
-    """tcpdump -e in the namespace, started; returns the process."""
-    p = subprocess.Popen(['ip', 'netns', 'exec', NS, 'timeout',
-                          str(timeout), 'tcpdump', '-l', '-e', '-nn', '-i',
-                          PHY_NS, '-c', str(count), filt],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
-    # tcpdump says "listening on" on stderr once it captures
-    line = p.stderr.readline()
-    assert 'listening' in line, line
-    time.sleep(0.2)
-    return p

@@ -5,6 +5,8 @@ spp_primary (phy:0 a veth into namespace ostk-ext), spp_vf --vhost-client
 and testpmd VMs on virtio_user. Driven through Neutron's REST API; frames
 are pings from the namespace to the VMs (testpmd icmpecho)."""
 
+import json
+import os
 import threading
 import time
 import uuid
@@ -13,10 +15,11 @@ import pytest
 
 from networking_spp.common import etcd_key as K
 from networking_spp.common.etcd_client import EtcdClient
-from ostknode import HOST, NUM_VHOST, PHY_NS, VHOST_BASE, ns, tcpdump
+from ostknode import HOST, NUM_VHOST, PHY_NS, VHOST_BASE, ns
 from sppenv import wait_for
 
 PHYSNET = 'physnet1'
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def etcd_of(stack):
@@ -130,6 +133,12 @@ def test_flat_two_ports(stack, node, flat):
     assert node.vhost_tx(vb) == b0
 
 
+def vlanping(mac, ip, vlan, count=3):
+    r = ns('/usr/bin/python3 %s %s %s %s 10.112.0.1 %s %d' % (
+        os.path.join(HERE, 'vlanping.py'), PHY_NS, mac, ip, vlan, count))
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
 def test_vlan_network(stack, node):
     """A VLAN network: frames on the wire carry the segmentation id, the
     VM gets them untagged, its replies leave tagged."""
@@ -137,7 +146,7 @@ def test_vlan_network(stack, node):
                                  'provider:network_type': 'vlan',
                                  'provider:physical_network': PHYSNET,
                                  'provider:segmentation_id': 150})['id']
-    dev = PHY_NS + '.150'
+    port = None
     try:
         stack.post('subnet', {'network_id': net, 'ip_version': 4,
                               'cidr': '10.112.0.0/24', 'enable_dhcp': False,
@@ -156,29 +165,27 @@ def test_vlan_network(stack, node):
             for e in st['classifier_table']]
         assert [p['vlan']['operation'] for p in cls[0]['tx_port']
                 if p['port'] == ring] == ['del']
-        ns('ip link add link %s name %s type vlan id 150' % (PHY_NS, dev))
-        ns('ip addr add 10.112.0.1/24 dev %s' % dev)
-        ns('ip link set %s up' % dev)
         vm = node.vm(v, mac)
         vm.wait_ready()
         node.wait_link(v)
-        node.neigh(ip, mac, dev=dev)
-        cap = tcpdump(6, 'vlan 150 and icmp')
+        time.sleep(1.5)
         rx0 = node.vm_rx(v)
-        assert node.ping(ip, count=3)
-        out, _ = cap.communicate(timeout=15)
-        lines = [ln for ln in out.splitlines() if 'ICMP' in ln]
-        assert len([ln for ln in lines if 'echo request' in ln]) == 3, out
-        assert len([ln for ln in lines if 'echo reply' in ln]) == 3, out
-        assert all('vlan 150' in ln for ln in lines), out
+        # tagged requests: tagged replies (the VM answered untagged
+        # frames: it has no VLAN of its own)
+        assert vlanping(mac, ip, 150) == {'tagged': 3, 'untagged': 0,
+                                          'other_tag': 0}
         # the VM got the three requests untagged: 98 bytes each (102
         # with the tag), as testpmd counts them
         time.sleep(1.5)
         pk, by = node.vm_rx(v)
         assert pk - rx0[0] == 3 and by - rx0[1] == 3 * 98, (rx0, pk, by)
-        # the untagged network does not reach this VM
-        assert not node.ping(ip, count=2, dev=PHY_NS)
+        # untagged, or in another VLAN: not delivered
+        assert vlanping(mac, ip, 'none', 2) == {'tagged': 0, 'untagged': 0,
+                                                'other_tag': 0}
+        assert vlanping(mac, ip, 151, 2) == {'tagged': 0, 'untagged': 0,
+                                             'other_tag': 0}
         stack.delete('port', port['id'])
+        port = None
         wait_for(lambda: mac not in macs_in_table(node), timeout=15,
                  what='entry of the deleted port gone')
         st = node.vf_status()
@@ -191,7 +198,8 @@ def test_vlan_network(stack, node):
                     'none']
         node.close_vm(v)
     finally:
-        ns('ip link del %s' % dev, check=False)
+        if port:
+            stack.req('DELETE', '/ports/%s' % port['id'])
         stack.req('DELETE', '/networks/%s' % net)
 
 
@@ -298,11 +306,11 @@ def test_port_delete(stack, node, flat):
     va = vhost_of(a)
     stack.delete('port', a['id'])
     etcd = etcd_of(stack)
-    wait_for(lambda: etcd.get(K.vhost(HOST, PHYSNET, va)) == 'None',
-             timeout=15, what='vhost of A free')
-    for key in (K.bind_port(HOST, a['id']), K.action(HOST, a['id']),
-                K.port_status(HOST, a['id']), K.bound(HOST, a['id'])):
-        assert etcd.get(key) is None
+    keys = (K.bind_port(HOST, a['id']), K.action(HOST, a['id']),
+            K.port_status(HOST, a['id']), K.bound(HOST, a['id']))
+    wait_for(lambda: etcd.get(K.vhost(HOST, PHYSNET, va)) == 'None' and
+             all(etcd.get(k) is None for k in keys),
+             timeout=15, what='vhost of A free, its keys gone')
     assert macs_in_table(node) == [flat.mac('B')]
     tx = node.vhost_tx(va)
     assert not node.ping(a['fixed_ips'][0]['ip_address'], count=2)
