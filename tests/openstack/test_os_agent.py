@@ -301,3 +301,18 @@ def test_vhost_id_base():
     assert nics[0].vhosts == {40: ('ring:0', 'ring:1'),
                               41: ('ring:2', 'ring:3')}
     assert nics[1].vhosts == {42: ('ring:4', 'ring:5')}
+
+
+def test_not_reported_twice_across_spp_vf_restart(env):
+    etcd, api, neutron, agent = env
+    plug(etcd, 'p1', 0)
+    etcd.put(K.bound(H, 'p1'), 'bound')
+    agent.sync()
+    api.down = True
+    agent.sync()
+    api.down = False
+    api.restart(1)
+    agent.sync()
+    assert neutron.up == [['p1']]
+    assert api.vfs[1]['table'] == [{'type': 'mac', 'value': MAC,
+                                    'port': 'ring:0'}]

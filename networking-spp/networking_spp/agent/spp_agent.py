@@ -280,7 +280,9 @@ class SppAgent(object):
                 self.reported.update(up)
             except Exception as e:  # Neutron down: try again next pass
                 LOG.warning('reporting %s up failed: %s', up, e)
-        self.reported &= set(plugged)
+        # forget only ports no longer wanted: a port on an spp_vf that is
+        # away for a moment is not reported again when it is back
+        self.reported &= {w[0] for w in want.values()}
         return len(done) == len(self.nics)
 
     # -- the loops --------------------------------------------------------
