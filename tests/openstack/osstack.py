@@ -245,6 +245,7 @@ class Stack(object):
     def _write_conf(self):
         n = os.path.join(self.work, 'neutron')
         os.makedirs(os.path.join(n, 'state'))
+        self.server_log = os.path.join(LOGDIR, 'neutron-server-log.log')
         self.transport = 'rabbit://neutron:secret@127.0.0.1:%d/' % self.amqp
         with open(os.path.join(n, 'neutron.conf'), 'w') as f:
             f.write(f"""[DEFAULT]
@@ -264,7 +265,7 @@ notify_nova_on_port_data_changes = false
 dhcp_agent_notification = false
 agent_down_time = 20
 graceful_shutdown_timeout = 3
-log_file = {LOGDIR}/neutron-server-log.log
+log_file = {self.server_log}
 
 [database]
 connection = mysql+pymysql://neutron:secret@127.0.0.1:{self.mysql}/neutron

@@ -158,6 +158,18 @@ def test_timeout_gives_vhost_back(drv):
     assert etcd.get(K.vhost(H, 'physnet1', 0)) == 'None'
     for key in (K.bind_port(H, 'p1'), K.action(H, 'p1')):
         assert etcd.get(key) is None
+    # ML2 tries again at once (10 times): those tries wait a moment only
+    d.RETRY_WAIT = 0.2
+    t = time.monotonic()
+    d.bind_port(Ctx())
+    assert time.monotonic() - t < 0.6
+    assert etcd.get(K.vhost(H, 'physnet1', 0)) == 'None'
+    # and an agent that answers again binds the port
+    quick_agent(etcd)
+    ctx = Ctx()
+    d.bind_port(ctx)
+    assert ctx.binding[1] == 'vhostuser'
+    assert d._timeout("p1") == 1
 
 
 def test_stale_up_does_not_count(drv):

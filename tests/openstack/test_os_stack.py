@@ -299,6 +299,37 @@ def test_etcd_restart(stack, node, flat):
         stack.delete('port', p['id'])
 
 
+def test_bind_timeout_gives_vhost_back(stack, node, flat):
+    """spp_vf away: the agent cannot plug a new port; after the driver's
+    wait_plug_timeout (20 s) the port is binding_failed, its vhost claim is
+    given back and no key is left. spp_vf back: wired again, traffic."""
+    etcd = etcd_of(stack)
+    before = etcd.get_prefix(K.ROOT)[0]
+    node.stop_vf()
+    try:
+        t = time.monotonic()
+        p = new_port(stack, flat.net, 'ostk-timeout')
+        took = time.monotonic() - t
+        assert p['binding:vif_type'] == 'binding_failed'
+        # 20 s, then ML2's 9 more tries of 1 s each
+        assert 19 < took < 45, took
+        assert etcd.get_prefix(K.ROOT)[0] == before
+        with open(stack.server_log) as f:
+            log = f.read()
+        assert ('port %s not bound: the SPP agent on %s did not plug '
+                'it within 20 s' % (p['id'], HOST)) in log
+        assert log.count('port %s not bound: the SPP agent on %s did not '
+                         'plug it within 1 s' % (p['id'], HOST)) == 9
+        stack.delete('port', p['id'])
+    finally:
+        node.vf = node.start_vf()
+    wait_for(lambda: macs_in_table(node) == sorted(
+        [flat.mac('A'), flat.mac('B')]), timeout=20, what='wired again')
+    for name in 'AB':
+        node.wait_link(flat.vhost(name))
+    assert flat.pings() == [True, True]
+
+
 def test_port_delete(stack, node, flat):
     """Deleting port A: its entry goes, its vhost is free again, frames to
     its MAC are no longer delivered; B keeps working."""

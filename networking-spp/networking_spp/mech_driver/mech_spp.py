@@ -26,9 +26,14 @@ VIF_TYPE = portbindings.VIF_TYPE_VHOST_USER
 
 class SppMechanismDriver(api.MechanismDriver):
 
+    # ML2 tries a failed binding up to 10 times in a row: after a port's
+    # agent did not answer, its next tries wait this long only
+    RETRY_WAIT = 1.0
+
     def __init__(self, etcd=None):
         super().__init__()
         self.etcd = etcd
+        self._timed_out = {}    # port id -> monotonic time of a timeout
 
     def initialize(self):
         if self.etcd is None:
@@ -158,20 +163,31 @@ class SppMechanismDriver(api.MechanismDriver):
         # watch for 'up' from the revision of our own 'plug': an agent
         # quicker than the watch cannot be missed
         rev = self.etcd.put(etcd_key.action(host, port_id), 'plug')
-        if self._wait_up(host, port_id, rev):
+        timeout = self._timeout(port_id)
+        if self._wait_up(host, port_id, rev, timeout):
+            self._timed_out.pop(port_id, None)
             context.set_binding(seg[api.ID], VIF_TYPE,
                                 self._vif_details(vid))
             LOG.info('port %s bound on %s to vhost %d (%s, vlan %s)',
                      port_id, host, vid, physnet, vlan)
             return
+        self._timed_out[port_id] = time.monotonic()
         LOG.error('port %s not bound: the SPP agent on %s did not plug it '
-                  'within %d s; vhost %d given back', port_id, host,
-                  cfg.CONF.spp.wait_plug_timeout, vid)
+                  'within %g s; vhost %d given back', port_id, host,
+                  timeout, vid)
         self._release(host, physnet, port_id, vid)
 
-    def _wait_up(self, host, port_id, rev):
+    def _timeout(self, port_id):
+        full = cfg.CONF.spp.wait_plug_timeout
+        now = time.monotonic()
+        for p, t in list(self._timed_out.items()):
+            if now - t > 2 * full + 30:
+                del self._timed_out[p]
+        return self.RETRY_WAIT if port_id in self._timed_out else full
+
+    def _wait_up(self, host, port_id, rev, timeout):
         key = etcd_key.port_status(host, port_id)
-        deadline = time.monotonic() + cfg.CONF.spp.wait_plug_timeout
+        deadline = time.monotonic() + timeout
         val, mrev, _ = self.etcd.get_rev(key)
         if val == 'up' and mrev >= rev:
             return True
