@@ -6,7 +6,8 @@ import configparser
 import os
 import subprocess
 
-from conftest import ROOT
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
 
 
 def test_flake8():
