@@ -316,3 +316,12 @@ def test_not_reported_twice_across_spp_vf_restart(env):
     assert neutron.up == [['p1']]
     assert api.vfs[1]['table'] == [{'type': 'mac', 'value': MAC,
                                     'port': 'ring:0'}]
+
+
+def test_config_command_prints(capsys):
+    assert host_config.main(['--print', '--vhost-id-base', '8',
+                             'physnet3:1:0x6:0000:00:05.0']) == 0
+    conf = json.loads(capsys.readouterr().out)
+    assert conf['vf'][0]['pci_address'] == '0000:00:05.0'
+    assert host_config.nics_of(conf)[0].vhosts == {8: ('ring:0',
+                                                       'ring:1')}

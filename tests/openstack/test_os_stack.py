@@ -284,6 +284,22 @@ def test_spp_vf_restart(stack, node, flat):
     check_restart(stack, node, flat, node.stop_vf, start)
 
 
+def test_spp_ctl_restart(stack, node, flat):
+    """spp-ctl down and up again on its ports: spp_primary and spp_vf
+    reconnect by themselves, the agent carries on."""
+    spp = node.spp
+
+    def stop():
+        spp.ctl.stop()
+        spp.procs.remove(spp.ctl)
+
+    def start():
+        spp.ctl = spp.start_ctl()
+        wait_for(lambda: spp.has_process('vf', 1), timeout=30,
+                 what='vf 1 back at spp-ctl')
+    check_restart(stack, node, flat, stop, start)
+
+
 def test_etcd_restart(stack, node, flat):
     """etcd down and up again under bound ports: the agent's watch
     resumes; a port created after is wired at once."""
