@@ -111,6 +111,8 @@ def test_flat_two_ports(stack, node, flat):
     assert va != vb
     assert {va, vb} <= set(range(VHOST_BASE, VHOST_BASE + NUM_VHOST))
     for name in 'AB':
+        # bound, but DOWN until the agent reports it (provisioning block)
+        assert flat.ports[name]['status'] == 'DOWN'
         wait_active(stack, flat.ports[name]['id'])
     etcd = etcd_of(stack)
     for name in 'AB':
