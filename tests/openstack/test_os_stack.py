@@ -238,6 +238,27 @@ def test_no_free_vhost_and_unknown_host(stack, node, flat):
     assert macs_in_table(node) == sorted([flat.mac('A'), flat.mac('B')])
 
 
+def test_port_moved_to_other_host(stack, node, flat):
+    """A port whose binding:host_id changes to a host without SPP: it is
+    unplugged here (entry gone, vhost free) and not bound there."""
+    p = new_port(stack, flat.net, 'ostk-moving')
+    etcd = etcd_of(stack)
+    try:
+        v = vhost_of(p)
+        wait_active(stack, p['id'])
+        assert p['mac_address'] in macs_in_table(node)
+        moved = stack.req('PUT', '/ports/%s' % p['id'], {'port': {
+            'binding:host_id': 'ostk-nocfg'}}, 200)['port']
+        assert moved['binding:vif_type'] == 'binding_failed'
+        wait_for(lambda: etcd.get(K.vhost(HOST, PHYSNET, v)) == 'None' and
+                 etcd.get(K.bind_port(HOST, p['id'])) is None, timeout=15,
+                 what='port unplugged from %s' % HOST)
+        assert p['mac_address'] not in macs_in_table(node)
+        assert etcd.get_prefix(K.ROOT + 'bind_port/ostk-nocfg/')[0] == []
+    finally:
+        stack.delete('port', p['id'])
+
+
 def bind_in_background(stack, net, name):
     res = {}
 
