@@ -225,3 +225,11 @@ def test_provisioning_block(drv):
         d.create_port_precommit(Ctx(alive=None))    # no SPP agent there
         d.create_port_precommit(Ctx(host=''))
         assert not add.called
+
+
+def test_delete_with_etcd_down_says_so(drv):
+    d, etcd = drv
+    etcd.down = True
+    with mock.patch.object(mech_spp.LOG, 'error') as err:
+        d.delete_port_postcommit(Ctx(vif_type='vhostuser'))
+    assert 'not unplugged' in err.call_args[0][0]

@@ -233,8 +233,16 @@ class SppMechanismDriver(api.MechanismDriver):
             self.etcd.put(etcd_key.bound(context.host, port_id), 'bound')
 
     def delete_port_postcommit(self, context):
-        if self._bound_here(context, context.vif_type, context.host):
-            self._unplug(context.host, context.current['id'])
+        try:
+            if self._bound_here(context, context.vif_type, context.host):
+                self._unplug(context.host, context.current['id'])
+        except etcd_client.EtcdError as e:
+            # the port is gone from Neutron whatever we do: say what is
+            # left behind
+            LOG.error('port %s deleted but not unplugged on %s (etcd: %s): '
+                      'its vhost stays claimed until action/%s/%s is set '
+                      'to unplug', context.current['id'], context.host, e,
+                      context.host, context.current['id'])
 
     def _unplug(self, host, port_id):
         LOG.info('port %s: unplug on %s', port_id, host)
