@@ -13,7 +13,7 @@ libcurl4-openssl-dev libedit-dev graphviz tmux python3-pexpect"
 # Debian's Neutron, etcd, RabbitMQ, MariaDB (without recommends: those pull
 # a desktop keyring stack)
 OS_PKGS="etcd-server etcd-client python3-etcd3gw rabbitmq-server mariadb-server
-neutron-common python3-neutron flake8"
+neutron-common python3-neutron flake8 python3-venv python3-pip python3-setuptools"
 NR_HUGEPAGES=${SPP_HUGEPAGES:-1024}
 
 log() { echo "setup: $*"; }
