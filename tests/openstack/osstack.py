@@ -328,7 +328,9 @@ enable_security_group = false
 
     # -- the SPP agent of a compute node ---------------------------------
     def agent_conf(self, host, api_port, vf, vhost_id_base):
-        path = os.path.join(self.work, 'agent-%s.conf' % host)
+        """vf None: no [spp] vf (the configuration is in etcd already)."""
+        path = os.path.join(self.work, 'agent-%s%s.conf' % (
+            host, '' if vf else '-novf'))
         with open(path, 'w') as f:
             f.write(f"""[DEFAULT]
 host = {host}
@@ -343,10 +345,10 @@ etcd_host = 127.0.0.1
 etcd_port = {self.etcd.port}
 api_ip_addr = 127.0.0.1
 api_port = {api_port}
-vf = {vf}
-vhost_id_base = {vhost_id_base}
 resync_interval = 1
 """)
+            if vf:
+                f.write('vf = %s\nvhost_id_base = %d\n' % (vf, vhost_id_base))
         return path
 
     def start_agent(self, host, conf):

@@ -7,6 +7,7 @@ are pings from the namespace to the VMs (testpmd icmpecho)."""
 
 import json
 import os
+import subprocess
 import threading
 import time
 import uuid
@@ -15,7 +16,7 @@ import pytest
 
 from networking_spp.common import etcd_key as K
 from networking_spp.common.etcd_client import EtcdClient
-from ostknode import HOST, NUM_VHOST, PHY_NS, VHOST_BASE, ns
+from ostknode import HOST, NUM_VHOST, PHY_NS, VF_SPEC, VHOST_BASE, ns
 from sppenv import wait_for
 
 PHYSNET = 'physnet1'
@@ -298,7 +299,26 @@ def check_restart(stack, node, flat, stop, start):
 
 
 def test_agent_restart(stack, node, flat):
-    check_restart(stack, node, flat, node.stop_agent, node.start_agent)
+    """The agent stopped; the host configuration published again by
+    spp-openstack-config (claimed vhosts untouched); the agent started
+    without [spp] vf, reading it from etcd as the original did."""
+    etcd = etcd_of(stack)
+
+    def start():
+        before = etcd.get_prefix(K.vhost_prefix(HOST))[0]
+        conf = etcd.get(K.configuration(HOST))
+        subprocess.run(['/usr/bin/python3', '-m',
+                        'networking_spp.common.host_config', '--host', HOST,
+                        '--etcd-port', str(stack.etcd.port),
+                        '--vhost-id-base', str(VHOST_BASE), VF_SPEC],
+                       env=stack.env, check=True)
+        assert etcd.get_prefix(K.vhost_prefix(HOST))[0] == before
+        assert json.loads(etcd.get(K.configuration(HOST))) == json.loads(
+            conf)
+        node.agent_conf = stack.agent_conf(HOST, node.spp.ctl_port, None,
+                                           None)
+        node.start_agent()
+    check_restart(stack, node, flat, node.stop_agent, start)
 
 
 def test_spp_vf_restart(stack, node, flat):
