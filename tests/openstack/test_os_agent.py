@@ -205,8 +205,11 @@ def test_stale_entries_removed(env):
     etcd.delete(K.action(H, 'p1'))
     etcd.delete(K.bind_port(H, 'p1'))
     etcd.replace(K.vhost(H, 'physnet1', 0), 'p1', 'None')
+    # the agent had written 'up' just after that (a race it can lose)
+    etcd.put(K.port_status(H, 'p1'), 'up')
     agent.sync()
     assert api.vfs[1]['table'] == []
+    assert etcd.get_prefix(K.ROOT + 'port_status/')[0] == []
 
 
 def test_plug_of_unclaimed_vhost_refused(env):

@@ -268,6 +268,13 @@ class SppAgent(object):
                 self.etcd.delete(key)
             LOG.info('port %s unplugged, vhost %s free', port_id, vid)
             freed = True
+        # an 'up' (or 'bound') of a port without any record: written just
+        # after the driver gave the binding up; nobody else removes it
+        for port_id in (set(statuses) | set(bound)) - set(records) - \
+                set(actions):
+            LOG.info('port %s: stale status keys removed', port_id)
+            self.etcd.delete(etcd_key.port_status(h, port_id))
+            self.etcd.delete(etcd_key.bound(h, port_id))
         if freed:
             prefix = etcd_key.vhost_prefix(h)
             self._count(_suffix(self.etcd.get_prefix(prefix)[0], prefix))
