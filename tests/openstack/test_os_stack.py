@@ -210,6 +210,7 @@ def test_no_free_vhost_and_unknown_host(stack, node, flat):
     """All vhosts taken: the next port is binding_failed and nothing
     leaks; a host without SPP configuration is left to other drivers (here
     none: binding_failed) and gets no key."""
+    settled(stack, flat)
     extra = [new_port(stack, flat.net, 'ostk-X%d' % i)
              for i in range(NUM_VHOST - 2)]
     try:
@@ -258,6 +259,22 @@ def test_port_moved_to_other_host(stack, node, flat):
         assert etcd.get_prefix(K.ROOT + 'bind_port/ostk-nocfg/')[0] == []
     finally:
         stack.delete('port', p['id'])
+    settled(stack, flat)
+
+
+def settled(stack, flat):
+    """Wait until etcd holds only the flat network's ports: every other
+    port's unplug is done."""
+    etcd = etcd_of(stack)
+    ids = sorted(p['id'] for p in flat.ports.values())
+
+    def only_flat():
+        keys = [k for k, _ in etcd.get_prefix(K.action_prefix(HOST))[0]]
+        owners = sorted(v for _, v in etcd.get_prefix(
+            K.vhost_prefix(HOST))[0] if v != 'None')
+        return keys == sorted(K.action(HOST, i) for i in ids) and \
+            owners == ids
+    wait_for(only_flat, timeout=30, what='only the flat ports in etcd')
 
 
 def bind_in_background(stack, net, name):
@@ -296,6 +313,7 @@ def check_restart(stack, node, flat, stop, start):
         stack.delete('port', p['id'])
     wait_for(lambda: macs_in_table(node) == sorted(
         [flat.mac('A'), flat.mac('B')]), timeout=20, what='port removed')
+    settled(stack, flat)
 
 
 def test_agent_restart(stack, node, flat):
@@ -356,6 +374,7 @@ def test_etcd_restart(stack, node, flat):
         assert flat.pings() == [True, True]
     finally:
         stack.delete('port', p['id'])
+    settled(stack, flat)
 
 
 def test_bind_timeout_gives_vhost_back(stack, node, flat):
@@ -363,6 +382,7 @@ def test_bind_timeout_gives_vhost_back(stack, node, flat):
     wait_plug_timeout (20 s) the port is binding_failed, its vhost claim is
     given back and no key is left. spp_vf back: wired again, traffic."""
     etcd = etcd_of(stack)
+    settled(stack, flat)
     before = etcd.get_prefix(K.ROOT)[0]
     node.stop_vf()
     try:
