@@ -135,7 +135,13 @@ class Node(object):
         for v in list(self.vms):
             self.close_vm(v)
         if self.spp:
-            self.spp.close()
+            # by pid only (Spp.close() also pkills by file prefix, for
+            # processes launched by the primary, which we never do)
+            for p in reversed(self.spp.procs):
+                if p is not self.spp.ctl:
+                    p.stop()
+            self.spp.ctl.stop()
+            self.spp.cleanup_dpdk_files()
         for v in range(VHOST_BASE, VHOST_BASE + NUM_VHOST):
             if os.path.exists('/tmp/sock%d' % v):
                 os.unlink('/tmp/sock%d' % v)
