@@ -145,6 +145,8 @@ class Stack(object):
 
     def __init__(self):
         self.work = tempfile.mkdtemp(prefix='ostk-')
+        # logs of this session only (restarted processes append)
+        shutil.rmtree(LOGDIR, ignore_errors=True)
         self.children = []
         self.rabbit_beam = None
         self.etcd = Etcd(self.work)
