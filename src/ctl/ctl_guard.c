@@ -15,6 +15,7 @@ struct guard_conn {
 	int fd;
 	int64_t start_ms; /* of the request under way */
 	bool cut;
+	bool over; /* came when CTL_GUARD_MAX_SERVED were served: 503 */
 	struct guard_conn *next;
 };
 
@@ -22,6 +23,7 @@ static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct guard_conn *head;
+	unsigned int nb_conns;
 	int request_ms;
 	bool stop;
 	bool started;
@@ -121,6 +123,7 @@ ctl_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 		pthread_mutex_lock(&guard.lock);
 		c->next = guard.head;
 		guard.head = c;
+		c->over = ++guard.nb_conns > CTL_GUARD_MAX_SERVED;
 		pthread_mutex_unlock(&guard.lock);
 		*socket_context = c;
 		return;
@@ -132,6 +135,7 @@ ctl_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 	for (pp = &guard.head; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == c) {
 			*pp = c->next;
+			guard.nb_conns--;
 			break;
 		}
 	pthread_mutex_unlock(&guard.lock);
@@ -151,4 +155,14 @@ ctl_guard_answered(struct MHD_Connection *conn)
 	pthread_mutex_lock(&guard.lock);
 	c->start_ms = guard_now_ms();
 	pthread_mutex_unlock(&guard.lock);
+}
+
+bool
+ctl_guard_over(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const struct guard_conn *c = info != NULL ? info->socket_context : NULL;
+
+	return c != NULL && c->over;
 }

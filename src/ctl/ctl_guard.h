@@ -10,7 +10,16 @@
 #ifndef CTL_GUARD_H
 #define CTL_GUARD_H
 
+#include <stdbool.h>
+
 #include <microhttpd.h>
+
+/*
+ * Connections served at once; the ones beyond (up to CTL_GUARD_MAX_CONNS,
+ * libmicrohttpd's limit) are answered 503 at once rather than dropped.
+ */
+#define CTL_GUARD_MAX_SERVED 256u
+#define CTL_GUARD_MAX_CONNS 1024u
 
 /* Start the watchdog: requests get request_ms. Returns 0 or -errno. */
 int ctl_guard_start(int request_ms);
@@ -20,6 +29,9 @@ void ctl_guard_stop(void);
 void ctl_guard_notify(void *cls, struct MHD_Connection *conn,
 		      void **socket_context,
 		      enum MHD_ConnectionNotificationCode code);
+
+/* true when conn came while CTL_GUARD_MAX_SERVED were served. */
+bool ctl_guard_over(struct MHD_Connection *conn);
 
 /* The answer to conn's request is queued: the next request starts now. */
 void ctl_guard_answered(struct MHD_Connection *conn);

@@ -591,6 +591,8 @@ rest_respond(struct MHD_Connection *conn, struct ctl_call *call,
 					"application/json");
 	if (call->status == 405)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+	if (call->status == 503)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	if (call->status == 401)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Bearer");
@@ -699,7 +701,11 @@ rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (req->too_big)
+	if (ctl_guard_over(conn))
+		ctl_fail(&call, 503,
+			 "too many connections (%u are served): try again",
+			 CTL_GUARD_MAX_SERVED);
+	else if (req->too_big)
 		ctl_fail(&call, 413, "request body larger than %u bytes",
 			 CTL_REST_BODY_MAX);
 	else if (rest_path_has_control(url))
@@ -785,7 +791,8 @@ ctl_rest_start(const struct ctl_rest_conf *conf, char *err, size_t errlen)
 		MHD_OPTION_EXTERNAL_LOGGER, rest_log, NULL,
 		MHD_OPTION_LISTEN_SOCKET, conf->listen_fd,
 		MHD_OPTION_NOTIFY_COMPLETED, rest_completed, NULL,
-		MHD_OPTION_CONNECTION_LIMIT, 256u,
+		MHD_OPTION_CONNECTION_LIMIT, CTL_GUARD_MAX_CONNS,
+		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 << 10),
 		MHD_OPTION_CONNECTION_TIMEOUT, CTL_REST_IDLE_S,
 		MHD_OPTION_NOTIFY_CONNECTION, ctl_guard_notify, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, rest_unescape, NULL,

@@ -88,9 +88,10 @@ def test_hello_bounded(ctl):
 
 def test_slow_requests_are_cut(ctl_factory):
     """260 clients sending a request one byte a second (each byte reset a
-    120 s timeout, so 256 of them took the REST API down): a request as a
-    whole gets the command timeout and 10 s more, then its connection is
-    closed, and the API answers again."""
+    120 s timeout, so 256 of them took the REST API down): while 256 are
+    served a newcomer gets 503 at once; a request as a whole gets the
+    command timeout and 10 s more, then its connection is closed, and the
+    API answers again."""
     import socket
     import threading
     ctl = ctl_factory("--cmd-timeout", "1")
@@ -115,6 +116,14 @@ def test_slow_requests_are_cut(ctl_factory):
     t = threading.Thread(target=trickle)
     t.start()
     try:
+        # full: a new client is answered 503 at once, not dropped
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        r = ctl.get("/v1/processes", timeout=5)
+        assert r.status_code == 503, r.text
+        assert r.headers["Retry-After"] == "1"
+        assert "too many connections" in r.json()["error"]
+        assert time.monotonic() - t0 < 2
         deadline = time.monotonic() + 20
         r = None
         while time.monotonic() < deadline:
@@ -122,6 +131,7 @@ def test_slow_requests_are_cut(ctl_factory):
                 r = ctl.get("/v1/processes", timeout=2)
                 if r.status_code == 200:
                     break
+                assert r.status_code == 503, r.text
             except Exception:
                 pass
             time.sleep(0.5)
