@@ -12,6 +12,7 @@
 
 #include "ctl_cpu.h"
 #include "ctl_launch.h"
+#include "ctl_metrics.h"
 #include "spp_res.h"
 
 static const char *ctl_api_sysfs = "/sys";
@@ -344,6 +345,7 @@ static const struct ctl_route ctl_api_routes[] = {
 	{"GET", "/v1/processes", 0, NONE, ctl_api_processes, NULL},
 	{"GET", "/v1/cpu_layout", 0, NONE, ctl_api_cpu_layout, NULL},
 	{"GET", "/v1/cpu_usage", 0, NONE, ctl_api_cpu_usage, NULL},
+	{"GET", "/metrics", 0, NONE, ctl_metrics_get, NULL},
 
 	{"GET", "/v1/primary/status", PRI, NONE, ctl_api_simple, "status"},
 	{"DELETE", "/v1/primary/status", PRI, NONE, ctl_api_simple, "clear"},
