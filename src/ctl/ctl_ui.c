@@ -1,0 +1,839 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The topology is a graphviz graph built from one status round (ctl_stats,
+ * shared with GET /metrics): a cluster per process holding its ports (as
+ * that process sees them), components, patches and capture; the primary's
+ * rings and NICs inside the primary's cluster, VMs and memif peers outside.
+ * A port is linked to the ring, NIC, VM... behind it in the direction the
+ * process uses it. dot lays it out and renders SVG (libgvc); the page only
+ * swaps the SVG in.
+ *
+ * Rates come from the counters of an earlier round: the newest one at least
+ * UI_RATE_MIN_S old, so that two viewers polling out of step do not get
+ * rates over a few milliseconds.
+ */
+#include "ctl_ui.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <graphviz/gvc.h>
+
+#include "ctl_stats.h"
+
+struct ctl_ui_file {
+	const char *path;
+	const char *type;
+	const char *data;
+	size_t len;
+};
+
+#include "ctl_ui_assets.h"
+
+#define UI_HISTORY 16
+#define UI_RATE_MIN_S 0.9
+#define UI_ID_LEN 160
+#define UI_LABEL_LEN 256
+
+/* The counters of a past round, by key ("port/nfv:1/ring:0/rx"). */
+struct ui_past {
+	double mono;
+	json_t *counters;
+};
+
+static struct {
+	pthread_mutex_t lock; /* the history and graphviz (not thread safe) */
+	GVC_t *gvc;
+	struct ui_past past[UI_HISTORY];
+	unsigned int next;
+} ui = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+};
+
+/* What a graph is built with. */
+struct ui_ctx {
+	Agraph_t *g;
+	json_t *now;	 /* key -> counter, of this round */
+	json_t *prev;	 /* of the round rates are taken against, or NULL */
+	double dt;	 /* seconds between the two */
+	json_t *details; /* element id -> {"title", "rows"} */
+};
+
+void
+ctl_ui_file(struct ctl_call *call)
+{
+	const struct ctl_ui_file *f;
+	char path[128];
+	char *copy;
+
+	if (call->route->arg != NULL)
+		snprintf(path, sizeof(path), "%s",
+			 (const char *)call->route->arg);
+	else
+		snprintf(path, sizeof(path), "/ui/%s", call->params[0]);
+	for (f = ctl_ui_files; f->path != NULL; f++)
+		if (strcmp(f->path, path) == 0)
+			break;
+	if (f->path == NULL) {
+		ctl_fail(call, 404, "no such path: %s", path);
+		return;
+	}
+	copy = malloc(f->len + 1);
+	if (copy == NULL) {
+		ctl_fail(call, 500, "out of memory");
+		return;
+	}
+	memcpy(copy, f->data, f->len + 1);
+	ctl_ok_text(call, copy, f->len, f->type);
+}
+
+/* -- rates ------------------------------------------------------------------
+ */
+
+/*
+ * Record a counter of this round under the key made of fmt, and return its
+ * rate per second, or NAN when there is no earlier value.
+ */
+static double ui_counter(struct ui_ctx *c, double v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The rate of the counter recorded under key this round, or NAN. */
+static double
+ui_rate_of(const struct ui_ctx *c, const char *key)
+{
+	const json_t *now = json_object_get(c->now, key);
+	const json_t *old =
+		c->prev == NULL ? NULL : json_object_get(c->prev, key);
+
+	/* new, or the counter was reset */
+	if (now == NULL || old == NULL ||
+	    json_real_value(now) < json_real_value(old))
+		return NAN;
+	return (json_real_value(now) - json_real_value(old)) / c->dt;
+}
+
+static double
+ui_counter(struct ui_ctx *c, double v, const char *fmt, ...)
+{
+	char key[UI_ID_LEN + 32];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(key, sizeof(key), fmt, ap);
+	va_end(ap);
+	json_object_set_new(c->now, key, json_real(v));
+	return ui_rate_of(c, key);
+}
+
+/* The past round to take rates against at time mono; ui lock held. */
+static const struct ui_past *
+ui_past_for(double mono)
+{
+	const struct ui_past *best = NULL, *oldest = NULL;
+	unsigned int i;
+
+	for (i = 0; i < UI_HISTORY; i++) {
+		const struct ui_past *p = &ui.past[i];
+
+		if (p->counters == NULL || p->mono >= mono - 0.05)
+			continue;
+		if (mono - p->mono >= UI_RATE_MIN_S &&
+		    (best == NULL || p->mono > best->mono))
+			best = p;
+		if (oldest == NULL || p->mono < oldest->mono)
+			oldest = p;
+	}
+	return best != NULL ? best : oldest;
+}
+
+/* Keep the counters of the round that ended at mono; ui lock held. */
+static void
+ui_past_add(double mono, json_t *counters)
+{
+	unsigned int i;
+
+	for (i = 0; i < UI_HISTORY; i++)
+		if (ui.past[i].counters != NULL && ui.past[i].mono == mono)
+			return; /* a round shared with another request */
+	json_decref(ui.past[ui.next].counters);
+	ui.past[ui.next].mono = mono;
+	ui.past[ui.next].counters = json_incref(counters);
+	ui.next = (ui.next + 1) % UI_HISTORY;
+}
+
+/* "1.23M f/s"; "-" when unknown. */
+static const char *
+ui_rate(char *buf, size_t len, double r)
+{
+	if (isnan(r))
+		snprintf(buf, len, "- f/s");
+	else if (r < 1e3)
+		snprintf(buf, len, "%.0f f/s", r);
+	else if (r < 1e6)
+		snprintf(buf, len, "%.1fk f/s", r / 1e3);
+	else if (r < 1e9)
+		snprintf(buf, len, "%.2fM f/s", r / 1e6);
+	else
+		snprintf(buf, len, "%.2fG f/s", r / 1e9);
+	return buf;
+}
+
+/* -- details: what a click shows ------------------------------------------- */
+
+static json_t *
+ui_detail(struct ui_ctx *c, const char *id, const char *title)
+{
+	json_t *d = json_pack("{s:s,s:[]}", "title", title, "rows");
+
+	json_object_set_new(c->details, id, d);
+	return json_object_get(d, "rows");
+}
+
+/* A row [name, value, rate] (rate "" for a value that is not a counter). */
+static void
+ui_row(json_t *rows, const char *name, double v, double rate, bool counter)
+{
+	char val[32], r[32] = "";
+
+	if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(val, sizeof(val), "%.0f", v);
+	else
+		snprintf(val, sizeof(val), "%.3g", v);
+	if (counter)
+		ui_rate(r, sizeof(r), rate);
+	json_array_append_new(rows, json_pack("[s,s,s]", name, val, r));
+}
+
+static void
+ui_row_text(json_t *rows, const char *name, const char *text)
+{
+	json_array_append_new(rows, json_pack("[s,s,s]", name, text, ""));
+}
+
+/* -- graph ------------------------------------------------------------------
+ */
+
+static void
+ui_set(void *obj, const char *name, const char *value)
+{
+	agsafeset(obj, (char *)name, (char *)value, (char *)"");
+}
+
+static Agnode_t *
+ui_node(Agraph_t *g, const char *id, const char *label, const char *shape)
+{
+	Agnode_t *n = agnode(g, (char *)id, 1);
+
+	ui_set(n, "id", id);
+	ui_set(n, "label", label);
+	ui_set(n, "shape", shape);
+	return n;
+}
+
+/*
+ * An edge with a rate label (NAN and no label when rate is not given: an
+ * unused port); drop > 0 makes it red with the drop rate.
+ */
+static void
+ui_edge(struct ui_ctx *c, Agnode_t *from, Agnode_t *to, const char *id,
+	double rate, double drop, bool labelled)
+{
+	char label[UI_LABEL_LEN], a[32], b[32];
+	Agedge_t *e = agedge(c->g, from, to, NULL, 1);
+
+	ui_set(e, "id", id);
+	if (!labelled) {
+		ui_set(e, "style", "dotted");
+		ui_set(e, "arrowhead", "none");
+		return;
+	}
+	ui_rate(a, sizeof(a), rate);
+	if (drop > 0) {
+		snprintf(label, sizeof(label), "%s\ndrop %s", a,
+			 ui_rate(b, sizeof(b), drop));
+		ui_set(e, "color", "red");
+		ui_set(e, "fontcolor", "red");
+	} else {
+		snprintf(label, sizeof(label), "%s", a);
+		ui_set(e, "color", rate > 0 ? "darkgreen" : "gray40");
+	}
+	if (rate > 0)
+		ui_set(e, "penwidth", "2");
+	ui_set(e, "label", label);
+}
+
+/*
+ * The cluster of a process, with a node that names it (an empty cluster
+ * would not be drawn).
+ */
+static Agraph_t *
+ui_cluster(struct ui_ctx *c, const struct ctl_stats_proc *p, const char *extra)
+{
+	char name[UI_ID_LEN], label[UI_LABEL_LEN];
+	Agraph_t *sg;
+	Agnode_t *n;
+
+	snprintf(name, sizeof(name), "cluster_%s", p->name);
+	sg = agsubg(c->g, name, 1);
+	ui_set(sg, "style", p->status != NULL ? "rounded" : "rounded,dashed");
+	ui_set(sg, "color", p->status != NULL ? "steelblue" : "red");
+	ui_set(sg, "label", "");
+	snprintf(name, sizeof(name), "proc/%s", p->name);
+	snprintf(label, sizeof(label), "%s\npid %lld%s%s", p->name, p->pid,
+		 extra[0] ? "\n" : "", extra);
+	n = ui_node(sg, name, label, "folder");
+	ui_set(n, "style", "filled");
+	ui_set(n, "fillcolor", p->status != NULL ? "lightsteelblue" : "pink");
+	return sg;
+}
+
+/* The ring, NIC, VM... behind a port ("res/ring:0"), or NULL (nullpmd). */
+static Agnode_t *
+ui_resource(struct ui_ctx *c, Agraph_t *pri, const char *port)
+{
+	char id[UI_ID_LEN], label[UI_LABEL_LEN], res[64];
+	const char *shape = "box";
+	Agraph_t *in = pri != NULL ? pri : c->g;
+	Agnode_t *n;
+	size_t len = strcspn(port, " "); /* "phy:0 nq 1" is phy:0 */
+
+	snprintf(res, sizeof(res), "%.*s", (int)len, port);
+	snprintf(id, sizeof(id), "res/%s", res);
+	n = agnode(c->g, id, 0);
+	if (n != NULL)
+		return n;
+	if (strncmp(res, "ring:", 5) == 0 || strncmp(res, "phy:", 4) == 0 ||
+	    strncmp(res, "pipe:", 5) == 0 || strncmp(res, "tap:", 4) == 0) {
+		snprintf(label, sizeof(label), "%s", res);
+		shape = strncmp(res, "ring:", 5) == 0 ? "cylinder" : "box3d";
+	} else if (strncmp(res, "vhost:", 6) == 0) {
+		snprintf(label, sizeof(label), "VM\n%s", res);
+		in = c->g;
+	} else if (strncmp(res, "memif:", 6) == 0) {
+		snprintf(label, sizeof(label), "memif peer\n%s", res);
+		in = c->g;
+	} else {
+		return NULL; /* nullpmd, pcap: inside the process */
+	}
+	n = ui_node(in, id, label, shape);
+	ui_set(n, "style", "filled");
+	ui_set(n, "fillcolor", "lightyellow");
+	return n;
+}
+
+/* How a process uses a port: bit 0 receives, bit 1 sends. */
+#define UI_RX 1
+#define UI_TX 2
+
+/* A port as a process sees it, its counters, and its link. */
+static Agnode_t *
+ui_port(struct ui_ctx *c, Agraph_t *sg, Agraph_t *pri,
+	const struct ctl_stats_proc *p, const json_t *st, unsigned int use)
+{
+	const char *port = json_string_value(json_object_get(st, "port"));
+	const char *link = json_string_value(json_object_get(st, "link"));
+	double rx = ctl_stats_num(st, "rx"), tx = ctl_stats_num(st, "tx");
+	double drop = ctl_stats_num(st, "tx_drop"), rrx, rtx, rdrop;
+	char id[UI_ID_LEN], eid[UI_ID_LEN + 8], title[UI_ID_LEN];
+	Agnode_t *n, *res;
+	json_t *rows;
+
+	snprintf(id, sizeof(id), "port/%s/%s", p->name, port);
+	rrx = ui_counter(c, rx, "%s/rx", id);
+	rtx = ui_counter(c, tx, "%s/tx", id);
+	rdrop = ui_counter(c, drop, "%s/tx_drop", id);
+	n = ui_node(sg, id, port, "box");
+	ui_set(n, "style",
+	       link != NULL && strcmp(link, "up") != 0 ? "rounded,dashed"
+						       : "rounded");
+	snprintf(title, sizeof(title), "%s of %s", port, p->name);
+	rows = ui_detail(c, id, title);
+	ui_row_text(rows, "link", link != NULL ? link : "?");
+	ui_row(rows, "rx", rx, rrx, true);
+	ui_row(rows, "tx", tx, rtx, true);
+	ui_row(rows, "tx_drop", drop, rdrop, true);
+	res = ui_resource(c, pri, port);
+	if (res == NULL)
+		return n;
+	if (use & UI_RX) {
+		snprintf(eid, sizeof(eid), "%s/in", id);
+		ui_edge(c, res, n, eid, rrx, 0, true);
+	}
+	if (use & UI_TX) {
+		snprintf(eid, sizeof(eid), "%s/out", id);
+		ui_edge(c, n, res, eid, rtx, rdrop, true);
+	}
+	if (use == 0) {
+		snprintf(eid, sizeof(eid), "%s/idle", id);
+		ui_edge(c, res, n, eid, NAN, 0, false);
+	}
+	return n;
+}
+
+/* Is port in the "port" members of the objects of array arr? */
+static bool
+ui_listed(const json_t *arr, const char *member, const char *port)
+{
+	const json_t *o, *q;
+	size_t i, k;
+
+	json_array_foreach(arr, i, o)
+	{
+		if (member == NULL) {
+			if (strcmp(json_string_value(o) ?: "", port) == 0)
+				return true;
+			continue;
+		}
+		json_array_foreach(
+			json_object_get(o, member), k,
+			q) if (strcmp(json_string_value(json_object_get(q,
+									"port"))
+					      ?: "",
+				      port) == 0) return true;
+	}
+	return false;
+}
+
+/* How a forwarder (patches) or components use port. */
+static unsigned int
+ui_use(const json_t *st, const char *port)
+{
+	const json_t *comps = json_object_get(st, "components");
+	const json_t *pa;
+	unsigned int use = 0;
+	size_t i;
+
+	json_array_foreach(json_object_get(st, "patches"), i, pa)
+	{
+		if (strcmp(json_string_value(json_object_get(pa, "src")) ?: "",
+			   port) == 0)
+			use |= UI_RX;
+		if (strcmp(json_string_value(json_object_get(pa, "dst")) ?: "",
+			   port) == 0)
+			use |= UI_TX;
+	}
+	if (ui_listed(comps, "rx_port", port))
+		use |= UI_RX;
+	if (ui_listed(comps, "tx_port", port))
+		use |= UI_TX;
+	return use;
+}
+
+/*
+ * An edge eid between port of process p and node n, at the port's rx rate
+ * when the port feeds n (into_n), else at its tx rate.
+ */
+static void
+ui_port_link(struct ui_ctx *c, const struct ctl_stats_proc *p, const char *port,
+	     Agnode_t *n, bool into_n, const char *eid)
+{
+	char id[UI_ID_LEN], key[UI_ID_LEN + 8];
+	Agnode_t *pn;
+	double rate;
+
+	snprintf(id, sizeof(id), "port/%s/%s", p->name, port);
+	pn = agnode(c->g, id, 0);
+	if (pn == NULL || n == NULL)
+		return;
+	snprintf(key, sizeof(key), "%s/%s", id, into_n ? "rx" : "tx");
+	rate = ui_rate_of(c, key);
+	if (into_n)
+		ui_edge(c, pn, n, eid, rate, 0, true);
+	else
+		ui_edge(c, n, pn, eid, rate, 0, true);
+}
+
+/* The links of a component to its rx or tx ports. */
+static void
+ui_comp_links(struct ui_ctx *c, const struct ctl_stats_proc *p,
+	      const json_t *comp, Agnode_t *n, bool rx)
+{
+	const char *name = json_string_value(json_object_get(comp, "name"));
+	char eid[UI_ID_LEN * 2];
+	const char *port;
+	const json_t *q;
+	size_t k;
+
+	json_array_foreach(json_object_get(comp, rx ? "rx_port" : "tx_port"), k,
+			   q)
+	{
+		port = json_string_value(json_object_get(q, "port")) ?: "";
+		snprintf(eid, sizeof(eid), "port/%s/%s/%s/%s", p->name, port,
+			 rx ? "to" : "from", name);
+		ui_port_link(c, p, port, n, rx, eid);
+	}
+}
+
+/* The ports, patches and components of a forwarder, vf or mirror. */
+static void
+ui_ports(struct ui_ctx *c, Agraph_t *sg, Agraph_t *pri,
+	 const struct ctl_stats_proc *p, const json_t *st)
+{
+	char id[UI_ID_LEN], eid[UI_ID_LEN * 2], label[UI_LABEL_LEN];
+	double rx, tx, drop, rrx, rtx, rdrop;
+	const char *port, *src, *dst, *name;
+	const json_t *o, *stats;
+	Agnode_t *n;
+	json_t *rows;
+	size_t i;
+
+	json_array_foreach(json_object_get(st, "port_stats"), i, o)
+	{
+		port = json_string_value(json_object_get(o, "port"));
+		if (port != NULL)
+			ui_port(c, sg, pri, p, o, ui_use(st, port));
+	}
+	json_array_foreach(json_object_get(st, "patches"), i, o)
+	{
+		src = json_string_value(json_object_get(o, "src"));
+		dst = json_string_value(json_object_get(o, "dst"));
+		if (src == NULL || dst == NULL)
+			continue;
+		/* every frame received on src goes to dst */
+		snprintf(id, sizeof(id), "port/%s/%s", p->name, dst);
+		snprintf(eid, sizeof(eid), "patch/%s/%s/%s", p->name, src, dst);
+		ui_port_link(c, p, src, agnode(c->g, id, 0), true, eid);
+	}
+	json_array_foreach(json_object_get(st, "components"), i, o)
+	{
+		name = json_string_value(json_object_get(o, "name")) ?: "";
+		stats = json_object_get(o, "stats");
+		rx = ctl_stats_num(stats, "rx");
+		tx = ctl_stats_num(stats, "tx");
+		drop = ctl_stats_num(stats, "drop");
+		snprintf(id, sizeof(id), "comp/%s/%s", p->name, name);
+		snprintf(label, sizeof(label), "%s\n%s, lcore %lld", name,
+			 json_string_value(json_object_get(o, "type")) ?: "",
+			 (long long)ctl_stats_num(o, "core"));
+		n = ui_node(sg, id, label, "ellipse");
+		rrx = ui_counter(c, rx, "%s/rx", id);
+		rtx = ui_counter(c, tx, "%s/tx", id);
+		rdrop = ui_counter(c, drop, "%s/drop", id);
+		if (rdrop > 0)
+			ui_set(n, "color", "red");
+		snprintf(label, sizeof(label), "component %s of %s", name,
+			 p->name);
+		rows = ui_detail(c, id, label);
+		ui_row_text(rows, "type",
+			    json_string_value(json_object_get(o, "type"))
+				    ?: "");
+		ui_row(rows, "rx", rx, rrx, true);
+		ui_row(rows, "tx", tx, rtx, true);
+		ui_row(rows, "drop", drop, rdrop, true);
+		ui_comp_links(c, p, o, n, true);
+		ui_comp_links(c, p, o, n, false);
+	}
+}
+
+/* spp_pcap: the captured port, the receiver and the writers' files. */
+static void
+ui_pcap(struct ui_ctx *c, Agraph_t *sg, Agraph_t *pri,
+	const struct ctl_stats_proc *p)
+{
+	double frames = 0, bytes = 0, files = 0, rx = 0, drop = 0, r;
+	char id[UI_ID_LEN], fid[UI_ID_LEN + 16], label[UI_LABEL_LEN];
+	const char *port = NULL, *pass = NULL;
+	Agnode_t *cap, *out, *res;
+	const json_t *o, *st;
+	json_t *rows;
+	size_t i;
+
+	json_array_foreach(json_object_get(p->status, "core"), i, o)
+	{
+		st = json_object_get(o, "stats");
+		if (strcmp(json_string_value(json_object_get(o, "role")) ?: "",
+			   "receive") == 0) {
+			port = json_string_value(json_object_get(
+				json_array_get(json_object_get(o, "rx_port"),
+					       0),
+				"port"));
+			pass = json_string_value(json_object_get(
+				json_array_get(json_object_get(o, "tx_port"),
+					       0),
+				"port"));
+			rx = ctl_stats_num(st, "rx");
+			drop = ctl_stats_num(st, "drop");
+		} else {
+			frames += ctl_stats_num(st, "frames");
+			bytes += ctl_stats_num(st, "bytes");
+			files += ctl_stats_num(st, "files");
+		}
+	}
+	snprintf(id, sizeof(id), "capture/%s", p->name);
+	snprintf(label, sizeof(label), "capture\n%s",
+		 json_string_value(json_object_get(p->status, "status"))
+			 ?: "?");
+	cap = ui_node(sg, id, label, "ellipse");
+	snprintf(label, sizeof(label), "capture of %s", p->name);
+	rows = ui_detail(c, id, label);
+	ui_row_text(rows, "port", port != NULL ? port : "?");
+	ui_row(rows, "received", rx, ui_counter(c, rx, "%s/rx", id), true);
+	ui_row(rows, "dropped", drop, ui_counter(c, drop, "%s/drop", id), true);
+	r = ui_counter(c, frames, "%s/frames", id);
+	ui_row(rows, "written", frames, r, true);
+	ui_row(rows, "bytes written", bytes,
+	       ui_counter(c, bytes, "%s/bytes", id), false);
+	ui_row(rows, "files completed", files, 0, false);
+
+	snprintf(fid, sizeof(fid), "files/%s", p->name);
+	snprintf(label, sizeof(label), "pcap files\n%.0f done, %.1f MB", files,
+		 bytes / 1e6);
+	out = ui_node(sg, fid, label, "note");
+	snprintf(fid, sizeof(fid), "%s/written", id);
+	ui_edge(c, cap, out, fid, r, 0, true);
+	res = port != NULL ? ui_resource(c, pri, port) : NULL;
+	if (res != NULL) {
+		snprintf(fid, sizeof(fid), "%s/in", id);
+		ui_edge(c, res, cap, fid, ui_counter(c, rx, "%s/in", id), 0,
+			true);
+	}
+	res = pass != NULL ? ui_resource(c, pri, pass) : NULL;
+	if (res != NULL) {
+		double passed = 0;
+
+		json_array_foreach(json_object_get(p->status, "core"), i, o)
+			passed +=
+			ctl_stats_num(json_object_get(o, "stats"), "passed");
+		snprintf(fid, sizeof(fid), "%s/pass", id);
+		ui_edge(c, cap, res, fid,
+			ui_counter(c, passed, "%s/passed", id), 0, true);
+	}
+}
+
+/* The primary's rings, NICs and mbuf pool, in its cluster. */
+static void
+ui_primary(struct ui_ctx *c, Agraph_t *pri, const struct ctl_stats_proc *p)
+{
+	char id[UI_ID_LEN], label[UI_LABEL_LEN];
+	const json_t *o;
+	Agnode_t *n;
+	json_t *rows;
+	size_t i;
+
+	json_array_foreach(json_object_get(p->status, "ring_ports"), i, o)
+	{
+		double enq = ctl_stats_num(o, "tx"),
+		       deq = ctl_stats_num(o, "rx");
+		double drop = ctl_stats_num(o, "tx_drop");
+		double count = ctl_stats_num(o, "count");
+		double cap = ctl_stats_num(o, "capacity");
+		long long rid = (long long)ctl_stats_num(o, "id");
+
+		snprintf(id, sizeof(id), "res/ring:%lld", rid);
+		n = agnode(c->g, id, 0);
+		/* a ring nobody uses and that holds nothing is left out */
+		if (n == NULL && count == 0)
+			continue;
+		snprintf(label, sizeof(label), "ring:%lld", rid);
+		n = ui_resource(c, pri, label);
+		snprintf(label, sizeof(label), "ring:%lld\n%.0f/%.0f", rid,
+			 count, cap);
+		ui_set(n, "label", label);
+		if (cap > 0 && count >= cap)
+			ui_set(n, "fillcolor", "mistyrose");
+		snprintf(label, sizeof(label), "ring:%lld of the primary", rid);
+		rows = ui_detail(c, id, label);
+		ui_row(rows, "enqueued", enq, ui_counter(c, enq, "%s/enq", id),
+		       true);
+		ui_row(rows, "dequeued", deq, ui_counter(c, deq, "%s/deq", id),
+		       true);
+		ui_row(rows, "dropped (full)", drop,
+		       ui_counter(c, drop, "%s/drop", id), true);
+		ui_row(rows, "frames in it", count, 0, false);
+		ui_row(rows, "capacity", cap, 0, false);
+	}
+	json_array_foreach(json_object_get(p->status, "phy_ports"), i, o)
+	{
+		double rx = ctl_stats_num(o, "rx"), tx = ctl_stats_num(o, "tx");
+		double drop = ctl_stats_num(o, "tx_drop");
+		long long pid = (long long)ctl_stats_num(o, "id");
+
+		snprintf(label, sizeof(label), "phy:%lld", pid);
+		ui_resource(c, pri, label);
+		snprintf(id, sizeof(id), "res/phy:%lld", pid);
+		snprintf(label, sizeof(label), "phy:%lld (NIC %s)", pid,
+			 json_string_value(json_object_get(o, "eth")) ?: "");
+		rows = ui_detail(c, id, label);
+		ui_row(rows, "rx", rx, ui_counter(c, rx, "%s/rx", id), true);
+		ui_row(rows, "tx", tx, ui_counter(c, tx, "%s/tx", id), true);
+		ui_row(rows, "tx_drop", drop,
+		       ui_counter(c, drop, "%s/drop", id), true);
+	}
+}
+
+/* Details of a process: pid, start, workers' load. */
+static void
+ui_proc_detail(struct ui_ctx *c, const struct ctl_stats_proc *p)
+{
+	const json_t *st = p->kind == SPP_PROC_PRIMARY
+				   ? json_object_get(p->status, "forwarder")
+				   : p->status;
+	const json_t *pool = json_object_get(p->status, "mbuf_pool");
+	double hz = ctl_stats_num(st, "tsc_hz"), busy, load;
+	char id[UI_ID_LEN], name[64], text[64];
+	const json_t *w;
+	json_t *rows;
+	size_t i;
+
+	snprintf(id, sizeof(id), "proc/%s", p->name);
+	rows = ui_detail(c, id, p->name);
+	snprintf(text, sizeof(text), "%lld", p->pid);
+	ui_row_text(rows, "pid", text);
+	ui_row_text(rows, "answers", p->status != NULL ? "yes" : p->err);
+	if (json_string_value(json_object_get(st, "status")) != NULL)
+		ui_row_text(rows, "status",
+			    json_string_value(json_object_get(st, "status")));
+	if (pool != NULL) {
+		ui_row(rows, "mbufs in use", ctl_stats_num(pool, "in_use"), 0,
+		       false);
+		ui_row(rows, "mbufs", ctl_stats_num(pool, "size"), 0, false);
+	}
+	json_array_foreach(json_object_get(st, "workers"), i, w)
+	{
+		busy = ctl_stats_num(w, "busy_cycles");
+		snprintf(name, sizeof(name), "lcore %lld busy",
+			 (long long)ctl_stats_num(w, "lcore"));
+		load = ui_counter(c, busy, "%s/%s", id, name);
+		if (isnan(load) || hz <= 0)
+			snprintf(text, sizeof(text), "-");
+		else
+			snprintf(text, sizeof(text), "%.1f%%", 100 * load / hz);
+		ui_row_text(rows, name, text);
+	}
+}
+
+/* The whole graph of round r. */
+static void
+ui_build(struct ui_ctx *c, const struct ctl_stats_round *r)
+{
+	char extra[UI_LABEL_LEN];
+	Agraph_t *pri = NULL, *sg;
+	unsigned int i;
+
+	ui_set(c->g, "rankdir", "LR");
+	ui_set(c->g, "fontname", "Helvetica");
+	ui_set(c->g, "fontsize", "12");
+	ui_set(c->g, "nodesep", "0.3");
+	ui_set(c->g, "ranksep", "0.6");
+	agattr(c->g, AGNODE, (char *)"fontname", (char *)"Helvetica");
+	agattr(c->g, AGNODE, (char *)"fontsize", (char *)"11");
+	agattr(c->g, AGEDGE, (char *)"fontname", (char *)"Helvetica");
+	agattr(c->g, AGEDGE, (char *)"fontsize", (char *)"10");
+	/* the primary first: its cluster holds the rings and NICs */
+	for (i = 0; i < r->nb_procs; i++) {
+		const struct ctl_stats_proc *p = &r->procs[i];
+		const json_t *pool = json_object_get(p->status, "mbuf_pool");
+
+		if (p->kind != SPP_PROC_PRIMARY)
+			continue;
+		snprintf(extra, sizeof(extra), "mbufs in use %lld of %lld",
+			 (long long)ctl_stats_num(pool, "in_use"),
+			 (long long)ctl_stats_num(pool, "size"));
+		pri = ui_cluster(c, p, p->status != NULL ? extra : "");
+	}
+	for (i = 0; i < r->nb_procs; i++) {
+		const struct ctl_stats_proc *p = &r->procs[i];
+		const char *st =
+			json_string_value(json_object_get(p->status, "status"));
+
+		sg = p->kind == SPP_PROC_PRIMARY
+			     ? pri
+			     : ui_cluster(c, p, p->status == NULL ? "no answer"
+								  : st ?: "");
+		ui_proc_detail(c, p);
+		if (p->status == NULL)
+			continue;
+		if (p->kind == SPP_PROC_PRIMARY)
+			ui_ports(c, sg, pri, p,
+				 json_object_get(p->status, "forwarder"));
+		else if (p->kind == SPP_PROC_PCAP)
+			ui_pcap(c, sg, pri, p);
+		else
+			ui_ports(c, sg, pri, p, p->status);
+	}
+	for (i = 0; i < r->nb_procs; i++)
+		if (r->procs[i].kind == SPP_PROC_PRIMARY &&
+		    r->procs[i].status != NULL)
+			ui_primary(c, pri, &r->procs[i]);
+	if (r->nb_procs == 0)
+		ui_node(c->g, "none", "no SPP process is connected",
+			"plaintext");
+}
+
+/* SVG of round r with the details into body; ui lock held. */
+static int
+ui_render(const struct ctl_stats_round *r, json_t *body, char *err,
+	  size_t errlen)
+{
+	struct ui_ctx c = {.now = json_object(), .details = json_object()};
+	const struct ui_past *past = ui_past_for(r->mono);
+	unsigned int len = 0;
+	char *svg = NULL;
+	int ret = -1;
+
+	if (ui.gvc == NULL)
+		ui.gvc = gvContext();
+	if (past != NULL) {
+		c.prev = past->counters;
+		c.dt = r->mono - past->mono;
+	}
+	c.g = agopen((char *)"spp", Agdirected, NULL);
+	if (ui.gvc == NULL || c.g == NULL) {
+		snprintf(err, errlen, "graphviz: cannot make a graph");
+		goto out;
+	}
+	ui_build(&c, r);
+	if (gvLayout(ui.gvc, c.g, "dot") != 0) {
+		snprintf(err, errlen, "graphviz: the layout failed");
+		goto out;
+	}
+	if (gvRenderData(ui.gvc, c.g, "svg", &svg, &len) != 0) {
+		snprintf(err, errlen, "graphviz: cannot render SVG");
+		gvFreeLayout(ui.gvc, c.g);
+		goto out;
+	}
+	json_object_set_new(body, "svg", json_stringn(svg, len));
+	gvFreeRenderData(svg);
+	gvFreeLayout(ui.gvc, c.g);
+	json_object_set(body, "details", c.details);
+	json_object_set_new(body, "rates_over",
+			    past != NULL ? json_real(c.dt) : json_null());
+	ui_past_add(r->mono, c.now);
+	ret = 0;
+out:
+	if (c.g != NULL)
+		agclose(c.g);
+	json_decref(c.now);
+	json_decref(c.details);
+	return ret;
+}
+
+void
+ctl_ui_topology(struct ctl_call *call)
+{
+	struct ctl_stats_round *r;
+	json_t *body;
+	int ret;
+
+	if (ctl_stats_get(&r) < 0) {
+		ctl_fail(call, 500, "out of memory");
+		return;
+	}
+	body = json_pack("{s:i,s:f}", "processes", (int)r->nb_procs,
+			 "round_seconds", r->duration);
+	pthread_mutex_lock(&ui.lock);
+	ret = ui_render(r, body, call->err, sizeof(call->err));
+	pthread_mutex_unlock(&ui.lock);
+	ctl_stats_put(r);
+	if (ret < 0) {
+		json_decref(body);
+		call->status = 500;
+		return;
+	}
+	ctl_ok(call, body);
+}
