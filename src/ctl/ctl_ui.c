@@ -718,12 +718,12 @@ ui_build(struct ui_ctx *c, const struct ctl_stats_round *r)
 	ui_set(c->g, "rankdir", "LR");
 	ui_set(c->g, "fontname", "Helvetica");
 	ui_set(c->g, "fontsize", "12");
-	ui_set(c->g, "nodesep", "0.3");
-	ui_set(c->g, "ranksep", "0.6");
+	ui_set(c->g, "nodesep", "0.4");
+	ui_set(c->g, "ranksep", "0.9");
 	agattr(c->g, AGNODE, (char *)"fontname", (char *)"Helvetica");
-	agattr(c->g, AGNODE, (char *)"fontsize", (char *)"11");
+	agattr(c->g, AGNODE, (char *)"fontsize", (char *)"14");
 	agattr(c->g, AGEDGE, (char *)"fontname", (char *)"Helvetica");
-	agattr(c->g, AGEDGE, (char *)"fontsize", (char *)"10");
+	agattr(c->g, AGEDGE, (char *)"fontsize", (char *)"13");
 	/* the primary first: its cluster holds the rings and NICs */
 	for (i = 0; i < r->nb_procs; i++) {
 		const struct ctl_stats_proc *p = &r->procs[i];

@@ -37,7 +37,7 @@ class Browser:
                   "--disable-component-update", "--disable-sync",
                   "--no-first-run", "--disable-dev-shm-usage",
                   "--user-data-dir=" + self.profile,
-                  "--window-size=1500,1000"):
+                  "--window-size=1600,1000"):
             opts.add_argument(a)
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         self.service = Service("/usr/bin/chromedriver",
