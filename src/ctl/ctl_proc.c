@@ -26,6 +26,7 @@
 #include "ctl_metrics.h"
 #include "ctl_net.h"
 #include "spp_frame.h"
+#include "spp_time.h"
 
 /* Connections that have not said hello yet. */
 #define CTL_PENDING_MAX 32
@@ -82,16 +83,6 @@ proc_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Monotonic time in seconds, for the command durations. */
-static double
-proc_now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Make the watcher thread look at the list again. */
@@ -287,7 +278,7 @@ int
 ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 		 json_t **reply, char *err, size_t errlen)
 {
-	double start = proc_now_s();
+	double start = spp_mono_s();
 	char *msg = NULL;
 	size_t len;
 	int ret;
@@ -338,7 +329,7 @@ ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 out:
 	proc_set_busy(p, false);
 	pthread_mutex_unlock(&p->lock);
-	ctl_metrics_command_done(p->kind, proc_now_s() - start);
+	ctl_metrics_command_done(p->kind, spp_mono_s() - start);
 	return ret;
 }
 

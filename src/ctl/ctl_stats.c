@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ctl_log.h"
+#include "spp_time.h"
 
 static struct {
 	pthread_mutex_t lock;
@@ -37,15 +38,6 @@ struct stats_job {
 	pthread_t thread;
 	bool started;
 };
-
-static double
-stats_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 double
 ctl_stats_num(const json_t *obj, const char *key)
@@ -136,7 +128,7 @@ stats_round(void)
 	struct ctl_proc **procs;
 	struct stats_job *jobs;
 	struct ctl_stats_round *r;
-	double t0 = stats_mono();
+	double t0 = spp_mono_s();
 	int n, i;
 
 	n = ctl_procs_get(&procs);
@@ -180,7 +172,7 @@ stats_round(void)
 	}
 	r->nb_procs = (unsigned int)n;
 	r->refcnt = 1;
-	r->mono = stats_mono();
+	r->mono = spp_mono_s();
 	r->duration = r->mono - t0;
 	return r;
 }
