@@ -2,8 +2,9 @@
 """What a scrape of GET /metrics costs: spp-ctl with a primary and seven
 nfvs played by tests/ctl/sppfake.py, 200 ports in all (plus 64 rings of the
 primary), each answering status at once. Prints the time of the scrapes
-(median and worst of N), the size of the exposition, and how long a REST
-command waits when it comes during scrapes. A measurement, not a test:
+(median and worst of N), the size of the exposition, the time of the web
+view's topology, and how long a REST command waits when it comes during
+scrapes. A measurement, not a test:
 
     /usr/bin/python3 bench/scrape.py [N]
 """
@@ -75,6 +76,16 @@ def main():
               "%.1f ms, %d bytes, %d lines" %
               (total, n, statistics.median(times) * 1000,
                max(times) * 1000, size, r.text.count("\n")))
+        times = []
+        for _ in range(max(n // 5, 3)):
+            t0 = time.monotonic()
+            r = ctl.get("/ui/topology")
+            times.append(time.monotonic() - t0)
+            assert r.status_code == 200
+        print("the web view's GET /ui/topology (round, graphviz layout, "
+              "SVG): median %.1f ms, worst %.1f ms, %d bytes" %
+              (statistics.median(times) * 1000, max(times) * 1000,
+               len(r.content)))
         # commands while a client scrapes without pause
         stop = threading.Event()
 

@@ -326,6 +326,33 @@ ui_resource(struct ui_ctx *c, Agraph_t *pri, const char *port)
 	return n;
 }
 
+/*
+ * The VM of a vhost port or the peer of a memif port, as port of process p
+ * sees it: there (link up) or not, and the frames each way.
+ */
+static void
+ui_peer(struct ui_ctx *c, Agnode_t *n, const struct ctl_stats_proc *p,
+	const char *port, bool up, double from_peer, double to_peer)
+{
+	bool vm = strncmp(port, "vhost:", 6) == 0;
+	char id[UI_ID_LEN], label[UI_LABEL_LEN], r[32];
+	json_t *rows;
+
+	snprintf(label, sizeof(label), "%s%s\n%s", up ? "" : "no ",
+		 vm ? "VM" : "memif peer", port);
+	ui_set(n, "label", label);
+	ui_set(n, "style", up ? "filled" : "filled,dashed");
+	snprintf(id, sizeof(id), "res/%s", port);
+	snprintf(label, sizeof(label), "%s on %s of %s",
+		 vm ? "VM" : "memif peer", port, p->name);
+	rows = ui_detail(c, id, label);
+	ui_row_text(rows, "connected", up ? "yes" : "no");
+	ui_row_text(rows, vm ? "from the VM" : "from the peer",
+		    ui_rate(r, sizeof(r), from_peer));
+	ui_row_text(rows, vm ? "to the VM" : "to the peer",
+		    ui_rate(r, sizeof(r), to_peer));
+}
+
 /* How a process uses a port: bit 0 receives, bit 1 sends. */
 #define UI_RX 1
 #define UI_TX 2
@@ -360,6 +387,9 @@ ui_port(struct ui_ctx *c, Agraph_t *sg, Agraph_t *pri,
 	res = ui_resource(c, pri, port);
 	if (res == NULL)
 		return n;
+	if (strncmp(port, "vhost:", 6) == 0 || strncmp(port, "memif:", 6) == 0)
+		ui_peer(c, res, p, port,
+			link != NULL && strcmp(link, "up") == 0, rrx, rtx);
 	if (use & UI_RX) {
 		snprintf(eid, sizeof(eid), "%s/in", id);
 		ui_edge(c, res, n, eid, rrx, 0, true);
@@ -674,7 +704,7 @@ ui_proc_detail(struct ui_ctx *c, const struct ctl_stats_proc *p)
 				   ? json_object_get(p->status, "forwarder")
 				   : p->status;
 	const json_t *pool = json_object_get(p->status, "mbuf_pool");
-	double hz = ctl_stats_num(st, "tsc_hz"), busy, load;
+	double busy, idle;
 	char id[UI_ID_LEN], name[64], text[64];
 	const json_t *w;
 	json_t *rows;
@@ -695,14 +725,18 @@ ui_proc_detail(struct ui_ctx *c, const struct ctl_stats_proc *p)
 	}
 	json_array_foreach(json_object_get(st, "workers"), i, w)
 	{
-		busy = ctl_stats_num(w, "busy_cycles");
 		snprintf(name, sizeof(name), "lcore %lld busy",
 			 (long long)ctl_stats_num(w, "lcore"));
-		load = ui_counter(c, busy, "%s/%s", id, name);
-		if (isnan(load) || hz <= 0)
+		/* busy over busy and idle cycles between the two rounds */
+		busy = ui_counter(c, ctl_stats_num(w, "busy_cycles"), "%s/%s",
+				  id, name);
+		idle = ui_counter(c, ctl_stats_num(w, "idle_cycles"),
+				  "%s/%s idle", id, name);
+		if (isnan(busy) || isnan(idle) || busy + idle <= 0)
 			snprintf(text, sizeof(text), "-");
 		else
-			snprintf(text, sizeof(text), "%.1f%%", 100 * load / hz);
+			snprintf(text, sizeof(text), "%.1f%%",
+				 100 * busy / (busy + idle));
 		ui_row_text(rows, name, text);
 	}
 }

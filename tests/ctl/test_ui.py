@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The web view's endpoints against fake processes: the page and its files
+(served from spp-ctl's binary, nothing else), and GET /ui/topology: the
+SVG has an element for every process, port, ring, component and patch,
+each with its details; rates come from two rounds."""
+
+import itertools
+import re
+import time
+
+from sppfake import error_of
+
+
+def page_files(ctl):
+    out = {}
+    for path in ("/", "/ui/", "/ui/app.js", "/ui/style.css",
+                 "/ui/index.html"):
+        r = ctl.get(path)
+        assert r.status_code == 200, (path, r.text)
+        out[path] = r
+    return out
+
+
+def test_page_and_files(ctl):
+    f = page_files(ctl)
+    assert f["/"].text == f["/ui/"].text == f["/ui/index.html"].text
+    assert f["/"].headers["Content-Type"] == "text/html; charset=utf-8"
+    assert f["/ui/app.js"].headers["Content-Type"].startswith(
+        "text/javascript")
+    assert f["/ui/style.css"].headers["Content-Type"].startswith("text/css")
+    # everything the page loads comes from spp-ctl itself
+    refs = re.findall(r'(?:src|href)="([^"]+)"', f["/"].text)
+    assert refs and all(r.startswith("/ui/") or r == "data:,"
+                        for r in refs), refs
+    assert "http" not in f["/ui/app.js"].text
+    assert error_of(ctl.get("/ui/nope.js"), 404) == \
+        "no such path: /ui/nope.js"
+
+
+def nfv_growing(step):
+    n = itertools.count()
+
+    def status(_cmd):
+        k = next(n)
+        return {"result": "ok", "data": {
+            "client-id": 1, "master-lcore": 1, "lcores": [1, 2],
+            "status": "running", "ports": ["ring:0", "nullpmd:0",
+                                           "vhost:1"],
+            "patches": [{"src": "nullpmd:0", "dst": "ring:0"}],
+            "port_stats": [
+                {"port": "ring:0", "link": "up", "rx": 0,
+                 "tx": step * k, "tx_drop": 7 * k},
+                {"port": "nullpmd:0", "link": "up", "rx": step * k,
+                 "tx": 0, "tx_drop": 0},
+                {"port": "vhost:1", "link": "down", "rx": 0, "tx": 0,
+                 "tx_drop": 0}],
+            "tsc_hz": 10 ** 9,
+            "workers": [{"lcore": 2, "busy_cycles": 5 * 10 ** 8 * k,
+                         "idle_cycles": 5 * 10 ** 8 * k}]}}
+    return {"status": status}
+
+
+VF = {"result": "ok", "data": {
+    "client-id": 2, "master-lcore": 3, "lcores": [3, 4],
+    "ports": ["ring:0", "ring:1"],
+    "components": [{"core": 4, "name": "fwd1", "type": "forward",
+                    "rx_port": [{"port": "ring:0"}],
+                    "tx_port": [{"port": "ring:1"}],
+                    "stats": {"rx": 5, "tx": 5, "drop": 0}}],
+    "port_stats": [
+        {"port": "ring:0", "link": "up", "rx": 5, "tx": 0, "tx_drop": 0},
+        {"port": "ring:1", "link": "up", "rx": 0, "tx": 5, "tx_drop": 0}],
+    "tsc_hz": 10 ** 9, "workers": [], "classifier_table": []}}
+
+PRIMARY = {"result": "ok", "data": {
+    "master-lcore": 0, "lcores": [0],
+    "forwarder": {"status": "idling", "ports": [], "patches": [],
+                  "port_stats": [], "tsc_hz": 10 ** 9, "workers": []},
+    "phy_ports": [],
+    "ring_ports": [{"id": i, "rx": 0, "rx_drop": 0, "tx": 0, "tx_drop": 0,
+                    "count": 0, "capacity": 1023} for i in range(4)],
+    "pipes": [],
+    "mbuf_pool": {"name": "spp_mbuf_pool", "size": 100, "available": 90,
+                  "in_use": 10}}}
+
+
+def test_topology(ctl, procs):
+    procs("primary", replies={"status": PRIMARY})
+    procs("nfv", 1, replies=nfv_growing(10000))
+    procs("vf", 2, replies={"status": VF})
+    first = ctl.get("/ui/topology").json()
+    assert first["processes"] == 3
+    assert first["rates_over"] is None  # nothing to compare with yet
+    time.sleep(1)
+    topo = ctl.get("/ui/topology").json()
+    svg, det = topo["svg"], topo["details"]
+    ids = set(re.findall(r'<g id="([^"]+)"', svg))
+    expect = {"proc/primary", "proc/nfv:1", "proc/vf:2",
+              "port/nfv:1/ring:0", "port/nfv:1/nullpmd:0",
+              "port/nfv:1/vhost:1", "res/ring:0", "res/ring:1",
+              "res/vhost:1", "comp/vf:2/fwd1",
+              "patch/nfv:1/nullpmd:0/ring:0",
+              "port/nfv:1/ring:0/out", "port/vf:2/ring:0/in",
+              "port/vf:2/ring:0/to/fwd1", "port/vf:2/ring:1/from/fwd1"}
+    assert expect <= ids, expect - ids
+    # rings nobody uses and that hold nothing are left out
+    assert "res/ring:3" not in ids
+    for i in expect:
+        if not i.endswith(("/out", "/in", "/to/fwd1", "/from/fwd1")) \
+                and not i.startswith("patch/"):
+            assert i in det, i
+    dt = topo["rates_over"]
+    assert 0.9 <= dt < 3, dt
+    rows = {r[0]: r for r in det["port/nfv:1/ring:0"]["rows"]}
+    assert rows["link"][1] == "up"
+    assert rows["tx"][1] == "10000"
+    # 10000 frames more in dt seconds, as the page shows it
+    rate = 10000 / dt
+    want = "%.1fk f/s" % (rate / 1e3) if rate >= 1e3 else "%.0f f/s" % rate
+    assert rows["tx"][2] == want, (rows, dt)
+    assert rows["tx_drop"][2] == "%.0f f/s" % (7 / dt)
+    assert {r[0]: r for r in det["proc/nfv:1"]["rows"]}[
+        "lcore 2 busy"][1] == "50.0%"
+    # the patch's label carries the rate of its source
+    label = re.search(r'<g id="patch/nfv:1/nullpmd:0/ring:0".*?</g>', svg,
+                      re.S).group(0)
+    assert want in label
+    # a drop makes the link to the ring red with its rate
+    out = re.search(r'<g id="port/nfv:1/ring:0/out".*?</g>', svg,
+                    re.S).group(0)
+    assert 'stroke="red"' in out and "drop" in out
+
+
+def test_topology_without_processes(ctl):
+    topo = ctl.get("/ui/topology").json()
+    assert topo["processes"] == 0
+    assert "no SPP process is connected" in topo["svg"]
