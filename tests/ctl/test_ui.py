@@ -135,3 +135,26 @@ def test_topology_without_processes(ctl):
     topo = ctl.get("/ui/topology").json()
     assert topo["processes"] == 0
     assert "no SPP process is connected" in topo["svg"]
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_topology_does_not_grow_spp_ctl(ctl, procs):
+    """300 layouts leave spp-ctl's memory as it was: libgvc's layout of
+    clusters leaked some 75 KB each (22 MB here), so dot runs as a process
+    of its own."""
+    procs("primary", replies={"status": PRIMARY})
+    procs("nfv", 1, replies=nfv_growing(10))
+    procs("vf", 2, replies={"status": VF})
+    for _ in range(50):
+        assert ctl.get("/ui/topology").status_code == 200
+    before = rss_kb(ctl.proc.pid)
+    for _ in range(300):
+        assert ctl.get("/ui/topology").status_code == 200
+    assert rss_kb(ctl.proc.pid) - before < 4000
