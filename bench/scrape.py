@@ -104,7 +104,7 @@ def main():
         th.join()
         print("a command during continuous scrapes: median %.1f ms, worst "
               "%.1f ms" % (statistics.median(waits) * 1000,
-                          max(waits) * 1000))
+                           max(waits) * 1000))
     finally:
         for f in fakes:
             f.close()
