@@ -95,8 +95,7 @@ ctl_ui_file(struct ctl_call *call)
 	ctl_ok_text(call, copy, f->len, f->type);
 }
 
-/* -- rates ------------------------------------------------------------------
- */
+/* -- rates ----------------------------------------------------------- */
 
 /*
  * Record a counter of this round under the key made of fmt, and return its
@@ -186,7 +185,7 @@ ui_rate(char *buf, size_t len, double r)
 	return buf;
 }
 
-/* -- details: what a click shows ------------------------------------------- */
+/* -- details: what a click shows -------------------------------------- */
 
 static json_t *
 ui_detail(struct ui_ctx *c, const char *id, const char *title)
@@ -218,8 +217,7 @@ ui_row_text(json_t *rows, const char *name, const char *text)
 	json_array_append_new(rows, json_pack("[s,s,s]", name, text, ""));
 }
 
-/* -- graph ------------------------------------------------------------------
- */
+/* -- graph ----------------------------------------------------------- */
 
 static void
 ui_set(void *obj, const char *name, const char *value)
@@ -239,8 +237,8 @@ ui_node(Agraph_t *g, const char *id, const char *label, const char *shape)
 }
 
 /*
- * An edge with a rate label (NAN and no label when rate is not given: an
- * unused port); drop > 0 makes it red with the drop rate.
+ * An edge labelled with rate (NAN: not known yet), red with the drop rate
+ * when drop > 0; dotted without label when not labelled (an unused port).
  */
 static void
 ui_edge(struct ui_ctx *c, Agnode_t *from, Agnode_t *to, const char *id,
@@ -361,7 +359,7 @@ ui_peer(struct ui_ctx *c, Agnode_t *n, const struct ctl_stats_proc *p,
 #define UI_TX 2
 
 /* A port as a process sees it, its counters, and its link. */
-static Agnode_t *
+static void
 ui_port(struct ui_ctx *c, Agraph_t *sg, Agraph_t *pri,
 	const struct ctl_stats_proc *p, const json_t *st, unsigned int use)
 {
@@ -389,7 +387,7 @@ ui_port(struct ui_ctx *c, Agraph_t *sg, Agraph_t *pri,
 	ui_row(rows, "tx_drop", drop, rdrop, true);
 	res = ui_resource(c, pri, port);
 	if (res == NULL)
-		return n;
+		return;
 	if (strncmp(port, "vhost:", 6) == 0 || strncmp(port, "memif:", 6) == 0)
 		ui_peer(c, res, p, port,
 			link != NULL && strcmp(link, "up") == 0, rrx, rtx);
@@ -405,7 +403,6 @@ ui_port(struct ui_ctx *c, Agraph_t *sg, Agraph_t *pri,
 		snprintf(eid, sizeof(eid), "%s/idle", id);
 		ui_edge(c, res, n, eid, NAN, 0, false);
 	}
-	return n;
 }
 
 /* Is port in the "port" members of the objects of array arr? */
@@ -413,21 +410,17 @@ static bool
 ui_listed(const json_t *arr, const char *member, const char *port)
 {
 	const json_t *o, *q;
+	const char *name;
 	size_t i, k;
 
 	json_array_foreach(arr, i, o)
 	{
-		if (member == NULL) {
-			if (strcmp(json_string_value(o) ?: "", port) == 0)
+		json_array_foreach(json_object_get(o, member), k, q)
+		{
+			name = json_string_value(json_object_get(q, "port"));
+			if (name != NULL && strcmp(name, port) == 0)
 				return true;
-			continue;
 		}
-		json_array_foreach(
-			json_object_get(o, member), k,
-			q) if (strcmp(json_string_value(json_object_get(q,
-									"port"))
-					      ?: "",
-				      port) == 0) return true;
 	}
 	return false;
 }
