@@ -222,3 +222,26 @@ def test_no_process(ctl):
         check.stdout + check.stderr
     s = samples(text)
     assert not [k for k in s if k[0] == "spp_process_up"]
+
+
+def test_hung_process_delays_a_scrape_by_the_timeout_only(ctl_factory):
+    """A process that never answers holds a scrape for --cmd-timeout, and
+    is then down in it (and dropped, as for any command); the others are
+    up."""
+    from sppfake import FakeProcess
+    ctl = ctl_factory("--cmd-timeout", "1")
+    fakes = [ctl.process("nfv", 1, replies={"status": FakeProcess.NO_REPLY}),
+             ctl.process("nfv", 2, replies=status(NFV))]
+    try:
+        t0 = time.monotonic()
+        s = samples(scrape(ctl))
+        took = time.monotonic() - t0
+        assert 1.0 <= took < 2.5, took
+        assert value(s, "spp_process_up", process="nfv:1") == 0
+        assert value(s, "spp_process_up", process="nfv:2") == 1
+        s = samples(scrape(ctl))
+        assert ("spp_process_up",
+                frozenset({"process": "nfv:1"}.items())) not in s
+    finally:
+        for f in fakes:
+            f.close()
