@@ -51,59 +51,97 @@ rate_match(const json_t *a, const json_t *obj)
 	return NULL;
 }
 
-static json_t *rate_value(const json_t *a, const json_t *b, double dt);
+/* How a status is turned into its rates. */
+struct rate_ctx {
+	double dt;
+	bool text; /* "COUNTER (RATE/s)" strings, else rates as numbers */
+};
 
+static json_t *rate_value(const struct rate_ctx *r, const json_t *a,
+			  const json_t *b);
+
+/* "177906112 (83.0M/s)" */
 static json_t *
-rate_object(const json_t *a, const json_t *b, double dt)
+rate_text(json_int_t counter, double rate)
 {
-	json_t *out = json_object(), *v;
-	const char *key;
-	const json_t *bv;
+	static const char *const units[] = {"", "k", "M", "G"};
+	unsigned int u = 0;
+	char buf[64];
+
+	while (rate >= 1000 && u < 3) {
+		rate /= 1000;
+		u++;
+	}
+	snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT " (%.*f%s/s)",
+		 counter, u == 0 ? 0 : 1, rate, units[u]);
+	return json_string(buf);
+}
+
+/*
+ * One member of a status: a counter or cycles of a (the same member of the
+ * earlier reading, NULL when it has none) and b.
+ */
+static json_t *
+rate_member(const struct rate_ctx *r, const char *key, const json_t *av,
+	    const json_t *bv, bool counters)
+{
+	bool counter = counters && rate_listed(rate_counters, key);
+	bool cycles = counters && rate_listed(rate_cycles, key);
 	json_int_t d;
 
-	json_object_foreach((json_t *)b, key, bv)
-	{
-		const json_t *av = json_object_get(a, key);
+	if (!json_is_integer(bv) || !json_is_integer(av) ||
+	    !(counter || cycles))
+		return rate_value(r, av, bv);
+	d = json_integer_value(bv) - json_integer_value(av);
+	if (d < 0)
+		d = 0; /* reset meanwhile */
+	if (cycles)
+		return json_integer(d);
+	if (r->text)
+		return rate_text(json_integer_value(bv), (double)d / r->dt);
+	return json_integer((json_int_t)llround((double)d / r->dt));
+}
 
-		if (json_is_integer(bv) && json_is_integer(av) &&
-		    (rate_listed(rate_counters, key) ||
-		     rate_listed(rate_cycles, key))) {
-			d = json_integer_value(bv) - json_integer_value(av);
-			if (d < 0)
-				d = 0; /* reset meanwhile */
-			if (rate_listed(rate_counters, key))
-				d = (json_int_t)llround((double)d / dt);
-			v = json_integer(d);
-		} else {
-			v = rate_value(av, bv, dt);
-		}
-		json_object_set_new(out, key, v);
-	}
+static json_t *
+rate_object(const struct rate_ctx *r, const json_t *a, const json_t *b)
+{
+	/* counters of an object with "stats" are in its stats (a pipe's rx
+	 * and tx are ring ids) */
+	bool counters = !json_is_object(json_object_get(b, "stats"));
+	json_t *out = json_object();
+	const char *key;
+	const json_t *bv;
+
+	json_object_foreach((json_t *)b, key, bv) json_object_set_new(
+		out, key,
+		rate_member(r, key, json_object_get(a, key), bv, counters));
 	return out;
 }
 
 static json_t *
-rate_value(const json_t *a, const json_t *b, double dt)
+rate_value(const struct rate_ctx *r, const json_t *a, const json_t *b)
 {
 	json_t *out;
 	const json_t *o;
 	size_t i;
 
 	if (json_is_object(b))
-		return rate_object(json_is_object(a) ? a : NULL, b, dt);
+		return rate_object(r, json_is_object(a) ? a : NULL, b);
 	if (!json_is_array(b))
 		return json_deep_copy(b);
 	out = json_array();
 	json_array_foreach(b, i, o) json_array_append_new(
-		out, json_is_object(o) ? rate_object(rate_match(a, o), o, dt)
+		out, json_is_object(o) ? rate_object(r, rate_match(a, o), o)
 				       : json_deep_copy(o));
 	return out;
 }
 
 json_t *
-cli_rate_status(const json_t *a, const json_t *b, double dt)
+cli_rate_status(const json_t *a, const json_t *b, double dt, bool text)
 {
-	return rate_value(a, b, dt > 0 ? dt : 1);
+	struct rate_ctx r = {.dt = dt > 0 ? dt : 1, .text = text};
+
+	return rate_value(&r, a, b);
 }
 
 int
@@ -132,7 +170,7 @@ cli_rate_show(FILE *out, const char *server, const struct cli_req *req,
 		return ret;
 	}
 	/* the time between the two requests' starts */
-	rates = cli_rate_status(a, b, t1 - t0);
+	rates = cli_rate_status(a, b, t1 - t0, !json);
 	if (json) {
 		json_t *o = json_pack("{s:O,s:o,s:f}", "status", b, "rates",
 				      rates, "seconds", t1 - t0);
@@ -140,11 +178,10 @@ cli_rate_show(FILE *out, const char *server, const struct cli_req *req,
 		cli_show_json(out, o);
 		json_decref(o);
 	} else {
-		cli_show_status(out, req->show, t, b);
 		fprintf(out,
-			"\nper second over the last %.1f s (frames/s; "
-			"bytes/s, files/s of pcap writers; workers' "
-			"load over the interval):\n",
+			"counters (per second over the last %.1f s: frames; "
+			"bytes and files of pcap writers; the workers' load "
+			"over that time)\n",
 			t1 - t0);
 		cli_show_status(out, req->show, t, rates);
 		json_decref(rates);

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """spp CLI "status --rate" against spp-ctl and a fake process whose
 counters grow by a known amount between readings: the second reading is
-shown, then the same table with the rates (frames/s) over the interval."""
+shown with each counter's rate (frames/s over the interval) next to it."""
 
 import itertools
 import json
+import re
 import subprocess
 
 from sppfake import REPO
@@ -46,19 +47,29 @@ def test_status_rate_table(ctl, procs):
     nfv = procs("nfv", 1, replies=growing_nfv())
     out = spp_cli(ctl, "nfv 1; status --rate")
     assert nfv.commands == ["status", "status"]
-    counters, rates = out.split("\nper second over the last ")
-    assert "ring:0     up                  0  5000      100" in counters
-    seconds = float(rates.split()[0])
-    assert 1.0 <= seconds < 1.5, rates
-    rows = {line.split()[0]: line.split() for line in rates.splitlines()
-            if line.startswith("  ring:0") or line.startswith("  nullpmd:0")}
-    # PORT LINK [PATCH] RX TX TX_DROP, per second over 1.0-1.5 s (the
-    # exact interval is checked with --json)
-    assert 5000 / 1.5 <= int(rows["ring:0"][-2]) <= 5000, rows
-    assert 100 / 1.5 <= int(rows["ring:0"][-1]) <= 100, rows
-    assert 5100 / 1.5 <= int(rows["nullpmd:0"][-3]) <= 5100, rows
+    head, rest = out.split("\n", 1)
+    m = re.match(r"counters \(per second over the last ([\d.]+) s", head)
+    assert m, head
+    assert 1.0 <= float(m.group(1)) < 1.5, head
+    # each counter of the second reading with its rate next to it, over
+    # 1.0-1.5 s (the exact interval is checked with --json)
+    cells = {}
+    for line in rest.splitlines():
+        w = line.split()
+        if w and w[0] in ("ring:0", "nullpmd:0"):
+            cells[w[0]] = re.findall(r"(\d+) \(([\d.]+)(k?)/s\)", line)
+    rx, tx, drop = cells["ring:0"]
+    assert tx[0] == "5000" and drop[0] == "100" and rx[0] == "0", cells
+
+    def per_s(c):
+        return float(c[1]) * (1000 if c[2] else 1)
+    assert 5000 / 1.5 <= per_s(tx) <= 5000, cells
+    assert 100 / 1.5 <= per_s(drop) <= 100, cells
+    assert per_s(rx) == 0
+    assert cells["nullpmd:0"][0][0] == "5100"
+    assert 5100 / 1.5 <= per_s(cells["nullpmd:0"][0]) <= 5100, cells
     # the load over the interval, not since the start
-    assert "lcore 2: busy 25.0% of 1.0 s" in rates
+    assert "lcore 2: busy 25.0% of 1.0 s" in rest
 
 
 def test_status_rate_json(ctl, procs):
