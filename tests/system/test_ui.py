@@ -41,8 +41,8 @@ class Browser:
             opts.add_argument(a)
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         self.service = Service("/usr/bin/chromedriver",
-                               log_output=os.path.join(LOGDIR,
-                                                       "chromedriver.log"))
+                               log_path=os.path.join(LOGDIR,
+                                                     "chromedriver.log"))
         self.driver = None
         try:
             self.driver = webdriver.Chrome(service=self.service,
