@@ -68,6 +68,11 @@ rate_text(json_int_t counter, double rate)
 	unsigned int u = 0;
 	char buf[64];
 
+	if (isnan(rate)) {
+		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT " (-/s)",
+			 counter);
+		return json_string(buf);
+	}
 	while (rate >= 1000 && u < 3) {
 		rate /= 1000;
 		u++;
@@ -89,9 +94,14 @@ rate_member(const struct rate_ctx *r, const char *key, const json_t *av,
 	bool cycles = counters && rate_listed(rate_cycles, key);
 	json_int_t d;
 
-	if (!json_is_integer(bv) || !json_is_integer(av) ||
-	    !(counter || cycles))
+	if (!json_is_integer(bv) || !(counter || cycles))
 		return rate_value(r, av, bv);
+	if (!json_is_integer(av)) {
+		/* not in the first reading: no rate */
+		if (counter && r->text)
+			return rate_text(json_integer_value(bv), NAN);
+		return json_null();
+	}
 	d = json_integer_value(bv) - json_integer_value(av);
 	if (d < 0)
 		d = 0; /* reset meanwhile */

@@ -11,7 +11,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, "build", "tests")
 BINARIES = ["unit/test_res", "unit/test_frame", "unit/test_cmd",
-            "unit/test_opts", "unit/test_msg", "unit/test_pcapw", "unit/test_cli", "component/test_cls"]
+            "unit/test_opts", "unit/test_msg", "unit/test_pcapw", "unit/test_cli", "unit/test_rate",
+            "component/test_cls"]
 
 
 @pytest.mark.parametrize("name", BINARIES)
