@@ -5,6 +5,7 @@ SVG has an element for every process, port, ring, component and patch,
 each with its details; rates come from two rounds."""
 
 import itertools
+import json
 import re
 import time
 
@@ -158,3 +159,44 @@ def test_topology_does_not_grow_spp_ctl(ctl, procs):
     for _ in range(300):
         assert ctl.get("/ui/topology").status_code == 200
     assert rss_kb(ctl.proc.pid) - before < 4000
+
+
+def test_nic_queue_and_pcap(ctl, procs):
+    """A queue of a NIC ("phy:0 nq 1") is linked to the NIC; spp_pcap's
+    capture reads from the ring it captures and writes files."""
+    pri = json.loads(json.dumps(PRIMARY))
+    pri["data"]["phy_ports"] = [{"id": 0, "eth": "02:00:00:00:00:01",
+                                 "rx": 9, "tx": 8, "tx_drop": 0,
+                                 "nof_queues": {"rx": 2, "tx": 2},
+                                 "flow": []}]
+    procs("primary", replies={"status": pri})
+    procs("nfv", 1, replies={"status": {"result": "ok", "data": {
+        "client-id": 1, "master-lcore": 1, "lcores": [1, 2],
+        "status": "idling", "ports": ["phy:0 nq 1", "ring:2"],
+        "patches": [{"src": "phy:0 nq 1", "dst": "ring:2"}],
+        "port_stats": [
+            {"port": "phy:0 nq 1", "link": "up", "rx": 3, "tx": 0,
+             "tx_drop": 0},
+            {"port": "ring:2", "link": "up", "rx": 0, "tx": 3,
+             "tx_drop": 0}],
+        "tsc_hz": 10 ** 9, "workers": []}}})
+    procs("pcap", 4, replies={"status": {"result": "ok", "data": {
+        "client-id": 4, "master-lcore": 7, "lcores": [7, 8, 9],
+        "status": "running",
+        "core": [{"core": 8, "role": "receive",
+                  "rx_port": [{"port": "ring:2"}],
+                  "stats": {"rx": 3, "drop": 0, "passed": 0}},
+                 {"core": 9, "role": "write", "filename": "/tmp/x.lz4",
+                  "stats": {"frames": 3, "bytes": 180, "files": 0,
+                            "drop": 0}}],
+        "tsc_hz": 10 ** 9, "workers": []}}})
+    topo = ctl.get("/ui/topology").json()
+    ids = set(re.findall(r'<g id="([^"]+)"', topo["svg"]))
+    assert {"res/phy:0", "port/nfv:1/phy:0 nq 1/in", "res/ring:2",
+            "port/nfv:1/ring:2/out", "capture/pcap:4",
+            "capture/pcap:4/in", "files/pcap:4",
+            "capture/pcap:4/written"} <= ids, ids
+    assert topo["details"]["res/phy:0"]["title"] == \
+        "phy:0 (NIC 02:00:00:00:00:01)"
+    rows = {r[0]: r[1] for r in topo["details"]["capture/pcap:4"]["rows"]}
+    assert rows["port"] == "ring:2" and rows["written"] == "3"
