@@ -147,8 +147,8 @@ def rss_kb(pid):
 
 
 def test_topology_does_not_grow_spp_ctl(ctl, procs):
-    """300 layouts leave spp-ctl's memory as it was: libgvc's layout of
-    clusters leaked some 75 KB each (22 MB here), so dot runs as a process
+    """200 layouts leave spp-ctl's memory as it was: libgvc's layout of
+    clusters leaked some 75 KB each (15 MB here), so dot runs as a process
     of its own."""
     procs("primary", replies={"status": PRIMARY})
     procs("nfv", 1, replies=nfv_growing(10))
@@ -156,7 +156,7 @@ def test_topology_does_not_grow_spp_ctl(ctl, procs):
     for _ in range(50):
         assert ctl.get("/ui/topology").status_code == 200
     before = rss_kb(ctl.proc.pid)
-    for _ in range(300):
+    for _ in range(200):
         assert ctl.get("/ui/topology").status_code == 200
     assert rss_kb(ctl.proc.pid) - before < 4000
 
