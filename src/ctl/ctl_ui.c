@@ -5,8 +5,10 @@
  * that process sees them), components, patches and capture; the primary's
  * rings and NICs inside the primary's cluster, VMs and memif peers outside.
  * A port is linked to the ring, NIC, VM... behind it in the direction the
- * process uses it. Graphviz's dot lays it out and renders SVG (ctl_dot.c);
- * the page only swaps the SVG in.
+ * process uses it; every link is ranked from the process to the resource,
+ * so that dot (top to bottom) puts the processes in a row above the rings
+ * they share. Graphviz's dot lays it out and renders SVG (ctl_dot.c); the
+ * page only swaps the SVG in.
  *
  * Rates come from the counters of an earlier round: the newest one at least
  * UI_RATE_MIN_S old, so that two viewers polling out of step do not get
@@ -240,7 +242,7 @@ ui_node(Agraph_t *g, const char *id, const char *label, const char *shape)
  * An edge labelled with rate (NAN: not known yet), red with the drop rate
  * when drop > 0; dotted without label when not labelled (an unused port).
  */
-static void
+static Agedge_t *
 ui_edge(struct ui_ctx *c, Agnode_t *from, Agnode_t *to, const char *id,
 	double rate, double drop, bool labelled)
 {
@@ -251,7 +253,7 @@ ui_edge(struct ui_ctx *c, Agnode_t *from, Agnode_t *to, const char *id,
 	if (!labelled) {
 		ui_set(e, "style", "dotted");
 		ui_set(e, "arrowhead", "none");
-		return;
+		return e;
 	}
 	ui_rate(a, sizeof(a), rate);
 	if (drop > 0) {
@@ -266,6 +268,22 @@ ui_edge(struct ui_ctx *c, Agnode_t *from, Agnode_t *to, const char *id,
 	if (rate > 0)
 		ui_set(e, "penwidth", "2");
 	ui_set(e, "label", label);
+	return e;
+}
+
+/*
+ * An edge of frames from resource res (a ring, a NIC, a VM) to node n, as
+ * ui_edge(). It is ranked as if n fed res: the processes stay on one side
+ * of the rings they use both ways, and no link loops around a process.
+ */
+static void
+ui_edge_in(struct ui_ctx *c, Agnode_t *res, Agnode_t *n, const char *id,
+	   double rate, bool labelled)
+{
+	Agedge_t *e = ui_edge(c, n, res, id, rate, 0, labelled);
+
+	if (labelled)
+		ui_set(e, "dir", "back");
 }
 
 /*
@@ -393,7 +411,7 @@ ui_port(struct ui_ctx *c, Agraph_t *sg, Agraph_t *pri,
 			link != NULL && strcmp(link, "up") == 0, rrx, rtx);
 	if (use & UI_RX) {
 		snprintf(eid, sizeof(eid), "%s/in", id);
-		ui_edge(c, res, n, eid, rrx, 0, true);
+		ui_edge_in(c, res, n, eid, rrx, true);
 	}
 	if (use & UI_TX) {
 		snprintf(eid, sizeof(eid), "%s/out", id);
@@ -401,7 +419,7 @@ ui_port(struct ui_ctx *c, Agraph_t *sg, Agraph_t *pri,
 	}
 	if (use == 0) {
 		snprintf(eid, sizeof(eid), "%s/idle", id);
-		ui_edge(c, res, n, eid, NAN, 0, false);
+		ui_edge_in(c, res, n, eid, NAN, false);
 	}
 }
 
@@ -615,8 +633,8 @@ ui_pcap(struct ui_ctx *c, Agraph_t *sg, Agraph_t *pri,
 	res = port != NULL ? ui_resource(c, pri, port) : NULL;
 	if (res != NULL) {
 		snprintf(fid, sizeof(fid), "%s/in", id);
-		ui_edge(c, res, cap, fid, ui_counter(c, rx, "%s/in", id), 0,
-			true);
+		ui_edge_in(c, res, cap, fid, ui_counter(c, rx, "%s/in", id),
+			   true);
 	}
 	res = pass != NULL ? ui_resource(c, pri, pass) : NULL;
 	if (res != NULL) {
@@ -745,7 +763,7 @@ ui_build(struct ui_ctx *c, const struct ctl_stats_round *r)
 	Agraph_t *pri = NULL, *sg;
 	unsigned int i;
 
-	ui_set(c->g, "rankdir", "LR");
+	ui_set(c->g, "rankdir", "TB");
 	ui_set(c->g, "fontname", "Helvetica");
 	ui_set(c->g, "fontsize", "12");
 	ui_set(c->g, "nodesep", "0.4");
