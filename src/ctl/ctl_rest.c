@@ -596,6 +596,18 @@ rest_req_append(struct rest_req *req, const char *data, size_t len)
 	return 0;
 }
 
+/*
+ * A read that pollers repeat every few seconds (Prometheus, the web view):
+ * not logged when it succeeds, or the log would be little else.
+ */
+static bool
+rest_polled(const char *method, const char *url)
+{
+	return strcmp(method, "GET") == 0 &&
+	       (strcmp(url, "/metrics") == 0 || strcmp(url, "/") == 0 ||
+		strncmp(url, "/ui", 3) == 0);
+}
+
 static enum MHD_Result
 rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 	    const char *method, const char *version, const char *upload_data,
@@ -627,7 +639,7 @@ rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 			      sizeof(allow));
 	if (call.status >= 400)
 		CTL_INFO("%s %s: %u %s", method, url, call.status, call.err);
-	else
+	else if (!rest_polled(method, url))
 		CTL_INFO("%s %s: %u", method, url, call.status);
 	ret = rest_respond(conn, &call, allow);
 	ctl_metrics_request_done(call.status);

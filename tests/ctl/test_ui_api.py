@@ -200,3 +200,18 @@ def test_nic_queue_and_pcap(ctl, procs):
         "phy:0 (NIC 02:00:00:00:00:01)"
     rows = {r[0]: r[1] for r in topo["details"]["capture/pcap:4"]["rows"]}
     assert rows["port"] == "ring:2" and rows["written"] == "3"
+
+
+def test_polls_are_not_logged(ctl):
+    """Successful GETs of /metrics and the web view (repeated every few
+    seconds by pollers) leave no log line; other calls and errors do."""
+    for path in ("/metrics", "/", "/ui/", "/ui/app.js", "/ui/topology",
+                 "/v1/processes"):
+        assert ctl.get(path).status_code == 200
+    assert ctl.get("/ui/nope.js").status_code == 404
+    log = ctl.log_text()
+    assert "GET /v1/processes: 200" in log
+    assert "GET /ui/nope.js: 404 no such path: /ui/nope.js" in log
+    for path in ("/metrics", "/ui/topology", "/ui/app.js"):
+        assert "GET %s:" % path not in log, log
+    assert "GET /: " not in log and "GET /ui/: " not in log, log
