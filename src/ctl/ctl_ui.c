@@ -45,6 +45,9 @@ struct ctl_ui_file {
 #define UI_RATE_MIN_S 0.9
 #define UI_ID_LEN 160
 #define UI_LABEL_LEN 256
+/* points of a line of a link's label: "drop 999.9k f/s" at 13 points */
+#define UI_LABEL_W 110
+#define UI_LABEL_H 16
 
 /* The counters of a past round, by key ("port/nfv:1/ring:0/rx"). */
 struct ui_past {
@@ -221,10 +224,109 @@ ui_row_text(json_t *rows, const char *name, const char *text)
 
 /* -- graph ----------------------------------------------------------- */
 
+/*
+ * cgraph's default IDs of named objects are the addresses of their names,
+ * and agwrite() writes subgraphs in ID order: the processes' clusters came
+ * out in another order at every update, and dot moved the whole picture
+ * each second. This discipline maps no name (cgraph then keeps the names
+ * in its own map) and gives IDs in the order objects are made.
+ */
+static void *
+ui_id_open(Agraph_t *g, Agdisc_t *disc)
+{
+	(void)g;
+	(void)disc;
+	return calloc(1, sizeof(IDTYPE)); /* the next ID */
+}
+
+static long
+ui_id_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+	IDTYPE *next = state;
+
+	(void)objtype;
+	(void)createflag;
+	if (str != NULL || next == NULL)
+		return 0;
+	/* odd, as cgraph's own IDs of anonymous objects */
+	*id = 2 * (*next)++ + 1;
+	return 1;
+}
+
+static long
+ui_id_alloc(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id;
+	return 0; /* no ID chosen by the caller */
+}
+
+static void
+ui_id_free(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id;
+}
+
+static char *
+ui_id_print(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id;
+	return NULL; /* names are in cgraph's map */
+}
+
+static void
+ui_id_close(void *state)
+{
+	free(state);
+}
+
+static void
+ui_id_register(void *state, int objtype, void *obj)
+{
+	(void)state;
+	(void)objtype;
+	(void)obj;
+}
+
+static Agiddisc_t ui_id_disc;
+static Agdisc_t ui_disc = {&AgMemDisc, &ui_id_disc, &AgIoDisc};
+
+static Agiddisc_t ui_id_disc = {
+	ui_id_open,  ui_id_map,	  ui_id_alloc,	  ui_id_free,
+	ui_id_print, ui_id_close, ui_id_register,
+};
+
 static void
 ui_set(void *obj, const char *name, const char *value)
 {
 	agsafeset(obj, (char *)name, (char *)value, (char *)"");
+}
+
+/* An HTML-like label ("<TABLE>..."), not text. */
+static void
+ui_set_html(Agraph_t *g, void *obj, const char *name, const char *html)
+{
+	char *s = agstrdup_html(g, (char *)html);
+
+	agsafeset(obj, (char *)name, s, (char *)"");
+	agstrfree(g, s);
+}
+
+/*
+ * A node whose label changes with the counters keeps one size (w by h
+ * inches), so that the layout stays.
+ */
+static void
+ui_fixed(Agnode_t *n, const char *w, const char *h)
+{
+	ui_set(n, "fixedsize", "true");
+	ui_set(n, "width", w);
+	ui_set(n, "height", h);
 }
 
 static Agnode_t *
@@ -246,7 +348,7 @@ static Agedge_t *
 ui_edge(struct ui_ctx *c, Agnode_t *from, Agnode_t *to, const char *id,
 	double rate, double drop, bool labelled)
 {
-	char label[UI_LABEL_LEN], a[32], b[32];
+	char label[UI_LABEL_LEN * 2], a[32], b[40];
 	Agedge_t *e = agedge(c->g, from, to, NULL, 1);
 
 	ui_set(e, "id", id);
@@ -256,18 +358,28 @@ ui_edge(struct ui_ctx *c, Agnode_t *from, Agnode_t *to, const char *id,
 		return e;
 	}
 	ui_rate(a, sizeof(a), rate);
+	b[0] = '\0';
 	if (drop > 0) {
-		snprintf(label, sizeof(label), "%s\ndrop %s", a,
-			 ui_rate(b, sizeof(b), drop));
+		snprintf(b, sizeof(b), "drop ");
+		ui_rate(b + 5, sizeof(b) - 5, drop);
 		ui_set(e, "color", "red");
 		ui_set(e, "fontcolor", "red");
 	} else {
-		snprintf(label, sizeof(label), "%s", a);
 		ui_set(e, "color", rate > 0 ? "darkgreen" : "gray40");
 	}
 	if (rate > 0)
 		ui_set(e, "penwidth", "2");
-	ui_set(e, "label", label);
+	/*
+	 * Two lines of a fixed size whatever the figures: dot lays out the
+	 * same graph every second as long as nothing but the rates change.
+	 */
+	snprintf(label, sizeof(label),
+		 "<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\">"
+		 "<TR><TD FIXEDSIZE=\"TRUE\" WIDTH=\"%d\" HEIGHT=\"%d\">%s"
+		 "</TD></TR><TR><TD FIXEDSIZE=\"TRUE\" WIDTH=\"%d\" "
+		 "HEIGHT=\"%d\">%s</TD></TR></TABLE>",
+		 UI_LABEL_W, UI_LABEL_H, a, UI_LABEL_W, UI_LABEL_H, b);
+	ui_set_html(c->g, e, "label", label);
 	return e;
 }
 
@@ -628,6 +740,7 @@ ui_pcap(struct ui_ctx *c, Agraph_t *sg, Agraph_t *pri,
 	snprintf(label, sizeof(label), "pcap files\n%.0f done, %.1f MB", files,
 		 bytes / 1e6);
 	out = ui_node(sg, fid, label, "note");
+	ui_fixed(out, "1.7", "0.5");
 	snprintf(fid, sizeof(fid), "%s/written", id);
 	ui_edge(c, cap, out, fid, r, 0, true);
 	res = port != NULL ? ui_resource(c, pri, port) : NULL;
@@ -678,6 +791,7 @@ ui_primary(struct ui_ctx *c, Agraph_t *pri, const struct ctl_stats_proc *p)
 		snprintf(label, sizeof(label), "ring:%lld\n%.0f/%.0f", rid,
 			 count, cap);
 		ui_set(n, "label", label);
+		ui_fixed(n, "1.0", "0.65");
 		if (cap > 0 && count >= cap)
 			ui_set(n, "fillcolor", "mistyrose");
 		snprintf(label, sizeof(label), "ring:%lld of the primary", rid);
@@ -783,6 +897,8 @@ ui_build(struct ui_ctx *c, const struct ctl_stats_round *r)
 			 (long long)ctl_stats_num(pool, "in_use"),
 			 (long long)ctl_stats_num(pool, "size"));
 		pri = ui_cluster(c, p, p->status != NULL ? extra : "");
+		snprintf(extra, sizeof(extra), "proc/%s", p->name);
+		ui_fixed(agnode(c->g, extra, 0), "2.6", "0.7");
 	}
 	for (i = 0; i < r->nb_procs; i++) {
 		const struct ctl_stats_proc *p = &r->procs[i];
@@ -831,7 +947,7 @@ ui_graph(const struct ctl_stats_round *r, json_t *body, char **dot, size_t *len,
 		c.prev = past->counters;
 		c.dt = r->mono - past->mono;
 	}
-	c.g = agopen((char *)"spp", Agdirected, NULL);
+	c.g = agopen((char *)"spp", Agdirected, &ui_disc);
 	if (c.g != NULL)
 		f = open_memstream(dot, len);
 	if (c.g == NULL || f == NULL) {

@@ -8,6 +8,7 @@ import itertools
 import json
 import re
 import time
+from xml.etree import ElementTree
 
 from sppfake import error_of
 
@@ -215,3 +216,40 @@ def test_polls_are_not_logged(ctl):
     for path in ("/metrics", "/ui/topology", "/ui/app.js"):
         assert "GET %s:" % path not in log, log
     assert "GET /: " not in log and "GET /ui/: " not in log, log
+
+
+def node_positions(svg):
+    """{id: (x, y) of its first text} of the nodes of an SVG."""
+    ns = "{http://www.w3.org/2000/svg}"
+    out = {}
+    for g in ElementTree.fromstring(svg).iter(ns + "g"):
+        if g.get("class") == "node":
+            t = g.find(ns + "text")
+            out[g.get("id")] = (t.get("x"), t.get("y"))
+    return out
+
+
+def test_layout_stays_while_rates_change(ctl, procs):
+    """Updates of a topology whose rates change (labels of other figures,
+    drops coming and going) lay every node out at the same place: a live
+    view must not move under the operator's eyes."""
+    n = itertools.count()
+
+    def status(_cmd):
+        k = next(n)
+        d = json.loads(json.dumps(nfv_growing(1)["status"]("status")))
+        ports = d["data"]["port_stats"]
+        ports[0]["tx"] = k * k * 99991
+        ports[0]["tx_drop"] = (k % 2) * k * 1000
+        ports[1]["rx"] = k * k * 99991
+        return d
+    procs("primary", replies={"status": PRIMARY})
+    procs("nfv", 1, replies={"status": status})
+    procs("vf", 2, replies={"status": VF})
+    pos = []
+    for _ in range(8):
+        pos.append(node_positions(ctl.get("/ui/topology").json()["svg"]))
+        time.sleep(0.2)
+    assert len(pos[0]) >= 10, pos[0]
+    for p in pos[1:]:
+        assert p == pos[0]
