@@ -794,7 +794,7 @@ ui_pcap(struct ui_ctx *c, Agraph_t *sg, Agraph_t *pri,
 	snprintf(fid, sizeof(fid), "files/%s", p->name);
 	snprintf(label, sizeof(label), "pcap files\n%.0f done, %.1f MB", files,
 		 bytes / 1e6);
-	out = ui_node(sg, fid, label, "note");
+	out = ui_node(c->g, fid, label, "note");
 	ui_fixed(out, "1.7", "0.5");
 	snprintf(fid, sizeof(fid), "%s/written", id);
 	ui_edge(c, cap, out, fid, r, 0, true);
