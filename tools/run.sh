@@ -83,9 +83,7 @@ start() {
 		"eal": {"--lcores": "1@0,2@1", "--no-pci": ""},
 		"app": {"-n": "1", "-s": "127.0.0.1:6666"}}'
 	wait_proc '"client-id": *1'
-	for body in '{"action":"add","port":"phy:0"}' '{"action":"add","port":"phy:1"}'; do
-		api PUT /nfvs/1/ports "$body"
-	done
+	# the primary's phy ports are in spp_nfv's port list from the start
 	api PUT /nfvs/1/patches '{"src":"phy:0","dst":"phy:1"}'
 	api PUT /nfvs/1/patches '{"src":"phy:1","dst":"phy:0"}'
 	api PUT /nfvs/1/forward '{"action":"start"}'

@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 PKGS="gcc clang-format meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev
 libjansson-dev libmicrohttpd-dev libpcap-dev liblz4-dev lz4 iproute2 iputils-ping curl
 procps psmisc tcpdump python3 python3-pytest python3-requests python3-scapy
-libcurl4-openssl-dev libedit-dev graphviz libgraphviz-dev tmux python3-pexpect
-prometheus python3-prometheus-client chromium chromium-driver python3-selenium"
+libcurl4-openssl-dev libedit-dev graphviz libgraphviz-dev tmux python3-pexpect clang
+libclang-rt-14-dev prometheus python3-prometheus-client chromium chromium-driver
+python3-selenium"
 NR_HUGEPAGES=${SPP_HUGEPAGES:-1024}
 
 log() { echo "setup: $*"; }
@@ -44,3 +45,20 @@ if [ ! -f build/build.ninja ]; then
 fi
 ninja -C build >/dev/null || ninja -C build
 log "built in $(pwd)/build"
+
+# the libFuzzer targets (tests/fuzz): clang with ASan and UBSan, no DPDK
+if [ ! -f build-fuzz/build.ninja ]; then
+	CC=clang meson setup build-fuzz -Ddpdk=disabled -Dfuzz=true \
+		-Dbuildtype=debugoptimized >/dev/null
+fi
+ninja -C build-fuzz >/dev/null || ninja -C build-fuzz
+log "fuzz targets built in $(pwd)/build-fuzz"
+
+# the same code with ASan, LSan and UBSan, for tests/sanitize
+if [ ! -f build-asan/build.ninja ]; then
+	meson setup build-asan -Db_sanitize=address,undefined \
+		-Dbuildtype=debugoptimized -Dc_args=-Wno-format-truncation \
+		>/dev/null
+fi
+ninja -C build-asan >/dev/null || ninja -C build-asan
+log "sanitizer build in $(pwd)/build-asan"

@@ -328,6 +328,9 @@ show_primary(FILE *out, const json_t *st)
 		fprintf(out, "  forwarder: %s\n", show_str(fwd, "status"));
 		show_forwarder(out, fwd, "    ");
 		show_workers(out, fwd, "    ");
+	} else {
+		fprintf(out, "  forwarder: none (the primary runs on one "
+			     "lcore)\n");
 	}
 }
 

@@ -88,7 +88,7 @@ spp_frame_rx_next(struct spp_frame_rx *rx, char **msg, size_t *msglen)
 	p = (const uint8_t *)rx->buf;
 	n = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
 	    ((uint32_t)p[2] << 8) | p[3];
-	if (n > SPP_FRAME_MAX)
+	if (n > (rx->max != 0 ? rx->max : SPP_FRAME_MAX))
 		return -EMSGSIZE;
 	if (rx->len < 4 + (size_t)n)
 		return 0;

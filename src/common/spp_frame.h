@@ -19,6 +19,7 @@ struct spp_frame_rx {
 	size_t len;	 /* valid bytes in buf */
 	size_t cap;	 /* allocated size of buf */
 	size_t consumed; /* bytes of the last message handed out */
+	size_t max;	 /* largest payload taken; 0: SPP_FRAME_MAX */
 };
 
 void spp_frame_rx_init(struct spp_frame_rx *rx);
@@ -36,7 +37,7 @@ int spp_frame_rx_feed(struct spp_frame_rx *rx, const void *data, size_t len);
  * a NUL-terminated copy owned by rx, valid until the next call on rx, and
  * *msglen is its length. Returns 1 when a message was taken, 0 when more
  * bytes are needed, -EMSGSIZE when the peer announced a message larger than
- * SPP_FRAME_MAX (the stream is then unusable).
+ * rx->max (SPP_FRAME_MAX when 0; the stream is then unusable).
  */
 int spp_frame_rx_next(struct spp_frame_rx *rx, char **msg, size_t *msglen);
 

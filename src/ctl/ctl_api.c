@@ -193,18 +193,21 @@ static const struct ctl_action ctl_api_vlan_ops[] = {
 /*
  * The options of "vlan":{"operation":OP,"id":VID,"pcp":PCP} into tag:
  * "", " add_vlantag VID PCP" or " del_vlantag". id and pcp are read with
- * "add" only.
+ * "add" only. As in the original, no "vlan", a null one or an empty object
+ * is no VLAN operation (its CLI sends "vlan":{} on every port add and del).
  */
 static int
 ctl_api_vlan_tag(struct ctl_call *call, char *tag, size_t len)
 {
 	static const char *const keys[] = {"operation", "id", "pcp", NULL};
 	static const char *const add_keys[] = {"vlan.id", "vlan.pcp", NULL};
+	json_t *vlan = json_object_get(call->body, "vlan");
 	json_int_t id, pcp;
 	const char *op;
 
 	tag[0] = '\0';
-	if (json_object_get(call->body, "vlan") == NULL)
+	if (vlan == NULL || json_is_null(vlan) ||
+	    (json_is_object(vlan) && json_object_size(vlan) == 0))
 		return 0;
 	if (ctl_body_object(call, "vlan", keys) < 0 ||
 	    ctl_body_choice(call, "vlan.operation", ctl_api_vlan_ops, &op) < 0)
@@ -225,7 +228,9 @@ ctl_api_vlan_tag(struct ctl_call *call, char *tag, size_t len)
 
 /*
  * PUT .../components/NAME/ports {"action":"attach"|"detach","port":RES,
- * "dir":"rx"|"tx","vlan":{...}} -> "port add|del RES DIR NAME [VLAN]"
+ * "dir":"rx"|"tx","vlan":{...}} -> "port add|del RES DIR NAME [VLAN]".
+ * A detach ignores "vlan" whatever it holds, as the original did: its
+ * clients send the attach's object back on detach.
  */
 static void
 ctl_api_comp_ports(struct ctl_call *call)
@@ -241,7 +246,10 @@ ctl_api_comp_ports(struct ctl_call *call)
 	    ctl_body_required(call, required) < 0 ||
 	    ctl_body_action(call, ctl_api_attach_actions, &command) < 0 ||
 	    ctl_body_port(call, "port", port, sizeof(port)) < 0 ||
-	    ctl_body_word(call, "dir", &dir) < 0 ||
+	    ctl_body_word(call, "dir", &dir) < 0)
+		return;
+	tag[0] = '\0';
+	if (strcmp(command, "port add") == 0 &&
 	    ctl_api_vlan_tag(call, tag, sizeof(tag)) < 0)
 		return;
 	ctl_commandf(call, "%s %s %s %s%s", command, port, dir, name, tag);

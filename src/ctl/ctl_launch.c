@@ -134,6 +134,7 @@ ctl_launch_same_id(const json_t *v, json_int_t client_id)
 	const char *s = json_string_value(v);
 	char *end;
 
+	/* the value goes into the command line as it is: canonical only */
 	if (json_is_integer(v))
 		return json_integer_value(v) == client_id;
 	return s != NULL && s[0] >= '1' && s[0] <= '9' &&
@@ -208,12 +209,12 @@ ctl_launch_line(struct ctl_call *call)
 	if (id == NULL) {
 		ctl_launch_missing(&missing, "client_id");
 	} else {
-		client_id = json_integer_value(id);
-		if (!json_is_integer(id) || client_id < 1 ||
+		/* the original's CLI sends it as a string: "1" */
+		if (ctl_json_int(id, &client_id) < 0 || client_id < 1 ||
 		    client_id > SPP_RES_ID_MAX) {
 			ctl_fail(call, 400,
 				 "client_id must be an integer "
-				 "1-%d",
+				 "1-%d (or a string holding one)",
 				 SPP_RES_ID_MAX);
 			return NULL;
 		}

@@ -179,6 +179,8 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	rconf.routes = ctl_api_init(conf.sysfs);
+	/* a request may wait for a process's answer, and 10 s more */
+	rconf.request_ms = conf.timeout_ms + 10000;
 	rconf.listen_fd = ctl_net_listen(
 		conf.bind_addr, (uint16_t)conf.api_port, err, sizeof(err));
 	if (rconf.listen_fd < 0) {

@@ -17,56 +17,8 @@
 
 #include "ctl_stats.h"
 
-#define METRICS_STATUS_MAX 600
-/* process kinds are bits: SPP_PROC_PRIMARY (1 << 0) to SPP_PROC_PCAP */
-#define METRICS_NB_KINDS 5
 #define METRICS_LABELS_LEN 512
 #define METRICS_DIM(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Upper bounds of the command duration buckets, in seconds. */
-static const double metrics_buckets[] = {
-	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-	0.05,	0.1,	 0.25,	 0.5,	1,	2.5,   5,    10,
-};
-#define METRICS_NB_BUCKETS (sizeof(metrics_buckets) / sizeof(double))
-
-static struct {
-	pthread_mutex_t lock;
-	uint64_t requests[METRICS_STATUS_MAX];
-	/* per process kind: per bucket (not cumulative), sum and count */
-	uint64_t cmd_bucket[METRICS_NB_KINDS][METRICS_NB_BUCKETS + 1];
-	double cmd_sum[METRICS_NB_KINDS];
-	uint64_t cmd_count[METRICS_NB_KINDS];
-} metrics = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-};
-
-void
-ctl_metrics_request_done(unsigned int status)
-{
-	if (status >= METRICS_STATUS_MAX)
-		return;
-	pthread_mutex_lock(&metrics.lock);
-	metrics.requests[status]++;
-	pthread_mutex_unlock(&metrics.lock);
-}
-
-void
-ctl_metrics_command_done(enum spp_proc_kind kind, double seconds)
-{
-	unsigned int b = 0, k;
-
-	if (kind == 0 || (unsigned int)kind >= 1u << METRICS_NB_KINDS)
-		return;
-	k = (unsigned int)__builtin_ctz((unsigned int)kind);
-	while (b < METRICS_NB_BUCKETS && seconds > metrics_buckets[b])
-		b++;
-	pthread_mutex_lock(&metrics.lock);
-	metrics.cmd_bucket[k][b]++;
-	metrics.cmd_sum[k] += seconds;
-	metrics.cmd_count[k]++;
-	pthread_mutex_unlock(&metrics.lock);
-}
 
 /* -- the text format ------------------------------------------------------ */
 
@@ -478,43 +430,36 @@ metrics_ctl(FILE *f, const struct ctl_stats_round *r)
 {
 	static const char *const cmd = "spp_ctl_command_duration_seconds";
 	char labels[METRICS_LABELS_LEN], code[8], le[32], name[64];
-	uint64_t buckets[METRICS_NB_KINDS][METRICS_NB_BUCKETS + 1];
-	uint64_t requests[METRICS_STATUS_MAX], cum;
-	uint64_t count[METRICS_NB_KINDS];
-	double sum[METRICS_NB_KINDS];
+	struct ctl_metrics_counts n;
 	unsigned int i, k, b;
+	uint64_t cum;
 
-	pthread_mutex_lock(&metrics.lock);
-	memcpy(requests, metrics.requests, sizeof(requests));
-	memcpy(buckets, metrics.cmd_bucket, sizeof(buckets));
-	memcpy(sum, metrics.cmd_sum, sizeof(sum));
-	memcpy(count, metrics.cmd_count, sizeof(count));
-	pthread_mutex_unlock(&metrics.lock);
+	ctl_metrics_counts(&n);
 
 	metrics_family(f, "spp_ctl_http_requests_total", "counter",
 		       "REST requests spp-ctl answered, by HTTP status code "
 		       "(this scrape is counted once answered)");
-	for (i = 0; i < METRICS_STATUS_MAX; i++) {
-		if (requests[i] == 0)
+	for (i = 0; i < CTL_METRICS_STATUS_MAX; i++) {
+		if (n.requests[i] == 0)
 			continue;
 		snprintf(code, sizeof(code), "%u", i);
 		metrics_labels(labels, sizeof(labels), "code", code, NULL);
 		metrics_sample(f, "spp_ctl_http_requests_total", labels,
-			       (double)requests[i]);
+			       (double)n.requests[i]);
 	}
 	metrics_family(f, cmd, "histogram",
 		       "Time processes took to answer a command of spp-ctl "
 		       "(REST commands and scrapes' status), by process type");
-	for (k = 0; k < METRICS_NB_KINDS; k++) {
+	for (k = 0; k < CTL_METRICS_NB_KINDS; k++) {
 		const char *type =
 			spp_proc_kind_name((enum spp_proc_kind)(1u << k));
 
 		cum = 0;
-		for (b = 0; b <= METRICS_NB_BUCKETS; b++) {
-			cum += buckets[k][b];
-			if (b < METRICS_NB_BUCKETS)
+		for (b = 0; b <= CTL_METRICS_NB_BUCKETS; b++) {
+			cum += n.cmd_bucket[k][b];
+			if (b < CTL_METRICS_NB_BUCKETS)
 				snprintf(le, sizeof(le), "%g",
-					 metrics_buckets[b]);
+					 ctl_metrics_buckets[b]);
 			else
 				snprintf(le, sizeof(le), "+Inf");
 			metrics_labels(labels, sizeof(labels), "type", type,
@@ -524,9 +469,9 @@ metrics_ctl(FILE *f, const struct ctl_stats_round *r)
 		}
 		metrics_labels(labels, sizeof(labels), "type", type, NULL);
 		snprintf(name, sizeof(name), "%s_sum", cmd);
-		metrics_sample(f, name, labels, sum[k]);
+		metrics_sample(f, name, labels, n.cmd_sum[k]);
 		snprintf(name, sizeof(name), "%s_count", cmd);
-		metrics_sample(f, name, labels, (double)count[k]);
+		metrics_sample(f, name, labels, (double)n.cmd_count[k]);
 	}
 	metrics_family(f, "spp_ctl_scrape_duration_seconds", "gauge",
 		       "Time the status round of this scrape took (one status "

@@ -25,11 +25,20 @@
 #include "ctl_log.h"
 #include "ctl_metrics.h"
 #include "ctl_net.h"
+#include "ctl_peer.h"
 #include "spp_frame.h"
 #include "spp_time.h"
 
 /* Connections that have not said hello yet. */
 #define CTL_PENDING_MAX 32
+/* Largest hello, and largest message of a process (a status) */
+#define CTL_HELLO_MAX (64u << 10)
+#define CTL_MSG_MAX (8u << 20)
+/* Largest "lcores" of a hello, and largest lcore id */
+#define CTL_LCORES_MAX 128
+#define CTL_LCORE_ID_MAX 1023
+/* A process sends its hello as it connects: 2 s at most (less if told) */
+#define CTL_HELLO_TIMEOUT_MS(cmd_ms) ((cmd_ms) < 2000 ? (cmd_ms) : 2000)
 /* The primary and client ids 1..SPP_RES_ID_MAX. */
 #define CTL_PROCS_MAX (SPP_RES_ID_MAX + 1)
 
@@ -267,8 +276,9 @@ proc_drop_unasked(struct ctl_proc *p, int ret, char *msg)
 	size_t len;
 
 	while (ret == 1) {
-		CTL_WARN("%s sent a message nobody asked for, ignored: %.80s",
-			 p->name, msg);
+		CTL_WARN_LIMITED(
+			"%s sent a message nobody asked for, ignored: %.80s",
+			p->name, msg);
 		ret = spp_frame_rx_next(&p->rx, &msg, &len);
 	}
 	return ret;
@@ -515,9 +525,15 @@ proc_hello_parse(const char *msg, size_t len, struct ctl_proc *p,
 			 "array of integers");
 		goto out;
 	}
+	if (json_array_size(p->lcores) > CTL_LCORES_MAX) {
+		snprintf(err, errlen, "invalid hello: more than %d \"lcores\"",
+			 CTL_LCORES_MAX);
+		goto out;
+	}
 	json_array_foreach(p->lcores, i, v)
 	{
-		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > CTL_LCORE_ID_MAX) {
 			snprintf(err, errlen,
 				 "invalid hello: \"lcores\" must "
 				 "be an array of integers");
@@ -562,6 +578,22 @@ proc_pending_close(struct ctl_pending *c)
 	spp_frame_rx_free(&c->rx);
 }
 
+int
+ctl_proc_hello_check(const char *msg, size_t len, int primary_port, char *err,
+		     size_t errlen)
+{
+	struct ctl_proc *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (p == NULL)
+		return -ENOMEM;
+	pthread_mutex_init(&p->lock, NULL);
+	p->fd = -1;
+	ret = proc_hello_parse(msg, len, p, primary_port, err, errlen);
+	proc_free(p);
+	return ret;
+}
+
 /* A hello arrived on a pending connection: register or refuse it. */
 static void
 proc_hello(struct ctl_pending *c, const char *msg, size_t len)
@@ -579,8 +611,16 @@ proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 	pthread_mutex_init(&p->lock, NULL);
 	p->fd = -1;
 	ret = proc_hello_parse(msg, len, p, c->primary_port, err, sizeof(err));
+	if (ret == 0 && ctl_peer_check(c->fd, p->pid, err, sizeof(err)) < 0) {
+		CTL_WARN_LIMITED("refused %s (says pid %lld): %s", p->name,
+				 (long long)p->pid, err);
+		proc_hello_answer(c->fd, 403, err);
+		proc_pending_close(c);
+		proc_free(p);
+		return;
+	}
 	if (ret < 0) {
-		CTL_WARN("refused a process: %s", err);
+		CTL_WARN_LIMITED("refused a process: %s", err);
 		proc_hello_answer(c->fd, 400, err);
 		proc_pending_close(c);
 		proc_free(p);
@@ -593,8 +633,8 @@ proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 	pthread_mutex_unlock(&reg.lock);
 	if (ret < 0) {
 		pthread_mutex_unlock(&p->lock);
-		CTL_WARN("refused %s (pid %lld): %s", p->name,
-			 (long long)p->pid, err);
+		CTL_WARN_LIMITED("refused %s (pid %lld): %s", p->name,
+				 (long long)p->pid, err);
 		proc_hello_answer(c->fd, 409, err);
 		proc_pending_close(c);
 		proc_free(p);
@@ -604,6 +644,7 @@ proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 	p->connected_at = (double)now.tv_sec + now.tv_nsec / 1e9;
 	p->fd = c->fd;
 	p->rx = c->rx; /* bytes after the hello, if any */
+	p->rx.max = CTL_MSG_MAX;
 	c->fd = -1;
 	spp_frame_rx_init(&c->rx);
 	proc_hello_answer(p->fd, 0, NULL);
@@ -635,14 +676,25 @@ proc_accept(int lfd, bool primary_port)
 		if (reg.pending[i].fd < 0)
 			c = &reg.pending[i];
 	if (c == NULL) {
-		CTL_WARN("too many connections without hello, closing one");
-		close(fd);
-		return;
+		/*
+		 * Full: the oldest silent connection goes. A real process
+		 * says hello at once, so connections that stay silent
+		 * cannot keep it out.
+		 */
+		c = &reg.pending[0];
+		for (i = 1; i < CTL_PENDING_MAX; i++)
+			if (reg.pending[i].deadline_ms < c->deadline_ms)
+				c = &reg.pending[i];
+		CTL_WARN_LIMITED("%d connections without hello: closing the "
+				 "oldest",
+				 CTL_PENDING_MAX);
+		proc_pending_close(c);
 	}
 	c->fd = fd;
 	c->primary_port = primary_port;
-	c->deadline_ms = proc_now_ms() + reg.timeout_ms;
+	c->deadline_ms = proc_now_ms() + CTL_HELLO_TIMEOUT_MS(reg.timeout_ms);
 	spp_frame_rx_init(&c->rx);
+	c->rx.max = CTL_HELLO_MAX;
 }
 
 /*
@@ -682,8 +734,8 @@ proc_pending_input(struct ctl_pending *c)
 		proc_hello(c, msg, len);
 	} else if (ret < 0) {
 		if (ret != -ECONNRESET)
-			CTL_WARN("connection closed before hello: %s",
-				 strerror(-ret));
+			CTL_WARN_LIMITED("connection closed before hello: %s",
+					 strerror(-ret));
 		proc_pending_close(c);
 	}
 }
@@ -723,8 +775,8 @@ proc_poll_timeout(int64_t now)
 		if (c->fd < 0)
 			continue;
 		if (c->deadline_ms <= now) {
-			CTL_WARN("no hello within %d ms, closing",
-				 reg.timeout_ms);
+			CTL_WARN_LIMITED("no hello within %d ms, closing",
+					 reg.timeout_ms);
 			proc_pending_close(c);
 			continue;
 		}

@@ -78,6 +78,14 @@ long long ctl_proc_pid(const struct ctl_proc *p);
 /* When it said hello, in seconds since the epoch. */
 double ctl_proc_connected_at(const struct ctl_proc *p);
 
+/*
+ * Check a hello (len bytes, not NUL-terminated) as it would be on the
+ * primary's port or the secondaries'. Returns 0 or -EINVAL with the reason
+ * in err. For the fuzzer; the registry uses the same check.
+ */
+int ctl_proc_hello_check(const char *msg, size_t len, int primary_port,
+			 char *err, size_t errlen);
+
 /* [{"type":"primary"},{"type":"nfv","client-id":1},...] */
 json_t *ctl_procs_list(void);
 /* [{"proc-type":"primary","master-lcore":0,"lcores":[0]},...] */

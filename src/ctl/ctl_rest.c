@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ctl_rest.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -10,6 +11,7 @@
 
 #include <microhttpd.h>
 
+#include "ctl_guard.h"
 #include "ctl_log.h"
 #include "ctl_metrics.h"
 #include "spp_res.h"
@@ -234,16 +236,56 @@ ctl_body_word(struct ctl_call *call, const char *key, const char **s)
 }
 
 int
+ctl_json_int(const json_t *v, json_int_t *i)
+{
+	const char *s = json_string_value(v);
+	long long n;
+	char *end;
+
+	if (json_is_integer(v)) {
+		*i = json_integer_value(v);
+		return 0;
+	}
+	if (s == NULL)
+		return -EINVAL;
+	/* what Python's int() takes of a string, in decimal */
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!isdigit((unsigned char)s[*s == '+' || *s == '-']))
+		return -EINVAL;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end != '\0')
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
+	*i = (json_int_t)n;
+	return 0;
+}
+
+int
 ctl_body_int(struct ctl_call *call, const char *key, json_int_t *i)
 {
 	json_t *v;
+	int ret;
 
 	if (rest_value(call, key, &v) < 0)
 		return -1;
-	if (!json_is_integer(v))
-		return ctl_fail(call, 400, "'%s' must be an integer, not %s",
+	ret = ctl_json_int(v, i);
+	if (ret == -ERANGE)
+		return ctl_fail(call, 400, "'%s' is out of range: '%s'", key,
+				json_string_value(v));
+	if (ret < 0 && json_is_string(v))
+		return ctl_fail(call, 400,
+				"'%s' must be an integer, not the string '%s'",
+				key, json_string_value(v));
+	if (ret < 0)
+		return ctl_fail(call, 400,
+				"'%s' must be an integer (or a string "
+				"holding one), not %s",
 				key, rest_json_type(v));
-	*i = json_integer_value(v);
 	return 0;
 }
 
@@ -608,6 +650,58 @@ rest_polled(const char *method, const char *url)
 		strncmp(url, "/ui", 3) == 0);
 }
 
+/*
+ * Percent-decoding of the request path (and arguments) for libmicrohttpd,
+ * whose own decoding turns "%00" into a NUL that cuts the path short
+ * ("/v1/nfvs/1%00x" would be routed as "/v1/nfvs/1"). Here "%00" becomes
+ * the control character 0x01, which rest_access() refuses with the other
+ * control characters.
+ */
+static size_t
+rest_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *in = s, *out = s;
+
+	(void)cls;
+	(void)conn;
+	while (*in != '\0') {
+		if (in[0] == '%' && isxdigit((unsigned char)in[1]) &&
+		    isxdigit((unsigned char)in[2])) {
+			char hex[3] = {in[1], in[2], '\0'};
+			char c = (char)strtol(hex, NULL, 16);
+
+			*out++ = c == '\0' ? '\x01' : c;
+			in += 3;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - s);
+}
+
+/* 1 when the decoded path holds a control character (%00, %0a, ...). */
+static int
+rest_path_has_control(const char *url)
+{
+	for (; *url != '\0'; url++)
+		if ((unsigned char)*url < 0x20 || *url == 0x7f)
+			return 1;
+	return 0;
+}
+
+void
+ctl_rest_handle(const struct ctl_route *routes, struct ctl_call *call,
+		const char *method, const char *url, const char *body,
+		size_t len, char *allow, size_t allowlen)
+{
+	rest.routes = routes;
+	if (rest_path_has_control(url))
+		ctl_fail(call, 400, "invalid path: control characters");
+	else
+		rest_dispatch(call, method, url, body, len, allow, allowlen);
+}
+
 static enum MHD_Result
 rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 	    const char *method, const char *version, const char *upload_data,
@@ -634,6 +728,10 @@ rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 	if (req->too_big)
 		ctl_fail(&call, 413, "request body larger than %u bytes",
 			 CTL_REST_BODY_MAX);
+	else if (rest_path_has_control(url))
+		ctl_fail(&call, 400,
+			 "invalid path: control characters (%%00, %%0a, ...) "
+			 "are not allowed");
 	else
 		rest_dispatch(&call, method, url, req->buf, req->len, allow,
 			      sizeof(allow));
@@ -643,6 +741,7 @@ rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 		CTL_INFO("%s %s: %u", method, url, call.status);
 	ret = rest_respond(conn, &call, allow);
 	ctl_metrics_request_done(call.status);
+	ctl_guard_answered(conn);
 	json_decref(call.body);
 	json_decref(call.reply);
 	free(call.text);
@@ -678,13 +777,17 @@ rest_log(void *cls, const char *fmt, va_list ap)
 	len = strlen(line);
 	while (len > 0 && line[len - 1] == '\n')
 		line[--len] = '\0';
-	CTL_WARN("http: %s", line);
+	CTL_WARN_LIMITED("http: %s", line);
 }
 
 int
 ctl_rest_start(const struct ctl_rest_conf *conf, char *err, size_t errlen)
 {
 	rest.routes = conf->routes;
+	if (ctl_guard_start(conf->request_ms) < 0) {
+		snprintf(err, errlen, "cannot start the HTTP watchdog");
+		return -ENOMEM;
+	}
 	rest.daemon = MHD_start_daemon(
 		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD |
 			MHD_USE_ERROR_LOG,
@@ -692,8 +795,12 @@ ctl_rest_start(const struct ctl_rest_conf *conf, char *err, size_t errlen)
 		rest_log, NULL, MHD_OPTION_LISTEN_SOCKET, conf->listen_fd,
 		MHD_OPTION_NOTIFY_COMPLETED, rest_completed, NULL,
 		MHD_OPTION_CONNECTION_LIMIT, 256u,
-		MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_TIMEOUT, CTL_REST_IDLE_S,
+		MHD_OPTION_NOTIFY_CONNECTION, ctl_guard_notify, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, rest_unescape, NULL,
+		MHD_OPTION_END);
 	if (rest.daemon == NULL) {
+		ctl_guard_stop();
 		snprintf(err, errlen, "cannot start the HTTP server");
 		return -EINVAL;
 	}
@@ -706,4 +813,5 @@ ctl_rest_stop(void)
 	if (rest.daemon != NULL)
 		MHD_stop_daemon(rest.daemon);
 	rest.daemon = NULL;
+	ctl_guard_stop();
 }

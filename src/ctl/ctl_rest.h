@@ -18,6 +18,8 @@
 #define CTL_REST_MAX_SEGS 8
 /* Largest request body accepted. */
 #define CTL_REST_BODY_MAX (1u << 20)
+/* A keep-alive connection idle this long (seconds) is closed. */
+#define CTL_REST_IDLE_S 15u
 
 struct ctl_call;
 typedef void (*ctl_handler_t)(struct ctl_call *call);
@@ -87,7 +89,17 @@ int ctl_body_object(struct ctl_call *call, const char *key,
 int ctl_body_string(struct ctl_call *call, const char *key, const char **s);
 /* A string that goes into a command line as one word: no blank, not empty. */
 int ctl_body_word(struct ctl_call *call, const char *key, const char **s);
+/*
+ * An integer: a JSON integer, or a string holding a decimal one (blanks
+ * around it and a sign allowed), as the original's clients send some
+ * integers; the range is the caller's to check.
+ */
 int ctl_body_int(struct ctl_call *call, const char *key, json_int_t *v);
+/*
+ * The same test of one JSON value: 0 with *i set, -ERANGE for a number too
+ * big for json_int_t, -EINVAL for anything else.
+ */
+int ctl_json_int(const json_t *v, json_int_t *i);
 /* A port (resource id) in wire or human form; *res gets the wire form. */
 int ctl_body_port(struct ctl_call *call, const char *key, char *res,
 		  size_t len);
@@ -124,7 +136,16 @@ void ctl_commandf(struct ctl_call *call, const char *fmt, ...)
 struct ctl_rest_conf {
 	int listen_fd;
 	const struct ctl_route *routes; /* ends with a NULL method */
+	int request_ms; /* a request as a whole, answer included */
 };
+
+/*
+ * Route one request with the table routes and run its handler, as the HTTP
+ * server does; call holds the answer. For tests and the fuzzer.
+ */
+void ctl_rest_handle(const struct ctl_route *routes, struct ctl_call *call,
+		     const char *method, const char *url, const char *body,
+		     size_t len, char *allow, size_t allowlen);
 
 /* Start serving HTTP on listen_fd. Returns 0 or -errno. */
 int ctl_rest_start(const struct ctl_rest_conf *conf, char *err, size_t errlen);

@@ -16,9 +16,11 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
+#include <rte_mempool.h>
 
 #include "spp_frame.h"
 #include "spp_msg.h"
+#include "spp_shm.h"
 
 RTE_LOG_REGISTER_DEFAULT(spp_app_logtype, INFO);
 #define APP_LOG(level, ...)                                                    \
@@ -26,13 +28,23 @@ RTE_LOG_REGISTER_DEFAULT(spp_app_logtype, INFO);
 
 #define APP_RETRY_MS 1000
 #define APP_POLL_MS 200
+#define APP_REFUSED_RETRY_MS 2000
 
 volatile int spp_app_signaled;
+static uint32_t *app_signal_flag;
 
 static void
 app_on_signal(int sig)
 {
 	spp_app_signaled = sig;
+	if (app_signal_flag != NULL)
+		__atomic_store_n(app_signal_flag, 1, __ATOMIC_RELEASE);
+}
+
+void
+spp_app_signal_flag(uint32_t *flag)
+{
+	app_signal_flag = flag;
 }
 
 void
@@ -192,9 +204,13 @@ app_connect(const struct spp_opts *o)
 	return fd;
 }
 
-/* Send the hello and read spp-ctl's answer: 0 when accepted. */
+/*
+ * Send the hello and read spp-ctl's answer: 0 when accepted, -EPERM with
+ * spp-ctl's reason in why when refused.
+ */
 static int
-app_hello(struct spp_app *app, int fd, struct spp_frame_rx *rx)
+app_hello(struct spp_app *app, int fd, struct spp_frame_rx *rx, char *why,
+	  size_t whylen)
 {
 	json_t *hello, *ans;
 	const char *result = NULL, *message = "no reason given";
@@ -217,9 +233,27 @@ app_hello(struct spp_app *app, int fd, struct spp_frame_rx *rx)
 		json_decref(ans);
 		return 0;
 	}
-	APP_LOG(ERR, "spp-ctl refused this process: %s\n", message);
+	snprintf(why, whylen, "%s", message);
 	json_decref(ans);
 	return -EPERM;
+}
+
+/*
+ * A secondary whose primary is stopping or gone must exit: its ports and
+ * the shared memory go away with the primary. Checked between commands.
+ */
+static bool
+app_must_exit(struct spp_app *app)
+{
+	if (spp_app_signaled || app->exit_requested)
+		return true;
+	if (app->shm == NULL || !spp_shm_primary_leaving(app->shm))
+		return false;
+	APP_LOG(NOTICE, "the primary (pid %d) is %s: stopping and exiting\n",
+		(int)app->shm->primary_pid,
+		spp_shm_pid_alive(app->shm->primary_pid) ? "stopping" : "gone");
+	app->exit_requested = true;
+	return true;
 }
 
 /* Serve commands on a connected socket until it closes or we must exit. */
@@ -231,7 +265,7 @@ app_serve(struct spp_app *app, int fd, struct spp_frame_rx *rx)
 	char *msg;
 	int ret;
 
-	while (!spp_app_signaled && !app->exit_requested) {
+	while (!app_must_exit(app)) {
 		ret = spp_frame_recv(fd, rx, &msg, &len, APP_POLL_MS);
 		if (ret == -ETIMEDOUT)
 			continue;
@@ -256,28 +290,45 @@ app_serve(struct spp_app *app, int fd, struct spp_frame_rx *rx)
 int
 spp_app_run(struct spp_app *app)
 {
+	char why[256], last_why[256] = "";
 	struct spp_frame_rx rx;
 	bool told = false;
 	int fd, ret = 0;
 
 	spp_frame_rx_init(&rx);
-	while (!spp_app_signaled && !app->exit_requested) {
+	while (!app_must_exit(app)) {
 		fd = app_connect(&app->opts);
 		if (fd < 0) {
 			if (!told)
 				APP_LOG(INFO, "waiting for spp-ctl at %s:%u\n",
 					app->opts.ctl_host, app->opts.ctl_port);
 			told = true;
-			usleep(APP_RETRY_MS * 1000);
+			usleep(APP_POLL_MS * 1000);
 			continue;
 		}
 		told = false;
 		spp_frame_rx_reset(&rx);
-		ret = app_hello(app, fd, &rx);
+		ret = app_hello(app, fd, &rx, why, sizeof(why));
 		if (ret == -EPERM) {
+			/*
+			 * Never exit on a refusal: another process may hold
+			 * the id only for a while (or pass itself off as
+			 * this one). Say why once, and try again.
+			 */
+			if (strcmp(why, last_why) != 0)
+				APP_LOG(ERR,
+					"spp-ctl refused this process: %s; "
+					"trying again every %d s\n",
+					why, APP_REFUSED_RETRY_MS / 1000);
+			snprintf(last_why, sizeof(last_why), "%s", why);
 			close(fd);
-			break;
+			for (int t = 0;
+			     t < APP_REFUSED_RETRY_MS && !app_must_exit(app);
+			     t += APP_POLL_MS)
+				usleep(APP_POLL_MS * 1000);
+			continue;
 		}
+		last_why[0] = '\0';
 		if (ret == 0) {
 			APP_LOG(INFO, "connected to spp-ctl at %s:%u\n",
 				app->opts.ctl_host, app->opts.ctl_port);
@@ -288,7 +339,7 @@ spp_app_run(struct spp_app *app)
 			usleep(APP_RETRY_MS * 1000 / 4);
 	}
 	spp_frame_rx_free(&rx);
-	return ret == -EPERM ? ret : 0;
+	return 0;
 }
 
 int
@@ -329,6 +380,33 @@ spp_app_init(struct spp_app *app, int argc, char **argv)
 	return ret;
 }
 
+/*
+ * The pool's per-lcore caches are shared memory indexed by lcore id: a
+ * process killed on these lcores left frames in them. Give them back to
+ * the pool before this process's workers start.
+ */
+static void
+app_reclaim_caches(struct rte_mempool *pool)
+{
+	unsigned int lcore, n = 0;
+
+	RTE_LCORE_FOREACH(lcore)
+	{
+		struct rte_mempool_cache *c =
+			rte_mempool_default_cache(pool, lcore);
+
+		if (c == NULL || c->len == 0)
+			continue;
+		n += c->len;
+		rte_mempool_cache_flush(c, pool);
+	}
+	if (n > 0)
+		APP_LOG(INFO,
+			"gave back %u mbuf(s) left in this process's "
+			"lcore caches\n",
+			n);
+}
+
 int
 spp_app_init_secondary(struct spp_app *app, struct spp_port_env *env, int argc,
 		       char **argv)
@@ -346,6 +424,14 @@ spp_app_init_secondary(struct spp_app *app, struct spp_port_env *env, int argc,
 		rte_eal_cleanup();
 		return ret;
 	}
+	if (spp_shm_primary_leaving(env->shm)) {
+		fprintf(stderr, "spp_%s: the primary is stopping\n",
+			spp_proc_kind_name(app->kind));
+		rte_eal_cleanup();
+		return -ESHUTDOWN;
+	}
+	app_reclaim_caches(env->pool);
+	app->shm = env->shm;
 	env->kind = app->kind;
 	env->vhost_client = app->opts.vhost_client;
 	return 0;

@@ -8,6 +8,7 @@
 #define SPP_APP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -16,6 +17,7 @@
 #include "spp_opts.h"
 
 struct spp_app;
+struct spp_shm;
 
 /*
  * A command the process handles itself. Returns 0 with *data set to the
@@ -31,6 +33,12 @@ struct spp_app {
 	struct spp_fwd fwd;
 	spp_app_cmd_fn command; /* may be NULL */
 	bool exit_requested;
+	/*
+	 * A secondary's view of the primary's shared area (NULL in the
+	 * primary): when the primary stops or dies, spp_app_run() returns so
+	 * that the process stops its workers and exits.
+	 */
+	struct spp_shm *shm;
 };
 
 /* Set by SIGINT/SIGTERM: the process ends at the next chance. */
@@ -53,10 +61,16 @@ int spp_app_init_secondary(struct spp_app *app, struct spp_port_env *env,
 
 /* Install the signal handlers. */
 void spp_app_signals(void);
+/*
+ * A flag the signal handler sets to 1 besides spp_app_signaled: the
+ * primary's "stopping", so that its secondaries start leaving at once.
+ */
+void spp_app_signal_flag(uint32_t *flag);
 
 /*
- * Talk to spp-ctl until an "exit" command or a signal. Returns 0, or -errno
- * when spp-ctl refused this process (for example a client id in use).
+ * Talk to spp-ctl until an "exit" command, a signal, or (secondaries) the
+ * primary stopping or dying; a hello spp-ctl refuses (a client id in use)
+ * is tried again every 2 s, its reason logged once. Returns 0.
  */
 int spp_app_run(struct spp_app *app);
 

@@ -12,9 +12,22 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
+#include <rte_memzone.h>
+#include <rte_ring.h>
 
+#include "spp_shm.h"
 #include "spp_worker.h"
+
+RTE_LOG_REGISTER(spp_capture_logtype, spp.capture, INFO);
+#define CAPTURE_LOG(level, ...)                                                \
+	rte_log(RTE_LOG_##level, spp_capture_logtype,                          \
+		"spp.capture: " __VA_ARGS__)
+
+/* The writers' rings, named after the process: "sppcap<pid>_<writer>". */
+#define CAPTURE_RING_FMT "sppcap%d_%u"
+#define CAPTURE_MAX_ORPHANS 64
 
 /* What the receiver hands a writer. */
 struct capture_item {
@@ -355,6 +368,57 @@ spp_capture_status(const struct spp_capture *c, json_t *obj)
 
 /* -- life ---------------------------------------------------------------- */
 
+struct capture_orphans {
+	unsigned int n;
+	char names[CAPTURE_MAX_ORPHANS][RTE_RING_NAMESIZE];
+};
+
+/* A ring memzone "RG_sppcap<pid>_<i>" whose process no longer exists. */
+static void
+capture_find_orphan(const struct rte_memzone *mz, void *arg)
+{
+	struct capture_orphans *o = arg;
+	unsigned int i;
+	int pid, len = 0;
+
+	if (sscanf(mz->name, "RG_" CAPTURE_RING_FMT "%n", &pid, &i, &len) !=
+		    2 ||
+	    mz->name[len] != '\0' || spp_shm_pid_alive(pid) ||
+	    o->n == CAPTURE_MAX_ORPHANS)
+		return;
+	snprintf(o->names[o->n++], RTE_RING_NAMESIZE, "%s", mz->name + 3);
+}
+
+/*
+ * The rings of spp_pcap processes that were killed hold frames of the
+ * shared pool: free them and the rings.
+ */
+static void
+capture_reclaim_orphans(void)
+{
+	struct capture_orphans o = {.n = 0};
+	struct capture_item it;
+	unsigned int i, frames;
+	struct rte_ring *r;
+
+	/* collected first: the walk holds the lock that freeing takes */
+	rte_memzone_walk(capture_find_orphan, &o);
+	for (i = 0; i < o.n; i++) {
+		r = rte_ring_lookup(o.names[i]);
+		if (r == NULL)
+			continue;
+		for (frames = 0;
+		     rte_ring_sc_dequeue_elem(r, &it, sizeof(it)) == 0;
+		     frames++)
+			rte_pktmbuf_free(it.m);
+		rte_ring_free(r);
+		CAPTURE_LOG(NOTICE,
+			    "freed ring %s of a killed spp_pcap and the %u "
+			    "frame(s) it held\n",
+			    o.names[i], frames);
+	}
+}
+
 int
 spp_capture_init(struct spp_capture *c, const struct spp_opts *opts,
 		 const struct spp_port_env *env, char *err, size_t errlen)
@@ -397,8 +461,10 @@ spp_capture_init(struct spp_capture *c, const struct spp_opts *opts,
 		}
 		c->has_pass = true;
 	}
+	capture_reclaim_orphans();
 	for (i = 0; i < c->nb_writers; i++) {
-		snprintf(name, sizeof(name), "sppcap%d_%u", (int)getpid(), i);
+		snprintf(name, sizeof(name), CAPTURE_RING_FMT, (int)getpid(),
+			 i);
 		c->writers[i].ring = rte_ring_create_elem(
 			name, sizeof(struct capture_item),
 			SPP_CAPTURE_RING_SIZE, (int)rte_socket_id(),

@@ -707,16 +707,49 @@ comp_cls_active(const struct spp_res *port, void *arg)
 	       NULL;
 }
 
+/* The original's order of the ports in status: phy, vhost, ring, others. */
+static int
+comp_port_rank(const struct spp_res *r)
+{
+	switch (r->type) {
+	case SPP_RES_PHY:
+		return 0;
+	case SPP_RES_VHOST:
+		return 1;
+	case SPP_RES_RING:
+		return 2;
+	default:
+		return 3 + (int)r->type;
+	}
+}
+
+static int
+comp_port_cmp(const void *a, const void *b)
+{
+	const struct spp_res *x = &(*(const struct spp_port *const *)a)->res;
+	const struct spp_res *y = &(*(const struct spp_port *const *)b)->res;
+	int rx = comp_port_rank(x), ry = comp_port_rank(y);
+
+	if (rx != ry)
+		return rx - ry;
+	if (x->id != y->id)
+		return (int)x->id - (int)y->id;
+	return (int)x->queue - (int)y->queue;
+}
+
 void
 spp_comp_status(const struct spp_comp_engine *e, json_t *obj)
 {
 	json_t *ports = json_array(), *comps = json_array();
 	json_t *stats = json_array(), *workers;
+	const struct spp_port *sorted[RTE_DIM(e->ports)];
 	char name[SPP_RES_NAME_LEN];
 	unsigned int i, w;
 
+	memcpy(sorted, e->ports, e->nb_ports * sizeof(sorted[0]));
+	qsort(sorted, e->nb_ports, sizeof(sorted[0]), comp_port_cmp);
 	for (i = 0; i < e->nb_ports; i++) {
-		const struct spp_port *p = e->ports[i];
+		const struct spp_port *p = sorted[i];
 		const struct spp_port_stats *st = spp_port_get_stats(p);
 
 		spp_res_format_human(&p->res, name, sizeof(name));

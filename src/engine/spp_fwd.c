@@ -10,10 +10,16 @@
 #include <rte_cycles.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_pause.h>
 
+#include "spp_shm.h"
 #include "spp_worker.h"
+
+RTE_LOG_REGISTER(spp_fwd_logtype, spp.fwd, INFO);
+#define FWD_LOG(level, ...)                                                    \
+	rte_log(RTE_LOG_##level, spp_fwd_logtype, "spp.fwd: " __VA_ARGS__)
 
 static inline unsigned int
 fwd_run_patches(const struct spp_fwd_cfg *cfg)
@@ -171,8 +177,12 @@ spp_fwd_add(struct spp_fwd *fwd, const struct spp_res *res, char *err,
 	int ret;
 
 	spp_res_format_human(res, name, sizeof(name));
-	if (spp_fwd_find(fwd, res) != NULL)
+	if (spp_fwd_find(fwd, res) != NULL) {
+		/* phy ports are there from the start: adding one is a no-op */
+		if (res->type == SPP_RES_PHY)
+			return 0;
 		SPP_ERR(-EEXIST, "%s is already added", name);
+	}
 	if (fwd->nb_ports == SPP_FWD_MAX_PORTS)
 		SPP_ERR(-ENOSPC, "cannot add %s: at most %d ports", name,
 			SPP_FWD_MAX_PORTS);
@@ -186,6 +196,32 @@ spp_fwd_add(struct spp_fwd *fwd, const struct spp_res *res, char *err,
 	}
 	fwd->ports[fwd->nb_ports++] = port;
 	return 0;
+}
+
+unsigned int
+spp_fwd_add_phys(struct spp_fwd *fwd)
+{
+	struct spp_res res = {.type = SPP_RES_PHY};
+	char err[256], name[SPP_RES_NAME_LEN];
+	unsigned int i, q, nb_q, added = 0;
+
+	for (i = 0; i < fwd->env.shm->nb_phy; i++) {
+		const struct spp_shm_phy *phy = &fwd->env.shm->phy[i];
+
+		nb_q = RTE_MAX(phy->nb_rxq, phy->nb_txq);
+		res.id = (uint16_t)i;
+		for (q = 0; q < nb_q; q++) {
+			res.queue = nb_q > 1 ? (int16_t)q : -1;
+			if (spp_fwd_add(fwd, &res, err, sizeof(err)) == 0) {
+				added++;
+				continue;
+			}
+			spp_res_format_human(&res, name, sizeof(name));
+			FWD_LOG(WARNING, "%s is not in the port list: %s\n",
+				name, err);
+		}
+	}
+	return added;
 }
 
 int

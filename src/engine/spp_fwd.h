@@ -61,12 +61,20 @@ int spp_fwd_init(struct spp_fwd *fwd, const struct spp_port_env *env,
 void spp_fwd_fini(struct spp_fwd *fwd);
 
 /*
- * Commands. Each returns 0, or -errno with err saying why: -EINVAL for a
- * value that can't be taken, -ENOENT for something that does not exist,
+ * Commands. Adding a phy port that is there already is a no-op success (the
+ * original answered so). Each returns 0, or -errno with err saying why: -EINVAL
+ * for a value that can't be taken, -ENOENT for something that does not exist,
  * -EEXIST for a conflict.
  */
 int spp_fwd_add(struct spp_fwd *fwd, const struct spp_res *res, char *err,
 		size_t errlen);
+/*
+ * Add every phy port of the primary (each queue of a multi-queue port), as
+ * the original's forwarders had them from the start. A port this process
+ * cannot open (a PMD that moves packets in the primary only) is left out
+ * with a warning. Returns how many were added.
+ */
+unsigned int spp_fwd_add_phys(struct spp_fwd *fwd);
 int spp_fwd_del(struct spp_fwd *fwd, const struct spp_res *res, char *err,
 		size_t errlen);
 int spp_fwd_patch(struct spp_fwd *fwd, const struct spp_res *src,

@@ -233,7 +233,7 @@ port_ipc_handle(const struct rte_mp_msg *msg, const void *peer)
 	else if (rte_eth_dev_get_port_by_name(req->devname, &eth_id) != 0) {
 		rep->ret = -ENOENT;
 		snprintf(rep->err, sizeof(rep->err),
-			 "the primary has no ethdev %s", req->devname);
+			 "the primary has no ethdev %.200s", req->devname);
 	} else {
 		rte_eth_dev_stop(eth_id);
 		rep->ret = req->start
@@ -356,7 +356,16 @@ port_vdev_close(struct spp_port *port, const struct spp_port_env *env)
 
 	if (!port->owned)
 		return;
-	RTE_SET_USED(env);
+	/*
+	 * A secondary whose primary is stopping or gone leaves its devices
+	 * to the primary: a hot-unplug asks the primary, which may be busy
+	 * closing every device (or dead), and waits seconds for an answer.
+	 */
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY &&
+	    spp_shm_primary_leaving(env->shm)) {
+		port->owned = false;
+		return;
+	}
 	if (port->primary_setup)
 		port_primary_setup(port, "", 0, NULL, 0);
 	else

@@ -24,6 +24,7 @@ spp_shm_create(const char *pool_name)
 	memset(shm, 0, sizeof(*shm));
 	shm->version = SPP_SHM_VERSION;
 	shm->size = sizeof(*shm);
+	shm->primary_pid = (int32_t)getpid();
 	snprintf(shm->pool_name, sizeof(shm->pool_name), "%s", pool_name);
 	/* the magic last: a secondary that sees it sees the rest */
 	__atomic_store_n(&shm->magic, SPP_SHM_MAGIC, __ATOMIC_RELEASE);
@@ -31,16 +32,16 @@ spp_shm_create(const char *pool_name)
 }
 
 int
-spp_shm_pipe_hold(struct spp_shm_pipe *p)
+spp_shm_pid_take(int32_t *slots, unsigned int n)
 {
 	int32_t pid = (int32_t)getpid();
 	unsigned int i;
 
-	for (i = 0; i < SPP_SHM_PIPE_MAX_USERS; i++) {
+	for (i = 0; i < n; i++) {
 		int32_t free_slot = 0;
 
-		if (__atomic_compare_exchange_n(&p->user_pid[i], &free_slot,
-						pid, false, __ATOMIC_ACQ_REL,
+		if (__atomic_compare_exchange_n(&slots[i], &free_slot, pid,
+						false, __ATOMIC_ACQ_REL,
 						__ATOMIC_RELAXED))
 			return 0;
 	}
@@ -48,43 +49,91 @@ spp_shm_pipe_hold(struct spp_shm_pipe *p)
 }
 
 void
-spp_shm_pipe_release(struct spp_shm_pipe *p)
+spp_shm_pid_give(int32_t *slots, unsigned int n)
 {
 	unsigned int i;
 
-	for (i = 0; i < SPP_SHM_PIPE_MAX_USERS; i++) {
+	for (i = 0; i < n; i++) {
 		int32_t pid = (int32_t)getpid();
 
-		if (__atomic_compare_exchange_n(&p->user_pid[i], &pid, 0, false,
+		if (__atomic_compare_exchange_n(&slots[i], &pid, 0, false,
 						__ATOMIC_ACQ_REL,
 						__ATOMIC_RELAXED))
 			return;
 	}
 }
 
-unsigned int
-spp_shm_pipe_users(struct spp_shm_pipe *p, int32_t *pids, unsigned int max)
+int
+spp_shm_pid_alive(int32_t pid)
 {
-	unsigned int i, n = 0;
+	char path[64], buf[256], *p;
+	FILE *f;
+	int alive = 1;
 
-	for (i = 0; i < SPP_SHM_PIPE_MAX_USERS; i++) {
-		int32_t pid =
-			__atomic_load_n(&p->user_pid[i], __ATOMIC_ACQUIRE);
+	if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
+		return 0;
+	/* a zombie has exited: only its parent has not reaped it yet */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 1;
+	if (fgets(buf, sizeof(buf), f) != NULL) {
+		p = strrchr(buf, ')');
+		if (p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+			alive = 0;
+	}
+	fclose(f);
+	return alive;
+}
+
+unsigned int
+spp_shm_pids_live(int32_t *slots, unsigned int n, int32_t *pids,
+		  unsigned int max)
+{
+	unsigned int i, live = 0;
+
+	for (i = 0; i < n; i++) {
+		int32_t pid = __atomic_load_n(&slots[i], __ATOMIC_ACQUIRE);
 
 		if (pid == 0)
 			continue;
-		/* a process killed with its port open: its slot is free */
-		if (kill(pid, 0) != 0 && errno == ESRCH) {
-			__atomic_compare_exchange_n(&p->user_pid[i], &pid, 0,
-						    false, __ATOMIC_ACQ_REL,
+		if (!spp_shm_pid_alive(pid)) {
+			__atomic_compare_exchange_n(&slots[i], &pid, 0, false,
+						    __ATOMIC_ACQ_REL,
 						    __ATOMIC_RELAXED);
 			continue;
 		}
-		if (n < max)
-			pids[n] = pid;
-		n++;
+		if (live < max)
+			pids[live] = pid;
+		live++;
 	}
-	return n;
+	return live;
+}
+
+int
+spp_shm_primary_leaving(const struct spp_shm *shm)
+{
+	return __atomic_load_n(&shm->stopping, __ATOMIC_ACQUIRE) != 0 ||
+	       !spp_shm_pid_alive(shm->primary_pid);
+}
+
+int
+spp_shm_pipe_hold(struct spp_shm_pipe *p)
+{
+	return spp_shm_pid_take(p->user_pid, SPP_SHM_PIPE_MAX_USERS);
+}
+
+void
+spp_shm_pipe_release(struct spp_shm_pipe *p)
+{
+	spp_shm_pid_give(p->user_pid, SPP_SHM_PIPE_MAX_USERS);
+}
+
+unsigned int
+spp_shm_pipe_users(struct spp_shm_pipe *p, int32_t *pids, unsigned int max)
+{
+	return spp_shm_pids_live(p->user_pid, SPP_SHM_PIPE_MAX_USERS, pids,
+				 max);
 }
 
 int

@@ -16,7 +16,7 @@
 
 #define SPP_SHM_NAME "spp_shm"
 #define SPP_SHM_MAGIC 0x53505053u /* "SPPS" */
-#define SPP_SHM_VERSION 6
+#define SPP_SHM_VERSION 7
 /* default name of the mbuf pool; the primary's --pool-name changes it */
 #define SPP_POOL_NAME "spp_mbuf_pool"
 #define SPP_POOL_NAME_LEN 32
@@ -75,6 +75,13 @@ struct spp_shm {
 	uint32_t magic;
 	uint32_t version;
 	uint32_t size; /* sizeof(struct spp_shm), checked too */
+	int32_t primary_pid;
+	/*
+	 * Set by the primary when it is going away: every secondary then
+	 * stops its workers and exits, and the primary frees the shared
+	 * resources only once they are gone.
+	 */
+	uint32_t stopping;
 	uint16_t nb_phy;
 	uint16_t nb_rings;
 	/* the primary's mbuf pool, found by this name */
@@ -89,6 +96,26 @@ struct spp_shm {
  * NULL with rte_errno set.
  */
 struct spp_shm *spp_shm_create(const char *pool_name);
+
+/*
+ * Tables of pids in shared memory (the holders of a pipe): this process takes a
+ * slot (0, or -ENOSPC when all n are taken) or gives its slot back;
+ * spp_shm_pids_live() puts the pids of the holders still alive in
+ * pids[0..max-1], frees the slots of processes that are gone (killed without
+ * giving theirs back), and returns how many live.
+ */
+int spp_shm_pid_take(int32_t *slots, unsigned int n);
+void spp_shm_pid_give(int32_t *slots, unsigned int n);
+unsigned int spp_shm_pids_live(int32_t *slots, unsigned int n, int32_t *pids,
+			       unsigned int max);
+/* 1 while process pid exists and is not a zombie. */
+int spp_shm_pid_alive(int32_t pid);
+
+/*
+ * Secondary: 1 when the primary is stopping (it set "stopping") or gone
+ * (its process no longer exists): time to stop the workers and exit.
+ */
+int spp_shm_primary_leaving(const struct spp_shm *shm);
 
 /*
  * A port of this process opens (hold) or closes (release) pipe p. Hold

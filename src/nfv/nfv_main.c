@@ -35,6 +35,7 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
+	spp_fwd_add_phys(&app.fwd);
 	spp_app_signals();
 	ret = spp_app_run(&app);
 	spp_fwd_fini(&app.fwd);

@@ -29,6 +29,7 @@
 
 #include "spp_app.h"
 #include "spp_err.h"
+#include "spp_prefix.h"
 #include "spp_shm.h"
 
 RTE_LOG_REGISTER_DEFAULT(pri_logtype, INFO);
@@ -36,6 +37,9 @@ RTE_LOG_REGISTER_DEFAULT(pri_logtype, INFO);
 	rte_log(RTE_LOG_##level, pri_logtype, "spp_primary: " __VA_ARGS__)
 
 #define PRI_MBUF_CACHE 256
+/* how long a stopping primary waits for the node's other processes */
+#define PRI_STOP_WAIT_MS 10000
+#define PRI_MAX_PIDS 32
 
 struct pri {
 	struct spp_shm *shm;
@@ -173,8 +177,13 @@ pri_status(struct spp_app *app)
 	json_object_set_new(st, "master-lcore",
 			    json_integer(rte_get_main_lcore()));
 	json_object_set_new(st, "lcores", spp_app_lcores());
-	spp_fwd_status(&app->fwd, fwd);
-	json_object_set_new(st, "forwarder", fwd);
+	/* as the original: no forwarder object when there is no forwarder */
+	if (app->fwd.worker_lcore != RTE_MAX_LCORE) {
+		spp_fwd_status(&app->fwd, fwd);
+		json_object_set_new(st, "forwarder", fwd);
+	} else {
+		json_decref(fwd);
+	}
 	for (i = 0; i < pri.shm->nb_phy; i++) {
 		const struct spp_shm_phy *p = &pri.shm->phy[i];
 		struct rte_eth_stats es;
@@ -412,6 +421,21 @@ pri_launch(struct spp_app *app, const struct spp_cmd *cmd, char *err,
 	return 0;
 }
 
+/*
+ * A forwarder command: -ENOTSUP to let the forwarder take it, or -EINVAL
+ * when the primary runs on one lcore and so has no forwarder.
+ */
+static int
+pri_no_forwarder(const struct spp_app *app, char *err, size_t errlen)
+{
+	if (app->fwd.worker_lcore != RTE_MAX_LCORE)
+		return -ENOTSUP;
+	snprintf(err, errlen,
+		 "the primary has no forwarder: it runs on one lcore (give "
+		 "it two lcores or more to add ports, patch and forward)");
+	return -EINVAL;
+}
+
 static int
 pri_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 	    char *err, size_t errlen)
@@ -428,15 +452,77 @@ pri_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 	case SPP_CMD_ADD:
 		if (cmd->res[0].type == SPP_RES_PIPE && cmd->nres == 3)
 			return pri_add_pipe(cmd, err, errlen);
-		return -ENOTSUP;
+		return pri_no_forwarder(app, err, errlen);
 	case SPP_CMD_DEL:
 		if (cmd->res[0].type == SPP_RES_PIPE &&
 		    spp_fwd_find(&app->fwd, &cmd->res[0]) == NULL)
 			return pri_del_pipe(cmd->res[0].id, false, err, errlen);
-		return -ENOTSUP;
+		return pri_no_forwarder(app, err, errlen);
+	case SPP_CMD_PATCH:
+	case SPP_CMD_PATCH_RESET:
+	case SPP_CMD_FORWARD:
+	case SPP_CMD_STOP:
+		return pri_no_forwarder(app, err, errlen);
 	default:
 		return -ENOTSUP;
 	}
+}
+
+/* "1234, 1235" from pids[0..n-1] (at most PRI_MAX_PIDS of them). */
+static void
+pri_pid_list(const int32_t *pids, unsigned int n, char *list, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	list[0] = '\0';
+	for (i = 0; i < RTE_MIN(n, (unsigned int)PRI_MAX_PIDS) && used < len;
+	     i++)
+		used += (size_t)snprintf(list + used, len - used, "%s%d",
+					 i ? ", " : "", (int)pids[i]);
+}
+
+/*
+ * Tell the secondaries the primary is stopping and wait until no other
+ * process maps the node's memory. Returns 0, or -EBUSY when some are still
+ * there after PRI_STOP_WAIT_MS (their shared memory must then be left to
+ * them, never freed).
+ */
+static int
+pri_stop_secondaries(void)
+{
+	const char *prefix = spp_prefix_self();
+	int32_t pids[PRI_MAX_PIDS];
+	unsigned int n, waited = 0;
+	char list[PRI_MAX_PIDS * 12];
+
+	__atomic_store_n(&pri.shm->stopping, 1, __ATOMIC_RELEASE);
+	n = spp_prefix_users(prefix, pids, PRI_MAX_PIDS);
+	if (n == 0) {
+		PRI_LOG(INFO, "stopping: no secondary attached\n");
+		return 0;
+	}
+	pri_pid_list(pids, n, list, sizeof(list));
+	PRI_LOG(NOTICE,
+		"stopping: waiting for %u secondary process(es) to "
+		"exit (pid %s)\n",
+		n, list);
+	while (n > 0 && waited < PRI_STOP_WAIT_MS) {
+		usleep(50 * 1000);
+		waited += 50;
+		n = spp_prefix_users(prefix, pids, PRI_MAX_PIDS);
+	}
+	if (n == 0) {
+		PRI_LOG(INFO, "stopping: every secondary has exited\n");
+		return 0;
+	}
+	pri_pid_list(pids, n, list, sizeof(list));
+	PRI_LOG(ERR,
+		"stopping: %u process(es) still map the node's memory after "
+		"%d s (pid %s): exiting without freeing the shared resources "
+		"they use\n",
+		n, PRI_STOP_WAIT_MS / 1000, list);
+	return -EBUSY;
 }
 
 static void
@@ -464,10 +550,27 @@ main(int argc, char **argv)
 {
 	struct spp_app app = {.kind = SPP_PROC_PRIMARY, .command = pri_command};
 	struct spp_port_env env = {.kind = SPP_PROC_PRIMARY};
+	char prefix[256], list[PRI_MAX_PIDS * 12];
+	int32_t users[PRI_MAX_PIDS];
+	unsigned int nb_mbufs, nb_users;
 	struct sigaction sa;
-	unsigned int nb_mbufs;
 	int ret;
 
+	/*
+	 * Before the EAL touches anything: a new primary beside live
+	 * processes of the same node (the secondaries of a primary that died)
+	 * would overwrite the memory they use.
+	 */
+	spp_prefix_of_args(argc, argv, prefix, sizeof(prefix));
+	nb_users = spp_prefix_users(prefix, users, PRI_MAX_PIDS);
+	if (nb_users > 0) {
+		pri_pid_list(users, nb_users, list, sizeof(list));
+		fprintf(stderr,
+			"spp_primary: cannot start: %u process(es) of file "
+			"prefix '%s' are running (pid %s); stop them first\n",
+			nb_users, prefix, list);
+		return 1;
+	}
 	ret = spp_app_init(&app, argc, argv);
 	if (ret != 0)
 		return ret < 0 ? 1 : 0;
@@ -515,13 +618,23 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
+	if (app.fwd.worker_lcore != RTE_MAX_LCORE)
+		spp_fwd_add_phys(&app.fwd);
 	PRI_LOG(INFO, "%u phy port(s), %u ring(s), %u mbufs, forwarder %s\n",
 		pri.shm->nb_phy, pri.shm->nb_rings, nb_mbufs,
 		app.fwd.worker_lcore == RTE_MAX_LCORE ? "off (one lcore)"
 						      : "on");
+	spp_app_signal_flag(&pri.shm->stopping);
 	spp_app_signals();
 	ret = spp_app_run(&app);
+	/* the forwarder's worker first: it polls shared rings and ports */
+	spp_fwd_fini(&app.fwd);
+	if (pri_stop_secondaries() < 0)
+		return ret < 0 ? 1 : 0;
 	pri_cleanup(&app);
+	spp_prefix_collect();
 	rte_eal_cleanup();
+	/* the last process of the node: nothing of it stays behind */
+	spp_prefix_remove();
 	return ret < 0 ? 1 : 0;
 }

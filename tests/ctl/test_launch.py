@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """PUT /v1/primary/launch: the command line, and what is refused."""
 
+import os
+
 import pytest
 
 
@@ -41,6 +43,37 @@ def test_launch(ctl, primary, body, cmd):
     assert primary.commands == [cmd]
 
 
+# The exact bodies of the original CLI's "pri; launch nfv 1 -l 1-2 -m 512
+# -- -n 1 -s 127.0.0.1:6666" (its client_id is a string, flags are null,
+# and it adds --proc-type), and of the original's tests.
+@pytest.mark.parametrize("body,cmd", [
+    ({"client_id": "1", "proc_name": "spp_nfv",
+      "eal": {"-l": "1-2", "-m": "512", "--proc-type": "secondary"},
+      "app": {"-n": "1", "-s": "127.0.0.1:6666"}},
+     "launch 1 spp_nfv -l 1-2 -m 512 --proc-type secondary -- -n 1"
+     " -s 127.0.0.1:6666"),
+    ({"client_id": "2", "proc_name": "spp_vf",
+      "eal": {"-l": "1,3-4", "-m": "512", "--proc-type": "secondary"},
+      "app": {"--client-id": "2", "-s": "127.0.0.1:6666",
+              "--vhost-client": None}},
+     "launch 2 spp_vf -l 1,3-4 -m 512 --proc-type secondary -- "
+     "--client-id 2 -s 127.0.0.1:6666 --vhost-client"),
+    ({"client_id": "1023", "proc_name": "spp_pcap", "eal": {"-l": "1,5"},
+      "app": {"--client-id": "1023", "-s": "127.0.0.1:6666",
+              "-c": "phy:0"}},
+     "launch 1023 spp_pcap -l 1,5 -- --client-id 1023 -s 127.0.0.1:6666"
+     " -c phy:0"),
+    # blanks around and a sign, as Python's int() takes them
+    ({"client_id": " +3 ", "proc_name": "spp_mirror", "eal": {"-l": "1,6"},
+      "app": {"--client-id": "3", "-s": "127.0.0.1:6666"}},
+     "launch 3 spp_mirror -l 1,6 -- --client-id 3 -s 127.0.0.1:6666"),
+])
+def test_launch_original_cli_bodies(ctl, primary, body, cmd):
+    r = launch(ctl, body)
+    assert r.status_code == 204, r.text
+    assert primary.commands == [cmd]
+
+
 def test_launch_refused_by_primary(ctl, procs):
     cmd = "launch 1 spp_nfv -l 1 -- -n 1 -s 127.0.0.1:6666"
     p = procs("primary", replies={cmd: {
@@ -53,6 +86,7 @@ def test_launch_refused_by_primary(ctl, procs):
     assert p.commands == [cmd]
 
 
+BAD_ID = "client_id must be an integer 1-1023 (or a string holding one)"
 NFV = {"proc_name": "spp_nfv", "client_id": 1, "eal": {"-l": "1,2"},
        "app": {"-n": "1", "-s": "127.0.0.1:6666"}}
 
@@ -91,11 +125,19 @@ def nfv(**over):
      "invalid proc_name: expected spp_nfv, spp_vf, spp_mirror or spp_pcap"),
     (nfv(proc_name=1),
      "invalid proc_name: expected spp_nfv, spp_vf, spp_mirror or spp_pcap"),
-    (nfv(client_id="1"), "client_id must be an integer 1-1023"),
-    (nfv(client_id=0), "client_id must be an integer 1-1023"),
-    (nfv(client_id=1024), "client_id must be an integer 1-1023"),
-    (nfv(client_id=1.0), "client_id must be an integer 1-1023"),
-    (nfv(client_id=True), "client_id must be an integer 1-1023"),
+    (nfv(client_id="x"), BAD_ID),
+    (nfv(client_id=""), BAD_ID),
+    (nfv(client_id="1x"), BAD_ID),
+    (nfv(client_id="0x1"), BAD_ID),
+    (nfv(client_id="1.0"), BAD_ID),
+    (nfv(client_id="0"), BAD_ID),
+    (nfv(client_id="1024"), BAD_ID),
+    (nfv(client_id="99999999999999999999"), BAD_ID),
+    (nfv(client_id=0), BAD_ID),
+    (nfv(client_id=1024), BAD_ID),
+    (nfv(client_id=1.0), BAD_ID),
+    (nfv(client_id=True), BAD_ID),
+    (nfv(client_id=[1]), BAD_ID),
     (nfv(app={"-n": "2", "-s": "127.0.0.1:6666"}),
      "app option -n must be the client_id 1"),
     (nfv(app={"-n": 2, "-s": "127.0.0.1:6666"}),
@@ -151,11 +193,12 @@ def test_launch_too_many_words(ctl, primary):
 
 
 def test_launch_client_id_in_use(ctl, primary, procs):
-    procs("vf", 1, pid=4321)
+    procs("vf", 1)
     r = launch(ctl, NFV)
     assert r.status_code == 409
     assert r.json() == {
-        "error": "client id 1 is in use: vf 1 is connected (pid 4321)"}
+        "error": "client id 1 is in use: vf 1 is connected (pid %d)"
+        % os.getpid()}
     assert primary.commands == []
 
 

@@ -5,12 +5,15 @@ shown with each counter's rate (frames/s over the interval) next to it."""
 
 import itertools
 import json
+import os
 import re
 import subprocess
 
 from sppfake import REPO
 
-SPP = str(REPO / "build" / "src" / "cli" / "spp")
+# $SPP_BUILD_DIR: another build (the sanitizer build, tests/sanitize)
+SPP = os.path.join(os.environ.get("SPP_BUILD_DIR", str(REPO / "build")),
+                   "src", "cli", "spp")
 
 
 def growing_nfv():

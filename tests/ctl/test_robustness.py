@@ -2,6 +2,7 @@
 """Concurrency, big replies, hung and vanishing processes, signals, CLI."""
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -163,7 +164,7 @@ def test_message_sent_with_hello_is_not_a_reply(ctl):
         data = json.dumps(obj).encode()
         return len(data).to_bytes(4, "big") + data
 
-    hello = {"hello": 1, "type": "nfv", "client-id": 1, "pid": 5,
+    hello = {"hello": 1, "type": "nfv", "client-id": 1, "pid": os.getpid(),
              "master-lcore": 1, "lcores": [1]}
     with socket.create_connection(("127.0.0.1", ctl.sec_port), 5) as s:
         s.sendall(frame(hello) + frame({"result": "ok", "data": "stale"}))

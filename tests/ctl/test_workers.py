@@ -50,6 +50,11 @@ def sent(r, p, cmd):
     ("mirror", MIRROR, {"name": "mr1", "core": 4, "type": "mirror",
                         "copy": "shallow"},
      "component start mr1 4 mirror shallow"),
+    # the core as a string, as clients that pass on what was typed send it
+    ("vf", VF, {"name": "fwd1", "core": "2", "type": "forward"},
+     "component start fwd1 2 forward"),
+    ("mirror", MIRROR, {"name": "mr1", "core": " 5 ", "type": "mirror"},
+     "component start mr1 5 mirror"),
 ])
 def test_component_start(ctl, workers, kind, base, body, cmd):
     sent(ctl.post(base + "/components", body), workers[kind], cmd)
@@ -90,6 +95,28 @@ VF_PORTS = [
      "port add ring:1 rx fwd1 add_vlantag 0 0"),
     (ports_body("attach", "ring:2", "tx", operation="del"),
      "port add ring:2 tx fwd1 del_vlantag"),
+    # what the original CLI sends: "port add ring:0 rx fwd1" with an
+    # empty "vlan", or (older releases) "none" in every field
+    (dict(ports_body("attach", "ring:0", "rx"), vlan={}),
+     "port add ring:0 rx fwd1"),
+    (dict(ports_body("detach", "ring:0", "rx"), vlan={}),
+     "port del ring:0 rx fwd1"),
+    (dict(ports_body("attach", "ring:0", "rx"), vlan=None),
+     "port add ring:0 rx fwd1"),
+    (ports_body("attach", "ring:0", "rx", operation="none", id="none",
+                pcp="none"), "port add ring:0 rx fwd1"),
+    (ports_body("attach", "ring:0", "tx", operation="del", id="none",
+                pcp="none"), "port add ring:0 tx fwd1 del_vlantag"),
+    (ports_body("attach", "ring:1", "tx", operation="add", id="101",
+                pcp="3"), "port add ring:1 tx fwd1 add_vlantag 101 3"),
+    # a detach ignores "vlan" whatever it holds: the original's clients
+    # send the attach's object back
+    (ports_body("detach", "ring:1", "tx", operation="add", id=101, pcp=3),
+     "port del ring:1 tx fwd1"),
+    (ports_body("detach", "ring:1", "tx", operation="del"),
+     "port del ring:1 tx fwd1"),
+    (dict(ports_body("detach", "ring:1", "tx"), vlan="junk"),
+     "port del ring:1 tx fwd1"),
 ]
 
 
@@ -108,6 +135,11 @@ def test_vf_ports(ctl, workers, body, cmd):
      "port del ring:0 rx mr1"),
     ({"action": "attach", "port": "ring:0", "dir": "rx",
       "vlan": {"operation": "none"}}, "port add ring:0 rx mr1"),
+    # the original CLI's mirror "port add|del" sends an empty vlan
+    ({"action": "attach", "port": "ring:0", "dir": "rx", "vlan": {}},
+     "port add ring:0 rx mr1"),
+    ({"action": "detach", "port": "ring:0", "dir": "rx", "vlan": {}},
+     "port del ring:0 rx mr1"),
 ])
 def test_mirror_ports(ctl, workers, body, cmd):
     sent(ctl.put(MIRROR + "/components/mr1/ports", body),
@@ -124,6 +156,12 @@ def test_mirror_ports(ctl, workers, body, cmd):
      "classifier_table add vlan 101 FF:FF:FF:FF:FF:FF ring:1"),
     ({"action": "del", "type": "vlan", "vlan": 0, "mac_address": "default",
       "port": "phy:0"}, "classifier_table del vlan 0 default phy:0"),
+    # the original CLI sends the VID as it was typed: a string
+    ({"action": "add", "type": "vlan", "vlan": "101", "mac_address": MAC,
+      "port": "ring:0"}, "classifier_table add vlan 101 %s ring:0" % MAC),
+    ({"action": "del", "type": "vlan", "vlan": "0",
+      "mac_address": "default", "port": "ring:1"},
+     "classifier_table del vlan 0 default ring:1"),
 ])
 def test_classifier_table(ctl, workers, body, cmd):
     sent(ctl.put(VF + "/classifier_table", body), workers["vf"], cmd)
@@ -284,14 +322,21 @@ COMPONENT_ERRORS = [
      "unknown key 'x' (expected name, core, type, copy)"),
     ({"name": 1, "core": 2, "type": "forward"},
      "'name' must be a string, not a number"),
-    ({"name": "f", "core": "2", "type": "forward"},
-     "'core' must be an integer, not a string"),
+    ({"name": "f", "core": "two", "type": "forward"},
+     "'core' must be an integer, not the string 'two'"),
+    ({"name": "f", "core": "2.0", "type": "forward"},
+     "'core' must be an integer, not the string '2.0'"),
+    ({"name": "f", "core": "", "type": "forward"},
+     "'core' must be an integer, not the string ''"),
     ({"name": "f", "core": 2.0, "type": "forward"},
-     "'core' must be an integer, not a real number"),
+     "'core' must be an integer (or a string holding one), not a real "
+     "number"),
     ({"name": "f", "core": True, "type": "forward"},
-     "'core' must be an integer, not a boolean"),
+     "'core' must be an integer (or a string holding one), not a boolean"),
     ({"name": "f", "core": None, "type": "forward"},
-     "'core' must be an integer, not null"),
+     "'core' must be an integer (or a string holding one), not null"),
+    ({"name": "f", "core": "99999999999999999999", "type": "forward"},
+     "'core' is out of range: '99999999999999999999'"),
     ({"name": "f", "core": 2, "type": ["forward"]},
      "'type' must be a string, not an array"),
     ({"name": "f", "core": 128, "type": "forward"},
@@ -388,8 +433,7 @@ PORT_ERRORS = [
     (dict(ATTACH, extra=1),
      "unknown key 'extra' (expected action, port, dir, vlan)"),
     (dict(ATTACH, vlan="add"), "'vlan' must be an object, not a string"),
-    (dict(ATTACH, vlan=None), "'vlan' must be an object, not null"),
-    (dict(ATTACH, vlan={}), "missing key 'vlan.operation'"),
+    (dict(ATTACH, vlan=[]), "'vlan' must be an object, not an array"),
     (dict(ATTACH, vlan={"id": 1, "pcp": 1}), "missing key 'vlan.operation'"),
     (dict(ATTACH, vlan={"operation": "push"}),
      "unknown vlan.operation 'push' (expected 'none' or 'add' or 'del')"),
@@ -405,21 +449,17 @@ PORT_ERRORS = [
      "missing keys 'vlan.id', 'vlan.pcp'"),
     (dict(ATTACH, vlan={"operation": "add", "id": 1}),
      "missing key 'vlan.pcp'"),
-    (dict(ATTACH, vlan={"operation": "add", "id": "101", "pcp": 0}),
-     "'vlan.id' must be an integer, not a string"),
+    (dict(ATTACH, vlan={"operation": "add", "id": "none", "pcp": "none"}),
+     "'vlan.id' must be an integer, not the string 'none'"),
     (dict(ATTACH, vlan={"operation": "add", "id": 1, "pcp": 0.5}),
-     "'vlan.pcp' must be an integer, not a real number"),
+     "'vlan.pcp' must be an integer (or a string holding one), not a real "
+     "number"),
     (dict(ATTACH, vlan={"operation": "add", "id": 4096, "pcp": 0}),
      "VLAN id 4096 out of range 0-4095"),
     (dict(ATTACH, vlan={"operation": "add", "id": -1, "pcp": 0}),
      "invalid VLAN id '-1', expected 0-4095"),
     (dict(ATTACH, vlan={"operation": "add", "id": 1, "pcp": 8}),
      "VLAN PCP 8 out of range 0-7"),
-    (dict(ATTACH, action="detach", vlan={"operation": "add", "id": 1,
-                                         "pcp": 1}),
-     "add_vlantag is only for 'port add', not 'port del'"),
-    (dict(ATTACH, action="detach", vlan={"operation": "del"}),
-     "del_vlantag is only for 'port add', not 'port del'"),
 ])
 def test_bad_vf_ports(ctl, workers, body, error):
     r = ctl.put(VF + "/components/fwd1/ports", body)
@@ -454,7 +494,12 @@ CLS_VLAN = dict(CLS, type="vlan", vlan=101)
                          "mac_address, port)"),
     (dict(CLS, type="vlan"), "missing key 'vlan'"),
     (dict(CLS, vlan=101), "'vlan' is only for type vlan"),
-    (dict(CLS_VLAN, vlan="101"), "'vlan' must be an integer, not a string"),
+    (dict(CLS_VLAN, vlan="x101"),
+     "'vlan' must be an integer, not the string 'x101'"),
+    (dict(CLS_VLAN, vlan="4096"), "VLAN id 4096 out of range 0-4095"),
+    (dict(CLS_VLAN, vlan=101.0),
+     "'vlan' must be an integer (or a string holding one), not a real "
+     "number"),
     (dict(CLS_VLAN, vlan=4096), "VLAN id 4096 out of range 0-4095"),
     (dict(CLS_VLAN, vlan=-2), "invalid VLAN id '-2', expected 0-4095"),
     (dict(CLS, mac_address="zz"),

@@ -9,7 +9,9 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-BUILD = os.path.join(ROOT, "build", "tests")
+# $SPP_BUILD_DIR: another build of the same tests (the sanitizer build)
+BUILD = os.path.join(os.environ.get("SPP_BUILD_DIR",
+                                    os.path.join(ROOT, "build")), "tests")
 BINARIES = ["unit/test_res", "unit/test_frame", "unit/test_cmd",
             "unit/test_opts", "unit/test_msg", "unit/test_pcapw", "unit/test_cli", "unit/test_rate",
             "component/test_cls"]
