@@ -11,6 +11,11 @@ procps psmisc tcpdump python3 python3-pytest python3-requests python3-scapy
 libcurl4-openssl-dev libedit-dev graphviz libgraphviz-dev tmux python3-pexpect clang
 libclang-rt-14-dev prometheus python3-prometheus-client chromium chromium-driver
 python3-selenium"
+# networking-spp (OpenStack) and the services its system tests start:
+# Debian's Neutron, etcd, RabbitMQ, MariaDB (without recommends: those pull
+# a desktop keyring stack)
+OS_PKGS="etcd-server etcd-client python3-etcd3gw rabbitmq-server mariadb-server
+neutron-common python3-neutron flake8 python3-venv python3-pip python3-setuptools"
 NR_HUGEPAGES=${SPP_HUGEPAGES:-1024}
 
 log() { echo "setup: $*"; }
@@ -24,6 +29,28 @@ if [ -n "$missing" ]; then
 	log "installing$missing"
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
+
+missing=""
+for p in $OS_PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	log "installing$missing"
+	# their package scripts must not start services on the default ports
+	guard=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod +x /usr/sbin/policy-rc.d
+		guard=1
+	fi
+	apt-get update -qq
+	rc=0
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends $missing >/dev/null || rc=$?
+	[ -z "$guard" ] || rm -f /usr/sbin/policy-rc.d
+	[ $rc -eq 0 ] || exit $rc
 fi
 
 total=$(awk '/^HugePages_Total/ {print $2}' /proc/meminfo)

@@ -17,6 +17,34 @@ struct http_buf {
 };
 
 static CURL *http_curl;
+static const char *http_cacert;	  /* NULL: plain HTTP */
+static char http_auth[4200] = ""; /* "Authorization: Bearer TOKEN" */
+
+int
+cli_http_secure(const char *cacert, const char *token_file, char *err,
+		size_t errlen)
+{
+	char token[4096];
+	FILE *f;
+	size_t n;
+
+	http_cacert = cacert;
+	if (token_file == NULL)
+		return 0;
+	f = fopen(token_file, "r");
+	if (f == NULL)
+		SPP_ERR(-errno, "cannot read %s: %s", token_file,
+			strerror(errno));
+	n = fread(token, 1, sizeof(token) - 1, f);
+	fclose(f);
+	token[n] = '\0';
+	token[strcspn(token, "\r\n")] = '\0';
+	if (token[0] == '\0')
+		SPP_ERR(-EINVAL, "%s: no token on its first line", token_file);
+	snprintf(http_auth, sizeof(http_auth), "Authorization: Bearer %s",
+		 token);
+	return 0;
+}
 
 int
 cli_http_init(void)
@@ -81,7 +109,8 @@ cli_http_call(const char *server, const char *method, const char *path,
 
 	*reply = NULL;
 	*status = 0;
-	snprintf(url, sizeof(url), "http://%s%s", server, path);
+	snprintf(url, sizeof(url), "%s://%s%s",
+		 http_cacert != NULL ? "https" : "http", server, path);
 	curl_easy_reset(http_curl);
 	curl_easy_setopt(http_curl, CURLOPT_URL, url);
 	curl_easy_setopt(http_curl, CURLOPT_CUSTOMREQUEST, method);
@@ -90,15 +119,20 @@ cli_http_call(const char *server, const char *method, const char *path,
 	curl_easy_setopt(http_curl, CURLOPT_CONNECTTIMEOUT, 5L);
 	curl_easy_setopt(http_curl, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(http_curl, CURLOPT_NOSIGNAL, 1L);
+	if (http_cacert != NULL)
+		curl_easy_setopt(http_curl, CURLOPT_CAINFO, http_cacert);
+	if (http_auth[0] != '\0')
+		hdrs = curl_slist_append(hdrs, http_auth);
 	if (body != NULL) {
 		text = json_dumps(body, JSON_COMPACT);
 		if (text == NULL)
 			SPP_ERR(-ENOMEM, "out of memory");
-		hdrs = curl_slist_append(NULL,
+		hdrs = curl_slist_append(hdrs,
 					 "Content-Type: application/json");
-		curl_easy_setopt(http_curl, CURLOPT_HTTPHEADER, hdrs);
 		curl_easy_setopt(http_curl, CURLOPT_POSTFIELDS, text);
 	}
+	if (hdrs != NULL)
+		curl_easy_setopt(http_curl, CURLOPT_HTTPHEADER, hdrs);
 	rc = curl_easy_perform(http_curl);
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "cannot reach spp-ctl at %s: %s", server,

@@ -12,6 +12,16 @@ int cli_http_init(void);
 void cli_http_fini(void);
 
 /*
+ * How to reach spp-ctl over a network (both off by default): HTTPS with
+ * the certificate of spp-ctl checked against the CA (or self-signed
+ * certificate) in cacert, and a token sent as "Authorization: Bearer" on
+ * every request. Either may be NULL. Returns 0, or -errno with err set (a
+ * token file that cannot be read or is empty).
+ */
+int cli_http_secure(const char *cacert, const char *token_file, char *err,
+		    size_t errlen);
+
+/*
  * One request to spp-ctl at server ("IP:PORT"). body may be NULL. On an
  * answer of any status returns 0 with the status in *status and the JSON
  * body in *reply (NULL when empty; the caller releases it). A 2xx status

@@ -38,6 +38,11 @@ main_usage(FILE *f)
 		"  --config FILE              settings: prompt, json, "
 		"launch_wait (key: value)\n"
 		"  --json                     status answers as JSON\n"
+		"  --cacert FILE              reach spp-ctl over HTTPS, its "
+		"certificate checked\n"
+		"                             against this CA (PEM)\n"
+		"  --token-file FILE          send the token of this file's "
+		"first line\n"
 		"  -c, --command COMMAND      run the command(s) and exit; "
 		"non-zero exit status\n"
 		"                             when one fails (e.g. -c 'nfv 1; "
@@ -188,10 +193,13 @@ main(int argc, char **argv)
 		{"config", required_argument, NULL, 'f'},
 		{"command", required_argument, NULL, 'c'},
 		{"json", no_argument, NULL, 'j'},
+		{"cacert", required_argument, NULL, 'A'},
+		{"token-file", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *cmds[MAIN_MAX_COMMANDS], *config = NULL;
+	const char *cmds[MAIN_MAX_COMMANDS], *config = NULL, *cacert = NULL;
+	const char *token_file = NULL;
 	int ncmds = 0, wait_pri = 0, json = 0, opt, i, ret = 0;
 	char err[512];
 
@@ -222,6 +230,12 @@ main(int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
+		case 'A':
+			cacert = optarg;
+			break;
+		case 'T':
+			token_file = optarg;
+			break;
 		case 'h':
 			main_usage(stdout);
 			return 0;
@@ -249,6 +263,11 @@ main(int argc, char **argv)
 	if (cli_http_init() < 0) {
 		fprintf(stderr, "spp: cannot initialize libcurl\n");
 		return 1;
+	}
+	if (cli_http_secure(cacert, token_file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "spp: %s\n", err);
+		cli_http_fini();
+		return 2;
 	}
 	if (wait_pri) {
 		if (isatty(STDERR_FILENO))

@@ -25,6 +25,9 @@ struct ctl_main_conf {
 	unsigned int api_port;
 	int timeout_ms;
 	const char *sysfs;
+	const char *tls_cert;
+	const char *tls_key;
+	const char *token_file;
 };
 
 static void
@@ -43,6 +46,14 @@ ctl_main_usage(FILE *f, const char *prog)
 		"(10)\n"
 		"  --sysfs DIR           where to read the CPU topology "
 		"(/sys)\n"
+		"  --tls-cert FILE       serve the REST API over HTTPS with "
+		"this\n"
+		"  --tls-key FILE        certificate and key (PEM)\n"
+		"  --token-file FILE     REST requests must send "
+		"\"Authorization:\n"
+		"                        Bearer TOKEN\", TOKEN the file's "
+		"first "
+		"line\n"
 		"  -h, --help            show this help\n",
 		prog);
 }
@@ -98,6 +109,9 @@ ctl_main_args(int argc, char **argv, struct ctl_main_conf *conf)
 		{"api-port", required_argument, NULL, 'a'},
 		{"cmd-timeout", required_argument, NULL, 't'},
 		{"sysfs", required_argument, NULL, 'y'},
+		{"tls-cert", required_argument, NULL, 'C'},
+		{"tls-key", required_argument, NULL, 'K'},
+		{"token-file", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -123,6 +137,15 @@ ctl_main_args(int argc, char **argv, struct ctl_main_conf *conf)
 			break;
 		case 'y':
 			conf->sysfs = optarg;
+			break;
+		case 'C':
+			conf->tls_cert = optarg;
+			break;
+		case 'K':
+			conf->tls_key = optarg;
+			break;
+		case 'T':
+			conf->token_file = optarg;
 			break;
 		case 'h':
 			ctl_main_usage(stdout, argv[0]);
@@ -163,6 +186,7 @@ main(int argc, char **argv)
 	};
 	struct ctl_proc_conf pconf;
 	struct ctl_rest_conf rconf;
+	struct ctl_auth auth;
 	char err[256];
 	sigset_t sigs;
 	int ret, sig;
@@ -178,6 +202,12 @@ main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
+	if (ctl_auth_load(&auth, conf.tls_cert, conf.tls_key, conf.token_file,
+			  err, sizeof(err)) < 0) {
+		fprintf(stderr, "spp-ctl: %s\n", err);
+		return 2;
+	}
+	rconf.auth = &auth;
 	rconf.routes = ctl_api_init(conf.sysfs);
 	/* a request may wait for a process's answer, and 10 s more */
 	rconf.request_ms = conf.timeout_ms + 10000;
@@ -201,8 +231,10 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	CTL_INFO("listening on %s: primary port %u, secondary port %u, "
-		 "REST port %u",
-		 conf.bind_addr, conf.pri_port, conf.sec_port, conf.api_port);
+		 "REST port %u (%s%s)",
+		 conf.bind_addr, conf.pri_port, conf.sec_port, conf.api_port,
+		 auth.tls_cert != NULL ? "HTTPS" : "HTTP",
+		 auth.token != NULL ? ", token required" : "");
 
 	do {
 		ret = sigwait(&sigs, &sig);
@@ -211,6 +243,7 @@ main(int argc, char **argv)
 	/* commands under way end with their connections */
 	ctl_procs_stop();
 	ctl_rest_stop();
+	ctl_auth_free(&auth);
 	close(rconf.listen_fd);
 	return EXIT_SUCCESS;
 }

@@ -27,6 +27,7 @@ struct rest_req {
 static struct {
 	struct MHD_Daemon *daemon;
 	const struct ctl_route *routes;
+	const struct ctl_auth *auth; /* NULL: neither TLS nor token */
 } rest;
 
 int
@@ -608,6 +609,9 @@ rest_respond(struct MHD_Connection *conn, struct ctl_call *call,
 					type);
 	if (call->status == 405)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+	if (call->status == 401)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					"Bearer");
 	ret = MHD_queue_response(conn, call->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -732,6 +736,10 @@ rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 		ctl_fail(&call, 400,
 			 "invalid path: control characters (%%00, %%0a, ...) "
 			 "are not allowed");
+	else if (rest.auth != NULL && !ctl_auth_allowed(rest.auth, conn))
+		ctl_fail(&call, 401,
+			 "missing or wrong token: send the header "
+			 "\"Authorization: Bearer TOKEN\"");
 	else
 		rest_dispatch(&call, method, url, req->buf, req->len, allow,
 			      sizeof(allow));
@@ -783,22 +791,37 @@ rest_log(void *cls, const char *fmt, va_list ap)
 int
 ctl_rest_start(const struct ctl_rest_conf *conf, char *err, size_t errlen)
 {
+	unsigned int flags = MHD_USE_THREAD_PER_CONNECTION |
+			     MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem tls[3] = {
+		{MHD_OPTION_END, 0, NULL},
+		{MHD_OPTION_END, 0, NULL},
+		{MHD_OPTION_END, 0, NULL},
+	};
+
 	rest.routes = conf->routes;
 	if (ctl_guard_start(conf->request_ms) < 0) {
 		snprintf(err, errlen, "cannot start the HTTP watchdog");
 		return -ENOMEM;
 	}
+	rest.auth = conf->auth;
+	if (conf->auth != NULL && conf->auth->tls_cert != NULL) {
+		tls[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0,
+						 conf->auth->tls_cert};
+		tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0,
+						 conf->auth->tls_key};
+		flags |= MHD_USE_TLS;
+	}
 	rest.daemon = MHD_start_daemon(
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD |
-			MHD_USE_ERROR_LOG,
-		0, NULL, NULL, rest_access, NULL, MHD_OPTION_EXTERNAL_LOGGER,
-		rest_log, NULL, MHD_OPTION_LISTEN_SOCKET, conf->listen_fd,
+		flags, 0, NULL, NULL, rest_access, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, rest_log, NULL,
+		MHD_OPTION_LISTEN_SOCKET, conf->listen_fd,
 		MHD_OPTION_NOTIFY_COMPLETED, rest_completed, NULL,
 		MHD_OPTION_CONNECTION_LIMIT, 256u,
 		MHD_OPTION_CONNECTION_TIMEOUT, CTL_REST_IDLE_S,
 		MHD_OPTION_NOTIFY_CONNECTION, ctl_guard_notify, NULL,
 		MHD_OPTION_UNESCAPE_CALLBACK, rest_unescape, NULL,
-		MHD_OPTION_END);
+		MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (rest.daemon == NULL) {
 		ctl_guard_stop();
 		snprintf(err, errlen, "cannot start the HTTP server");

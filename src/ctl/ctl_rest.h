@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "ctl_auth.h"
 #include "ctl_proc.h"
 #include "spp_cmd.h"
 
@@ -136,7 +137,8 @@ void ctl_commandf(struct ctl_call *call, const char *fmt, ...)
 struct ctl_rest_conf {
 	int listen_fd;
 	const struct ctl_route *routes; /* ends with a NULL method */
-	int request_ms; /* a request as a whole, answer included */
+	int request_ms;		     /* a request as a whole, answer included */
+	const struct ctl_auth *auth; /* TLS and token, or NULL for neither */
 };
 
 /*

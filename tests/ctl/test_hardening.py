@@ -204,3 +204,103 @@ def test_no_process_passes_for_another(ctl, nfv):
     assert ctl.processes() == [{"type": "nfv", "client-id": 1}]
     log = ctl.log_text()
     assert "refused nfv 1 (says pid 1)" in log
+
+
+def make_cert(d):
+    """A self-signed certificate for 127.0.0.1, made for the test."""
+    import subprocess
+    cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                    "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def spp_cli(ctl, *args):
+    import subprocess
+    from sppfake import REPO
+    spp = os.path.join(REPO, "build", "src", "cli", "spp")
+    return subprocess.run([spp, "-b", "127.0.0.1:%d" % ctl.api_port] +
+                          list(args), capture_output=True, text=True,
+                          timeout=30, stdin=subprocess.DEVNULL)
+
+
+def test_tls_and_token(ctl_factory, tmp_path):
+    """HTTPS with a real certificate and a token: the REST API answers
+    only to requests that carry the token, and the CLI reaches it with
+    --cacert and --token-file."""
+    import requests
+    cert, key = make_cert(str(tmp_path))
+    tok = tmp_path / "token"
+    tok.write_text("s3cr3t-token\n")
+    ctl = ctl_factory("--tls-cert", cert, "--tls-key", key, "--token-file",
+                      str(tok))
+    assert "(HTTPS, token required)" in ctl.log_text()
+    primary = ctl.process("primary", replies={
+        "status": {"result": "ok", "data": {"master-lcore": 0,
+                                            "lcores": [0]}}})
+    url = "https://127.0.0.1:%d/v1/processes" % ctl.api_port
+    good = {"Authorization": "Bearer s3cr3t-token"}
+    r = requests.get(url, headers=good, verify=cert, timeout=10)
+    assert r.status_code == 200 and r.json() == [{"type": "primary"}]
+    for hdrs in ({}, {"Authorization": "Bearer wrong"},
+                 {"Authorization": "Bearer s3cr3t-tokenX"},
+                 {"Authorization": "s3cr3t-token"}):
+        r = requests.get(url, headers=hdrs, verify=cert, timeout=10)
+        assert r.status_code == 401, hdrs
+        assert r.headers["WWW-Authenticate"] == "Bearer"
+        assert "token" in r.json()["error"]
+    r = requests.delete("https://127.0.0.1:%d/v1/primary" % ctl.api_port,
+                        verify=cert, timeout=10)
+    assert r.status_code == 401 and primary.commands == []
+    # plain HTTP is not served
+    try:
+        r = requests.get(url.replace("https", "http"), headers=good,
+                         timeout=5)
+        assert r.status_code != 200
+    except requests.exceptions.ConnectionError:
+        pass
+    # a client that does not trust the certificate does not talk to it
+    try:
+        requests.get(url, headers=good, timeout=5)
+        assert False, "an unknown certificate was accepted"
+    except requests.exceptions.SSLError:
+        pass
+    # the CLI
+    r = spp_cli(ctl, "--cacert", cert, "--token-file", str(tok),
+                "-c", "pri; status")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert primary.wait_commands(1) == ["status"]
+    r = spp_cli(ctl, "--cacert", cert, "-c", "pri; status")
+    assert r.returncode != 0 and "token" in r.stderr, r.stderr
+    r = spp_cli(ctl, "--token-file", str(tok), "-c", "pri; status")
+    assert r.returncode != 0, r.stdout
+    assert primary.commands == ["status"]
+
+
+def test_token_without_tls(ctl_factory, tmp_path):
+    import requests
+    tok = tmp_path / "token"
+    tok.write_text("abc\n")
+    ctl = ctl_factory("--token-file", str(tok))
+    r = requests.get(ctl.base + "/v1/processes", timeout=5)
+    assert r.status_code == 401
+    r = requests.get(ctl.base + "/v1/processes", timeout=5,
+                     headers={"Authorization": "Bearer abc"})
+    assert r.status_code == 200
+
+
+def test_bad_auth_options(tmp_path):
+    import subprocess
+    from sppfake import SPP_CTL
+    empty = tmp_path / "empty"
+    empty.write_text("\n")
+    for args, why in ((["--tls-cert", "/nonexistent"], "go together"),
+                      (["--tls-cert", "/nonexistent", "--tls-key", "/x"],
+                       "cannot read /nonexistent"),
+                      (["--token-file", str(empty)], "the token")):
+        r = subprocess.run([str(SPP_CTL)] + args, capture_output=True,
+                           text=True, timeout=10)
+        assert r.returncode == 2 and why in r.stderr, r.stderr
