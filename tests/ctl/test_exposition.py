@@ -245,3 +245,24 @@ def test_hung_process_delays_a_scrape_by_the_timeout_only(ctl_factory):
     finally:
         for f in fakes:
             f.close()
+
+
+def test_token_guards_metrics_and_the_view(ctl_factory, tmp_path):
+    """/metrics and the web view have the REST API's exposure: with
+    --token-file, a request without the token gets 401 and no process is
+    asked anything."""
+    tok = tmp_path / "token"
+    tok.write_text("s3cr3t-token\n")
+    ctl = ctl_factory("--token-file", str(tok))
+    nfv = ctl.process("nfv", 1, replies=status(NFV))
+    try:
+        for path in ("/metrics", "/ui/topology", "/", "/ui/app.js"):
+            assert ctl.get(path).status_code == 401, path
+        assert nfv.commands == []
+        r = ctl.get("/metrics",
+                    headers={"Authorization": "Bearer s3cr3t-token"})
+        assert r.status_code == 200
+        assert value(samples(r.text), "spp_process_up", process="nfv:1") \
+            == 1
+    finally:
+        nfv.close()
