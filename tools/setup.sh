@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 PKGS="gcc clang-format meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev
 libjansson-dev libmicrohttpd-dev libpcap-dev liblz4-dev lz4 iproute2 iputils-ping curl
 procps psmisc tcpdump python3 python3-pytest python3-requests python3-scapy
-libcurl4-openssl-dev libedit-dev graphviz tmux python3-pexpect clang
-libclang-rt-14-dev"
+libcurl4-openssl-dev libedit-dev graphviz libgraphviz-dev tmux python3-pexpect clang
+libclang-rt-14-dev prometheus python3-prometheus-client chromium chromium-driver
+python3-selenium"
 # networking-spp (OpenStack) and the services its system tests start:
 # Debian's Neutron, etcd, RabbitMQ, MariaDB (without recommends: those pull
 # a desktop keyring stack)

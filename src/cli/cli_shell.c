@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli_http.h"
+#include "cli_rate.h"
 #include "cli_show.h"
 #include "cli_topo.h"
 #include "spp_err.h"
@@ -210,9 +211,12 @@ shell_record_stop(struct cli_shell *sh)
 
 /* -- process commands: "TARGET; COMMAND" ------------------------------- */
 
-/* Drop a trailing "--json" or "json" from a status command (cmd trimmed). */
+/*
+ * Drop a trailing flag (or its other spelling alt, may be NULL) from a
+ * status command (cmd trimmed); 1 when it was there.
+ */
 static int
-shell_take_json(char *cmd)
+shell_take_flag(char *cmd, const char *flag, const char *alt)
 {
 	char *p = cmd + strlen(cmd);
 
@@ -220,9 +224,12 @@ shell_take_json(char *cmd)
 		return 0;
 	while (p > cmd && !isspace((unsigned char)p[-1]))
 		p--;
-	if (p == cmd || (strcmp(p, "--json") != 0 && strcmp(p, "json") != 0))
+	if (p == cmd ||
+	    (strcmp(p, flag) != 0 && (alt == NULL || strcmp(p, alt) != 0)))
 		return 0;
 	*p = '\0';
+	while (p > cmd && isspace((unsigned char)p[-1]))
+		*--p = '\0';
 	return 1;
 }
 
@@ -233,7 +240,7 @@ shell_proc(struct cli_shell *sh, char *target_text, char *cmd)
 	struct cli_target t;
 	struct cli_req req;
 	json_t *reply = NULL;
-	int ret, json;
+	int ret, json, rate;
 
 	snprintf(what, sizeof(what), "%s; %s", shell_trim(target_text),
 		 shell_trim(cmd));
@@ -250,10 +257,19 @@ shell_proc(struct cli_shell *sh, char *target_text, char *cmd)
 				 : spp_proc_kind_name(t.kind));
 		return shell_fail(sh, -EINVAL, what, err);
 	}
-	json = shell_take_json(cmd) || sh->json;
+	/* "status [--rate] [--json]", in either order */
+	rate = shell_take_flag(cmd, "--rate", NULL);
+	json = shell_take_flag(cmd, "--json", "json") || sh->json;
+	rate = rate || shell_take_flag(cmd, "--rate", NULL);
 	ret = cli_req_build(&t, cmd, &req, err, sizeof(err));
 	if (ret < 0)
 		return shell_fail(sh, ret, what, err);
+	if (rate && req.show != CLI_SHOW_NONE) {
+		ret = cli_rate_show(sh->out, cli_shell_server(sh), &req, &t,
+				    1.0, json, err, sizeof(err));
+		cli_req_clear(&req);
+		return ret < 0 ? shell_fail(sh, ret, what, err) : 0;
+	}
 	ret = cli_http_ok(cli_shell_server(sh), req.method, req.path, req.body,
 			  &reply, err, sizeof(err));
 	cli_req_clear(&req);
@@ -634,6 +650,8 @@ shell_help_kind(struct cli_shell *sh, enum spp_proc_kind kind)
 				 "launch nfv 2 -l 1,2 -m 512 -- -n 2 -s "
 				 "127.0.0.1:6666'\n");
 	fprintf(sh->out, "  status --json prints spp-ctl's JSON\n");
+	fprintf(sh->out, "  status --rate reads the status twice, 1 s apart, "
+			 "and adds the rates (frames/s)\n");
 }
 
 static int

@@ -108,6 +108,8 @@ show_int(char *buf, size_t len, const json_t *o, const char *key)
 	if (json_is_integer(v))
 		snprintf(buf, len, "%" JSON_INTEGER_FORMAT,
 			 json_integer_value(v));
+	else if (json_is_string(v)) /* a counter with its rate (cli_rate.c) */
+		snprintf(buf, len, "%s", json_string_value(v));
 	else
 		snprintf(buf, len, "-");
 }

@@ -12,6 +12,8 @@
 
 #include "ctl_cpu.h"
 #include "ctl_launch.h"
+#include "ctl_metrics.h"
+#include "ctl_ui.h"
 #include "spp_res.h"
 
 static const char *ctl_api_sysfs = "/sys";
@@ -352,6 +354,11 @@ static const struct ctl_route ctl_api_routes[] = {
 	{"GET", "/v1/processes", 0, NONE, ctl_api_processes, NULL},
 	{"GET", "/v1/cpu_layout", 0, NONE, ctl_api_cpu_layout, NULL},
 	{"GET", "/v1/cpu_usage", 0, NONE, ctl_api_cpu_usage, NULL},
+	{"GET", "/metrics", 0, NONE, ctl_metrics_get, NULL},
+	{"GET", "/", 0, NONE, ctl_ui_file, "/ui/index.html"},
+	{"GET", "/ui", 0, NONE, ctl_ui_file, "/ui/index.html"},
+	{"GET", "/ui/topology", 0, NONE, ctl_ui_topology, NULL},
+	{"GET", "/ui/{*}", 0, NONE, ctl_ui_file, NULL},
 
 	{"GET", "/v1/primary/status", PRI, NONE, ctl_api_simple, "status"},
 	{"DELETE", "/v1/primary/status", PRI, NONE, ctl_api_simple, "clear"},

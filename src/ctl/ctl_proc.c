@@ -23,9 +23,11 @@
 #include <unistd.h>
 
 #include "ctl_log.h"
+#include "ctl_metrics.h"
 #include "ctl_net.h"
 #include "ctl_peer.h"
 #include "spp_frame.h"
+#include "spp_time.h"
 
 /* Connections that have not said hello yet. */
 #define CTL_PENDING_MAX 32
@@ -52,6 +54,7 @@ struct ctl_proc {
 	json_int_t pid;
 	json_int_t master_lcore;
 	json_t *lcores;
+	double connected_at; /* unix time of the hello */
 	char name[CTL_PROC_NAME_LEN];
 	struct ctl_proc *next;
 };
@@ -285,6 +288,7 @@ int
 ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 		 json_t **reply, char *err, size_t errlen)
 {
+	double start = spp_mono_s();
 	char *msg = NULL;
 	size_t len;
 	int ret;
@@ -335,7 +339,56 @@ ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 out:
 	proc_set_busy(p, false);
 	pthread_mutex_unlock(&p->lock);
+	ctl_metrics_command_done(p->kind, spp_mono_s() - start);
 	return ret;
+}
+
+int
+ctl_procs_get(struct ctl_proc ***list)
+{
+	struct ctl_proc *p, **l;
+	int n = 0;
+
+	pthread_mutex_lock(&reg.lock);
+	for (p = reg.head; p != NULL; p = p->next)
+		n++;
+	l = calloc(n > 0 ? (size_t)n : 1, sizeof(*l));
+	if (l == NULL) {
+		pthread_mutex_unlock(&reg.lock);
+		return -ENOMEM;
+	}
+	n = 0;
+	for (p = reg.head; p != NULL; p = p->next) {
+		p->refcnt++;
+		l[n++] = p;
+	}
+	pthread_mutex_unlock(&reg.lock);
+	*list = l;
+	return n;
+}
+
+enum spp_proc_kind
+ctl_proc_kind(const struct ctl_proc *p)
+{
+	return p->kind;
+}
+
+unsigned int
+ctl_proc_client_id(const struct ctl_proc *p)
+{
+	return p->client_id;
+}
+
+long long
+ctl_proc_pid(const struct ctl_proc *p)
+{
+	return (long long)p->pid;
+}
+
+double
+ctl_proc_connected_at(const struct ctl_proc *p)
+{
+	return p->connected_at;
 }
 
 /* One object per process, with its CPUs when cpus is set. */
@@ -546,6 +599,7 @@ static void
 proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 {
 	struct ctl_proc *p = calloc(1, sizeof(*p));
+	struct timespec now;
 	char err[256];
 	int ret;
 
@@ -586,6 +640,8 @@ proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 		proc_free(p);
 		return;
 	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	p->connected_at = (double)now.tv_sec + now.tv_nsec / 1e9;
 	p->fd = c->fd;
 	p->rx = c->rx; /* bytes after the hello, if any */
 	p->rx.max = CTL_MSG_MAX;

@@ -65,6 +65,20 @@ int ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 		     json_t **reply, char *err, size_t errlen);
 
 /*
+ * The connected processes, primary first, then by client id, each with a
+ * reference the caller drops with ctl_proc_put(); the caller frees the
+ * array. Returns their number, or -ENOMEM.
+ */
+int ctl_procs_get(struct ctl_proc ***list);
+enum spp_proc_kind ctl_proc_kind(const struct ctl_proc *p);
+/* 0 for the primary. */
+unsigned int ctl_proc_client_id(const struct ctl_proc *p);
+/* The pid of the hello. */
+long long ctl_proc_pid(const struct ctl_proc *p);
+/* When it said hello, in seconds since the epoch. */
+double ctl_proc_connected_at(const struct ctl_proc *p);
+
+/*
  * Check a hello (len bytes, not NUL-terminated) as it would be on the
  * primary's port or the secondaries'. Returns 0 or -EINVAL with the reason
  * in err. For the fuzzer; the registry uses the same check.

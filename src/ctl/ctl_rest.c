@@ -13,6 +13,7 @@
 
 #include "ctl_guard.h"
 #include "ctl_log.h"
+#include "ctl_metrics.h"
 #include "spp_res.h"
 
 /* Request body received so far. */
@@ -46,6 +47,17 @@ ctl_ok(struct ctl_call *call, json_t *body)
 {
 	json_decref(call->reply);
 	call->reply = body;
+	call->status = 200;
+}
+
+void
+ctl_ok_text(struct ctl_call *call, char *text, size_t len,
+	    const char *content_type)
+{
+	free(call->text);
+	call->text = text;
+	call->text_len = len;
+	call->content_type = content_type;
 	call->status = 200;
 }
 
@@ -565,10 +577,16 @@ rest_respond(struct MHD_Connection *conn, struct ctl_call *call,
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	json_t *err = NULL;
+	const char *type = "application/json";
 	char *text = NULL;
 	size_t len = 0;
 
-	if (call->status == 200) {
+	if (call->status == 200 && call->text != NULL) {
+		text = call->text;
+		len = call->text_len;
+		type = call->content_type;
+		call->text = NULL;
+	} else if (call->status == 200) {
 		text = json_dumps(call->reply, JSON_COMPACT | JSON_ENCODE_ANY);
 		if (text == NULL)
 			ctl_fail(call, 500, "out of memory");
@@ -578,7 +596,7 @@ rest_respond(struct MHD_Connection *conn, struct ctl_call *call,
 		text = json_dumps(err, JSON_COMPACT);
 		json_decref(err);
 	}
-	if (text != NULL)
+	if (text != NULL && len == 0)
 		len = strlen(text);
 	resp = MHD_create_response_from_buffer(len, text,
 					       MHD_RESPMEM_MUST_FREE);
@@ -588,7 +606,7 @@ rest_respond(struct MHD_Connection *conn, struct ctl_call *call,
 	}
 	if (text != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-					"application/json");
+					type);
 	if (call->status == 405)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
 	if (call->status == 503)
@@ -624,6 +642,18 @@ rest_req_append(struct rest_req *req, const char *data, size_t len)
 	memcpy(req->buf + req->len, data, len);
 	req->len += len;
 	return 0;
+}
+
+/*
+ * A read that pollers repeat every few seconds (Prometheus, the web view):
+ * not logged when it succeeds, or the log would be little else.
+ */
+static bool
+rest_polled(const char *method, const char *url)
+{
+	return strcmp(method, "GET") == 0 &&
+	       (strcmp(url, "/metrics") == 0 || strcmp(url, "/") == 0 ||
+		strncmp(url, "/ui", 3) == 0);
 }
 
 /*
@@ -721,12 +751,14 @@ rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 			      sizeof(allow));
 	if (call.status >= 400)
 		CTL_INFO("%s %s: %u %s", method, url, call.status, call.err);
-	else
+	else if (!rest_polled(method, url))
 		CTL_INFO("%s %s: %u", method, url, call.status);
 	ret = rest_respond(conn, &call, allow);
+	ctl_metrics_request_done(call.status);
 	ctl_guard_answered(conn);
 	json_decref(call.body);
 	json_decref(call.reply);
+	free(call.text);
 	if (call.proc != NULL)
 		ctl_proc_put(call.proc);
 	return ret;

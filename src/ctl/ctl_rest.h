@@ -55,7 +55,10 @@ struct ctl_call {
 	struct ctl_proc *proc;		       /* the process addressed */
 	/* the answer */
 	unsigned int status;
-	json_t *reply; /* 200: the body */
+	json_t *reply;		  /* 200: the body */
+	char *text;		  /* 200: a body that is not JSON, or NULL */
+	size_t text_len;	  /* its length */
+	const char *content_type; /* its type */
 	char err[CTL_REST_ERR_LEN];
 };
 
@@ -64,6 +67,13 @@ int ctl_fail(struct ctl_call *call, unsigned int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Answer 200 with body (reference stolen). */
 void ctl_ok(struct ctl_call *call, json_t *body);
+
+/*
+ * Answer 200 with len bytes of text (a malloc'd buffer, taken over) of a
+ * content type other than JSON.
+ */
+void ctl_ok_text(struct ctl_call *call, char *text, size_t len,
+		 const char *content_type);
 
 /*
  * Body helpers: each returns 0, or -1 having answered 400 with what is

@@ -15,7 +15,7 @@ def both(primary, nfv):
 
 
 @pytest.mark.parametrize("path", [
-    "/", "/v1", "/v1/", "/v2/processes", "/v1/process", "/v1/processes/x",
+    "/v1", "/v1/", "/v2/processes", "/v1/process", "/v1/processes/x",
     "/v1//processes", "/v1/nfvs", "/v1/nfvs/1/bogus", "/v1/nfvs/1/ports/x",
     "/v1/primary/bogus", "/v1/vfs/1/bogus", "/v1/pcaps/1/components",
     "/x" * 20,

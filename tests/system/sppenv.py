@@ -93,7 +93,12 @@ class Spp:
         self.cleanup_dpdk_files()
         self.ctl = self.start_ctl()
         if start_primary:
-            self.start_primary(vdevs, portmask, pri_lcores, pri_args)
+            try:
+                self.start_primary(vdevs, portmask, pri_lcores, pri_args)
+            except BaseException:
+                # the fixture never gets this object: stop what started
+                self.close()
+                raise
 
     # -- processes --------------------------------------------------------
     def start_ctl(self):
