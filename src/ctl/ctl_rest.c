@@ -703,7 +703,9 @@ ctl_rest_handle(const struct ctl_route *routes, struct ctl_call *call,
 {
 	rest.routes = routes;
 	if (rest_path_has_control(url))
-		ctl_fail(call, 400, "invalid path: control characters");
+		ctl_fail(call, 400,
+			 "invalid path: control characters (%%00, %%0a, ...) "
+			 "are not allowed");
 	else
 		rest_dispatch(call, method, url, body, len, allow, allowlen);
 }
@@ -738,17 +740,13 @@ rest_access(void *cls, struct MHD_Connection *conn, const char *url,
 	else if (req->too_big)
 		ctl_fail(&call, 413, "request body larger than %u bytes",
 			 CTL_REST_BODY_MAX);
-	else if (rest_path_has_control(url))
-		ctl_fail(&call, 400,
-			 "invalid path: control characters (%%00, %%0a, ...) "
-			 "are not allowed");
 	else if (rest.auth != NULL && !ctl_auth_allowed(rest.auth, conn))
 		ctl_fail(&call, 401,
 			 "missing or wrong token: send the header "
 			 "\"Authorization: Bearer TOKEN\"");
 	else
-		rest_dispatch(&call, method, url, req->buf, req->len, allow,
-			      sizeof(allow));
+		ctl_rest_handle(rest.routes, &call, method, url, req->buf,
+				req->len, allow, sizeof(allow));
 	if (call.status >= 400)
 		CTL_INFO("%s %s: %u %s", method, url, call.status, call.err);
 	else if (!rest_polled(method, url))
