@@ -316,3 +316,14 @@ def test_plan_orders_mirror_tx():
                   ('detach', 'm', 'ring:2', 'tx')]
     assert add == [('attach', 'm', 'ring:2', 'tx'),
                    ('attach', 'm', 'ring:3', 'tx')]
+
+
+def test_class_path_is_a_taas_driver():
+    """The class path operators configure (the original's) loads the
+    driver Neutron's TaaS plugin expects."""
+    from neutron_taas.services.taas.service_drivers import TaasBaseDriver
+    from oslo_utils import importutils
+    cls = importutils.import_class(
+        'networking_spp.service_drivers.taas.SppTaasDriver')
+    assert issubclass(cls, TaasBaseDriver)
+    assert not getattr(cls, '__abstractmethods__', None)
