@@ -126,6 +126,12 @@ class Taas(object):
         return (comps(spp.vf_status(1)),
                 comps(spp.mirror_status(TaasNode.MIRROR_ID)))
 
+    def wiring_vf(self):
+        return {c['name']: (c['type'], [p['port'] for p in c['rx_port']],
+                            [p['port'] for p in c['tx_port']])
+                for c in self.node.spp.vf_status(1)['components']
+                if c.get('name')}
+
     def traffic(self, copies):
         """N pings to the source VM: all answered, the source VM gets N
         frames, the monitor VM exactly `copies` * N of 98 bytes."""
@@ -200,29 +206,53 @@ def test_tap_flows_each_direction(stack, tnode, taas):
         taas.traffic(0)
 
 
-def test_agent_restart_with_a_flow(stack, tnode, taas):
+def test_agent_and_mirror_restart_with_a_flow(stack, tnode, taas):
     """The agent stopped and started while a BOTH flow exists: the wiring
-    is recovered as it was (not doubled), copies still one per frame."""
+    is recovered as it was, not doubled (nothing started, attached or
+    detached), copies still one per frame. Then spp_mirror restarted
+    under the running agent: the source falls back to its plain path
+    meanwhile and the mirror is wired again when spp_mirror is back."""
     flow = taas.create_flow('BOTH')
-    wired, keys = taas.wiring(), taas.keys()
-    taas.traffic(2)
-    log = os.path.join(LOGDIR, 'spp-agent-%s-log.log' % tnode.HOST)
-    tnode.stop_agent()
-    size = os.path.getsize(log)
-    tnode.start_agent()
-    # a few passes of the agent (resync_interval 1 s)
-    time.sleep(3)
-    assert taas.wiring() == wired
-    assert taas.keys() == keys
-    with open(log) as f:
-        f.seek(size)
-        new = f.read()
-    assert 'SPP agent on %s' % tnode.HOST in new
-    # nothing started, attached or detached again
-    assert 'mirror %d: ' % TaasNode.MIRROR_ID not in new
-    assert 'vf 1: ' not in new
-    taas.traffic(2)
-    taas.delete('tap_flow', flow['id'])
+    try:
+        wired, keys = taas.wiring(), taas.keys()
+        taas.traffic(2)
+        log = os.path.join(LOGDIR, 'spp-agent-%s-log.log' % tnode.HOST)
+        started = stack.agents(tnode.HOST)[0]['started_at']
+        tnode.stop_agent()
+        size = os.path.getsize(log)
+        tnode.start_agent()
+
+        def synced():
+            a = stack.agents(tnode.HOST)
+            return a and a[0]['started_at'] != started and \
+                a[0]['configurations'].get('tap_flows') == 1
+        # the new agent reports the flow once a pass of it has run
+        wait_for(synced, timeout=60, what='the new agent synced the flow')
+        time.sleep(2)
+        assert taas.wiring() == wired
+        assert taas.keys() == keys
+        with open(log) as f:
+            f.seek(size)
+            new = f.read()
+        assert 'SPP agent on %s' % tnode.HOST in new
+        assert 'mirror %d: ' % TaasNode.MIRROR_ID not in new
+        assert 'vf 1: ' not in new
+        taas.traffic(2)
+
+        tnode.stop_mirror()
+        plain_src = 'forward_%d_tx' % taas.vhost('src')
+        wait_for(lambda: taas.node.spp.vf_status(1) and
+                 'taas_merge_%d' % taas.vhost('mon') not in
+                 taas.wiring_vf(), timeout=20, what='plain wiring')
+        assert taas.wiring_vf()[plain_src][1] == ['ring:%d' % (
+            2 * (taas.vhost('src') - TaasNode.VHOST_BASE))]
+        taas.traffic(0)
+        tnode.mirror = tnode.start_mirror()
+        wait_for(lambda: taas.wiring() == wired, timeout=20,
+                 what='mirror wired again')
+        taas.traffic(2)
+    finally:
+        taas.delete('tap_flow', flow['id'])
     assert taas.wiring()[1] == {}
 
 
