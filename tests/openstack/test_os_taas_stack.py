@@ -275,6 +275,12 @@ def test_refusals_change_nothing(stack, tnode, taas):
         ids = [s['id'] for s in taas.req('GET', '/tap_services')[1][
             'tap_services']]
         assert ids == [taas.service['id']]
+        code, body = same(lambda: taas.req('POST', '/tap_flows', {
+            'tap_flow': {'name': 'x', 'tap_service_id': taas.service['id'],
+                         'source_port': unbound['id'],
+                         'direction': 'BOTH'}}))
+        assert code == 400, body
+        assert body['NeutronError']['type'] == 'PortNotBoundBySpp'
     finally:
         stack.delete('port', unbound['id'])
 
