@@ -15,7 +15,7 @@ python3-selenium"
 # Debian's Neutron, etcd, RabbitMQ, MariaDB (without recommends: those pull
 # a desktop keyring stack)
 OS_PKGS="etcd-server etcd-client python3-etcd3gw rabbitmq-server mariadb-server
-neutron-common python3-neutron flake8 python3-venv python3-pip python3-setuptools"
+neutron-common python3-neutron python3-neutron-taas flake8 python3-venv python3-pip python3-setuptools"
 NR_HUGEPAGES=${SPP_HUGEPAGES:-1024}
 
 log() { echo "setup: $*"; }

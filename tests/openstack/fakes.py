@@ -93,23 +93,40 @@ def _vlan(v):
 class FakeSppCtl(object):
     """One or more spp_vf processes as spp-ctl shows them."""
 
-    def __init__(self, sec_ids=(1,)):
+    def __init__(self, sec_ids=(1,), mirror_ids=()):
         self.vfs = {i: {'components': {}, 'table': []} for i in sec_ids}
+        self.mirrors = {i: {'components': {}} for i in mirror_ids}
         self.calls = []
         self.down = False
 
     def restart(self, sec_id):
         self.vfs[sec_id] = {'components': {}, 'table': []}
 
-    def _vf(self, sec_id):
+    def _vf(self, sec_id, kind='vfs'):
         if self.down:
             raise SppCtlError('connection refused')
-        if sec_id not in self.vfs:
-            raise SppCtlError('no vf %d' % sec_id, 404)
-        return self.vfs[sec_id]
+        procs = self.vfs if kind == 'vfs' else self.mirrors
+        if sec_id not in procs:
+            raise SppCtlError('no %s %d' % (kind, sec_id), 404)
+        return procs[sec_id]
 
-    def vf_status(self, sec_id):
-        vf = self._vf(sec_id)
+    def mirror_status(self, sec_id):
+        st = self.vf_status(sec_id, 'mirrors')
+        del st['classifier_table']
+        return st
+
+    def stop_component(self, sec_id, name, kind='vfs'):
+        vf = self._vf(sec_id, kind)
+        self.calls.append(('stop', sec_id, name))
+        c = vf['components'].get(name)
+        if c is None:
+            raise SppCtlError('no component %s' % name, 404)
+        if c['rx'] or c['tx']:
+            raise SppCtlError('component %s has ports' % name, 400)
+        del vf['components'][name]
+
+    def vf_status(self, sec_id, kind='vfs'):
+        vf = self._vf(sec_id, kind)
         comps = []
         for name, c in vf['components'].items():
             comps.append({'name': name, 'type': c['type'],
@@ -119,18 +136,19 @@ class FakeSppCtl(object):
                           'tx_port': [{'port': p, 'vlan': _vlan(v)}
                                       for p, v in c['tx']]})
         return {'client-id': sec_id, 'components': comps,
-                'classifier_table': [dict(e) for e in vf['table']]}
+                'classifier_table': [dict(e) for e in vf.get('table', [])]}
 
-    def start_component(self, sec_id, name, core, ctype):
-        vf = self._vf(sec_id)
+    def start_component(self, sec_id, name, core, ctype, kind='vfs'):
+        vf = self._vf(sec_id, kind)
         self.calls.append(('start', sec_id, name))
         if name in vf['components']:
             raise SppCtlError('component %s exists' % name, 409)
         vf['components'][name] = {'type': ctype, 'core': core,
                                   'rx': [], 'tx': []}
 
-    def port(self, sec_id, comp, action, port, direction, vlan=None):
-        vf = self._vf(sec_id)
+    def port(self, sec_id, comp, action, port, direction, vlan=None,
+             kind='vfs'):
+        vf = self._vf(sec_id, kind)
         self.calls.append((action, sec_id, comp, port, direction, vlan))
         c = vf['components'].get(comp)
         if c is None:

@@ -174,11 +174,28 @@ class Stack(object):
                            self.conf_args + ['upgrade', 'heads'],
                            env=self.env, capture_output=True, text=True)
         assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+        self._taas_tables()
         wait_for(lambda: tcp_open(self.amqp), 180, 'RabbitMQ')
         self.server = self.child('neutron-server', [
             PY, '/usr/bin/neutron-server'] + self.conf_args)
         wait_for(lambda: self._server_up(), 180, 'neutron-server')
         self.startup_s = time.monotonic() - t0
+
+    def _taas_tables(self):
+        """Debian's python3-neutron-taas ships no database migrations
+        (neutron-db-manage creates only alembic_version_taas): its tables
+        are created from its models."""
+        code = (
+            'import sqlalchemy as sa\n'
+            'from neutron_lib.db import model_base\n'
+            'from neutron_taas.db import taas_db  # noqa\n'
+            'md = model_base.BASEV2.metadata\n'
+            'md.create_all(sa.create_engine(%r), tables=[\n'
+            '    t for n, t in md.tables.items() if n.startswith("tap_")])\n'
+            % self.db_url)
+        r = subprocess.run([PY, '-c', code], env=self.env,
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-3000:]
 
     def child(self, name, argv, env=None):
         c = Child(name, argv, env=env or self.env)
@@ -247,6 +264,8 @@ class Stack(object):
     def _write_conf(self):
         n = os.path.join(self.work, 'neutron')
         os.makedirs(os.path.join(n, 'state'))
+        self.db_url = ('mysql+pymysql://neutron:secret@127.0.0.1:%d/neutron'
+                       % self.mysql)
         self.server_log = os.path.join(LOGDIR, 'neutron-server-log.log')
         self.transport = 'rabbit://neutron:secret@127.0.0.1:%d/' % self.amqp
         with open(os.path.join(n, 'neutron.conf'), 'w') as f:
@@ -254,7 +273,7 @@ class Stack(object):
 bind_host = 127.0.0.1
 bind_port = {self.neutron_port}
 core_plugin = ml2
-service_plugins =
+service_plugins = taas
 auth_strategy = noauth
 api_paste_config = /etc/neutron/api-paste.ini
 transport_url = {self.transport}
@@ -270,7 +289,7 @@ graceful_shutdown_timeout = 3
 log_file = {self.server_log}
 
 [database]
-connection = mysql+pymysql://neutron:secret@127.0.0.1:{self.mysql}/neutron
+connection = {self.db_url}
 
 [oslo_concurrency]
 lock_path = {n}/lock
@@ -296,8 +315,13 @@ network_vlan_ranges = physnet1:100:200
 [securitygroup]
 enable_security_group = false
 """)
+        with open(os.path.join(n, 'taas_plugin.ini'), 'w') as f:
+            f.write('[service_providers]\nservice_provider = TAAS:SPP:'
+                    'networking_spp.service_drivers.taas.SppTaasDriver:'
+                    'default\n')
         self.conf_args = ['--config-file', os.path.join(n, 'neutron.conf'),
-                          '--config-file', os.path.join(n, 'ml2_conf.ini')]
+                          '--config-file', os.path.join(n, 'ml2_conf.ini'),
+                          '--config-file', os.path.join(n, 'taas_plugin.ini')]
 
     def _server_up(self):
         assert self.server.alive(), self.server.output()[-3000:]
@@ -329,7 +353,7 @@ enable_security_group = false
                 a['agent_type'] == 'SPP neutron agent']
 
     # -- the SPP agent of a compute node ---------------------------------
-    def agent_conf(self, host, api_port, vf, vhost_id_base):
+    def agent_conf(self, host, api_port, vf, vhost_id_base, extra=''):
         """vf None: no [spp] vf (the configuration is in etcd already)."""
         path = os.path.join(self.work, 'agent-%s%s.conf' % (
             host, '' if vf else '-novf'))
@@ -351,6 +375,7 @@ resync_interval = 1
 """)
             if vf:
                 f.write('vf = %s\nvhost_id_base = %d\n' % (vf, vhost_id_base))
+            f.write(extra)
         return path
 
     def start_agent(self, host, conf):

@@ -58,7 +58,9 @@ def main():
                      SppCtl(conf.spp.api_ip_addr, conf.spp.api_port),
                      vf_specs=conf.spp.vf, neutron=NeutronRpc(host),
                      resync_interval=conf.spp.resync_interval,
-                     vhost_id_base=conf.spp.vhost_id_base)
+                     vhost_id_base=conf.spp.vhost_id_base,
+                     mirror_spec=conf.spp.mirror,
+                     mirror_client_id=conf.spp.mirror_client_id)
     done = eventlet.event.Event()
 
     def stop(*_args):

@@ -15,6 +15,7 @@ import time
 from oslo_log import log as logging
 
 from networking_spp.agent.spp_api import SppCtlError
+from networking_spp.agent import taas
 from networking_spp.common import etcd_client
 from networking_spp.common import etcd_key
 from networking_spp.common import host_config
@@ -43,7 +44,13 @@ def _suffix(items, prefix):
 class SppAgent(object):
 
     def __init__(self, host, etcd, api, vf_specs=(), neutron=None,
-                 resync_interval=2.0, watch_timeout=30.0, vhost_id_base=0):
+                 resync_interval=2.0, watch_timeout=30.0, vhost_id_base=0,
+                 mirror_spec='', mirror_client_id=0):
+        self.mirror_spec = mirror_spec
+        self.mirror_client_id = mirror_client_id
+        self.mirrors = []      # mirror id -> (core, ring A, ring B)
+        self.mirror_sec = None
+        self.taps = {}         # tap flow id -> Tap, as last synced
         self.vhost_id_base = vhost_id_base
         self.host = host
         self.etcd = etcd
@@ -57,6 +64,7 @@ class SppAgent(object):
         self.plugged = {}      # port id -> vhost id, as last synced
         self.vhost_use = {}    # physnet -> {'total': n, 'free': n}
         self.rev = None        # last etcd revision the watch handled
+        self.mirror_use = {}
         self.kick = threading.Event()
         self.stopping = threading.Event()
         self.start_flag = True
@@ -64,16 +72,25 @@ class SppAgent(object):
     # -- configuration ----------------------------------------------------
     def load_config(self):
         if self.vf_specs:
-            conf = host_config.build(self.vf_specs, self.vhost_id_base)
+            conf = host_config.build(self.vf_specs, self.vhost_id_base,
+                                     self.mirror_spec)
             self.nics = host_config.publish(self.etcd, self.host, conf)
-            LOG.info('published the configuration of %s: %d NIC(s)',
-                     self.host, len(self.nics))
+            self._set_mirrors(conf)
+            LOG.info('published the configuration of %s: %d NIC(s), %d '
+                     'mirror component(s)', self.host, len(self.nics),
+                     len(self.mirrors))
             return
         val = self.etcd.get(etcd_key.configuration(self.host))
-        self.nics = host_config.nics_of(json.loads(val)) if val else []
+        conf = json.loads(val) if val else {}
+        self.nics = host_config.nics_of(conf)
+        self._set_mirrors(conf)
         if not self.nics:
             LOG.warning('no SPP configuration for host %s in etcd',
                         self.host)
+
+    def _set_mirrors(self, conf):
+        self.mirrors = host_config.mirrors_of(conf)
+        self.mirror_sec = self.mirror_client_id or len(self.nics) + 1
 
     def nic_of(self, vhost_id):
         for nic in self.nics:
@@ -139,32 +156,6 @@ class SppAgent(object):
             use['free'] += val == 'None'
 
     # -- spp_vf -----------------------------------------------------------
-    def _wire(self, nic, st, want):
-        """Start the missing components and attach their missing ports;
-        True if something changed."""
-        have = {c.get('name'): c for c in st.get('components', [])
-                if c.get('name')}
-        changed = False
-        for comp in nic.components:
-            name = comp['name']
-            cur = have.get(name)
-            if cur is None:
-                LOG.info('vf %d: starting component %s', nic.sec_id, name)
-                self.api.start_component(nic.sec_id, name, comp['core'],
-                                         comp['type'])
-                cur = {}
-                changed = True
-            for d in ('rx', 'tx'):
-                ports = {p['port'] for p in cur.get(d + '_port', [])}
-                for port in comp[d + '_port']:
-                    if port in ports:
-                        continue
-                    vlan = self._vlan_want(nic, name, d, port, want)
-                    self.api.port(nic.sec_id, name, 'attach', port, d,
-                                  None if vlan == NO_VLAN else vlan)
-                    changed = True
-        return changed
-
     def _vlan_want(self, nic, comp, d, port, want):
         for vid, (cls_ring, mg_ring) in nic.vhosts.items():
             w = want.get(vid)
@@ -219,6 +210,97 @@ class SppAgent(object):
                          nic.sec_id, typ, val, cls_ring, w[0])
                 self._classifier(nic, 'add', typ, val, cls_ring)
 
+    def _op(self, kind, sec, nic, op, want):
+        LOG.info('%s %d: %s', kind[:-1], sec, ' '.join(
+            str(x['name'] if isinstance(x, dict) else x) for x in op))
+        if op[0] == 'stop':
+            self.api.stop_component(sec, op[1], kind=kind)
+        elif op[0] == 'detach':
+            self.api.port(sec, op[1], 'detach', op[2], op[3], kind=kind)
+        elif op[0] == 'start':
+            w = op[1]
+            self.api.start_component(sec, w['name'], w['core'], w['type'],
+                                     kind=kind)
+        else:
+            vlan = NO_VLAN if nic is None else \
+                self._vlan_want(nic, op[1], op[3], op[2], want)
+            self.api.port(sec, op[1], 'attach', op[2], op[3],
+                          None if vlan == NO_VLAN else vlan, kind=kind)
+
+    # -- TaaS -------------------------------------------------------------
+    def wanted_taps(self, want):
+        """(flow id -> Tap to apply, tap actions, tap statuses, flow id ->
+        its mirror ids) from etcd."""
+        h = self.host
+        infos = _suffix(self.etcd.get_prefix(
+            etcd_key.tap_info_prefix(h))[0], etcd_key.tap_info_prefix(h))
+        actions = _suffix(self.etcd.get_prefix(
+            etcd_key.tap_action_prefix(h))[0], etcd_key.tap_action_prefix(h))
+        statuses = _suffix(self.etcd.get_prefix(
+            etcd_key.tap_status_prefix(h))[0], etcd_key.tap_status_prefix(h))
+        owners = _suffix(self.etcd.get_prefix(
+            etcd_key.mirror_prefix(h))[0], etcd_key.mirror_prefix(h))
+        self.mirror_use = {'total': len(owners), 'free': sum(
+            v == 'None' for v in owners.values())}
+        vid_of = {w[0]: vid for vid, w in want.items()}
+        taps, mirrors, used = {}, {}, set()
+        for flow, data in sorted(infos.items()):
+            try:
+                svc, src, mi, mo = taas.parse_info(data)
+            except ValueError as e:
+                LOG.error('bad tap_info of tap flow %s (%s): %r', flow, e,
+                          data)
+                continue
+            mirrors[flow] = [m for m in (mi, mo) if m is not None]
+            if actions.get(flow) != 'plug':
+                continue
+            if svc not in vid_of or src not in vid_of:
+                LOG.info('tap flow %s: waiting for its ports to be plugged',
+                         flow)
+                continue
+            bad = [m for m in mirrors[flow] if m >= len(self.mirrors) or
+                   owners.get(str(m)) != flow]
+            if bad:
+                LOG.error('tap flow %s: mirror(s) %s not claimed by it or '
+                          'not configured', flow, bad)
+                continue
+            dirs = {(src, d) for d, m in (('in', mi), ('out', mo))
+                    if m is not None}
+            if dirs & used:
+                LOG.error('tap flow %s: port %s already mirrored in that '
+                          'direction', flow, src)
+                continue
+            used |= dirs
+            taps[flow] = taas.Tap(flow, vid_of[svc], vid_of[src], mi, mo)
+        return taps, actions, statuses, mirrors
+
+    def _tap_keys(self, active, actions, statuses, mirrors, done,
+                  mirror_ok):
+        h = self.host
+        for flow, t in active.items():
+            if (mirror_ok and self.nic_of(t.source_vid).sec_id in done and
+                    self.nic_of(t.service_vid).sec_id in done and
+                    statuses.get(flow) != 'up'):
+                LOG.info('tap flow %s: vhost %d mirrored to vhost %d '
+                         '(mirrors %s)', flow, t.source_vid, t.service_vid,
+                         t.mirror_ids())
+                self.etcd.put(etcd_key.tap_status(h, flow), 'up')
+        # unplugged once every spp_vf is back to its wiring without it
+        all_vf = len(done) == len(self.nics)
+        for flow, act in actions.items():
+            if act != 'unplug' or not all_vf:
+                continue
+            for m in mirrors.get(flow, []):
+                self.etcd.replace(etcd_key.mirror(h, m), flow, 'None')
+            for key in (etcd_key.tap_info(h, flow),
+                        etcd_key.tap_status(h, flow),
+                        etcd_key.tap_action(h, flow)):
+                self.etcd.delete(key)
+            LOG.info('tap flow %s unplugged, mirror(s) %s free', flow,
+                     mirrors.get(flow, []))
+        self.taps = {f: t for f, t in active.items()
+                     if actions.get(f) == 'plug'}
+
     def _classifier(self, nic, action, typ, val, ring):
         if typ == 'vlan':
             vid, mac = val.split('/', 1)
@@ -231,16 +313,67 @@ class SppAgent(object):
         """Make every spp_vf match etcd, then tell etcd and Neutron what is
         done. Returns True if every NIC was reachable."""
         want, actions, bound, statuses, records = self.wanted()
-        done = set()
+        taps, tap_actions, tap_statuses, tap_mirrors = self.wanted_taps(want)
+        sts = {}
         for nic in self.nics:
             try:
-                st = self.api.vf_status(nic.sec_id)
-                if self._wire(nic, st, want):
+                sts[nic.sec_id] = self.api.vf_status(nic.sec_id)
+            except SppCtlError as e:
+                LOG.warning('vf %d not synced: %s', nic.sec_id, e)
+        mst = None
+        if self.mirrors:
+            try:
+                mst = self.api.mirror_status(self.mirror_sec)
+            except SppCtlError as e:
+                if taps or tap_actions:
+                    LOG.warning('mirror %d unreachable, tap flows not '
+                                'applied: %s', self.mirror_sec, e)
+        # a tap applies only with every process on its path reachable:
+        # never send a source VM's frames to a mirror that is not there
+        active = {} if mst is None else {
+            f: t for f, t in taps.items()
+            if self.nic_of(t.source_vid).sec_id in sts and
+            self.nic_of(t.service_vid).sec_id in sts}
+        plans = []
+        for nic in self.nics:
+            if nic.sec_id in sts:
+                plans.append(('vfs', nic.sec_id, nic) + taas.plan(
+                    sts[nic.sec_id],
+                    taas.vf_layout(nic, active.values(), self.mirrors)))
+        if mst is not None:
+            plans.append(('mirrors', self.mirror_sec, None) + taas.plan(
+                mst, taas.mirror_layout(self.nic_of, active.values(),
+                                        self.mirrors)))
+        # every removal (of every process) before any addition: a ring is
+        # read by one component at a time, also across processes
+        failed = set()
+        for phase in (3, 4):
+            for p in plans:
+                if (p[0], p[1]) in failed:
+                    continue
+                try:
+                    for op in p[phase]:
+                        self._op(p[0], p[1], p[2], op, want)
+                except SppCtlError as e:
+                    LOG.warning('%s %d not synced: %s', p[0][:-1], p[1], e)
+                    failed.add((p[0], p[1]))
+        done = set()
+        for p in plans:
+            if p[0] != 'vfs' or (p[0], p[1]) in failed:
+                continue
+            nic = p[2]
+            try:
+                st = sts[nic.sec_id]
+                if p[3] or p[4]:
                     st = self.api.vf_status(nic.sec_id)
                 self._apply(nic, st, want)
                 done.add(nic.sec_id)
             except SppCtlError as e:
                 LOG.warning('vf %d not synced: %s', nic.sec_id, e)
+        mirror_ok = mst is not None and \
+            ('mirrors', self.mirror_sec) not in failed
+        self._tap_keys(active, tap_actions, tap_statuses, tap_mirrors,
+                       done, mirror_ok)
         h = self.host
         plugged = {}
         for vid, (port_id, _mac, _vlan) in want.items():
@@ -300,6 +433,8 @@ class SppAgent(object):
                   'physical_networks': sorted({n.physnet
                                                for n in self.nics}),
                   'vhosts': self.vhost_use,
+                  'mirrors': self.mirror_use,
+                  'tap_flows': len(self.taps),
                   'devices': len(self.plugged)}}
         if self.start_flag:
             st['start_flag'] = True
@@ -319,7 +454,9 @@ class SppAgent(object):
         return (key == etcd_key.configuration(h) or any(
             key.startswith(p) for p in (
                 etcd_key.action_prefix(h), etcd_key.bound_prefix(h),
-                etcd_key.bind_port_prefix(h), etcd_key.vhost_prefix(h))))
+                etcd_key.bind_port_prefix(h), etcd_key.vhost_prefix(h),
+                etcd_key.tap_info_prefix(h), etcd_key.tap_action_prefix(h),
+                etcd_key.mirror_prefix(h))))
 
     def watch_once(self):
         """One watch of /spp/openstack/ from the revision after the last

@@ -37,17 +37,25 @@ class SppCtl(object):
     def vf_status(self, sec_id):
         return self._req('GET', '/vfs/%d' % sec_id)
 
-    def start_component(self, sec_id, name, core, ctype):
-        self._req('POST', '/vfs/%d/components' % sec_id,
+    def mirror_status(self, sec_id):
+        return self._req('GET', '/mirrors/%d' % sec_id)
+
+    def start_component(self, sec_id, name, core, ctype, kind='vfs'):
+        """kind 'vfs' (spp_vf) or 'mirrors' (spp_mirror)."""
+        self._req('POST', '/%s/%d/components' % (kind, sec_id),
                   {'name': name, 'core': int(core), 'type': ctype})
 
-    def port(self, sec_id, comp, action, port, direction, vlan=None):
+    def stop_component(self, sec_id, name, kind='vfs'):
+        self._req('DELETE', '/%s/%d/components/%s' % (kind, sec_id, name))
+
+    def port(self, sec_id, comp, action, port, direction, vlan=None,
+             kind='vfs'):
         """action attach|detach; vlan None or (operation, id, pcp)."""
         body = {'action': action, 'port': port, 'dir': direction}
         if vlan is not None:
             body['vlan'] = {'operation': vlan[0], 'id': int(vlan[1]),
                             'pcp': int(vlan[2])}
-        self._req('PUT', '/vfs/%d/components/%s/ports' % (sec_id, comp),
+        self._req('PUT', '/%s/%d/components/%s/ports' % (kind, sec_id, comp),
                   body)
 
     def classifier(self, sec_id, action, mac, port, vlan_id=None):

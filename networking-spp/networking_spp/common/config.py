@@ -30,6 +30,19 @@ SPP_OPTS = [
     cfg.IntOpt('vhost_id_base', default=0, min=0,
                help='agent, with [spp] vf: the first vhost id of the host '
                     '(vhost ids are global across NICs; 0 as the original)'),
+    # TaaS
+    cfg.StrOpt('mirror', default='',
+               help='agent, with [spp] vf: the spp_mirror of this host for '
+                    'TaaS, as NUM_COMPONENTS:CORE_MASK (the original\'s '
+                    'SPP_MIRROR NUM#MASK); its rings follow the vhosts\' '
+                    'ones. Empty: no TaaS on this host (or the "mirror" '
+                    'list of the configuration written by someone else)'),
+    cfg.IntOpt('mirror_client_id', default=0, min=0,
+               help='agent: secondary id of spp_mirror (0: the number of '
+                    'NICs + 1, the id after the last spp_vf)'),
+    cfg.IntOpt('wait_tap_timeout', default=20, min=1,
+               help='TaaS driver: seconds a tap flow create waits for the '
+                    'agent to wire the mirror'),
 ]
 
 cfg.CONF.register_opts(SPP_OPTS, 'spp')

@@ -49,3 +49,37 @@ def bound_prefix(host):
 
 def bound(host, port_id):
     return bound_prefix(host) + port_id
+
+
+# TaaS (the original's keys): mirror components of a host ("None" or the
+# tap flow id using it), and per tap flow its record, action and status
+def mirror_prefix(host):
+    return ROOT + 'mirror/%s/' % host
+
+
+def mirror(host, mirror_id):
+    return mirror_prefix(host) + str(mirror_id)
+
+
+def tap_info_prefix(host):
+    return ROOT + 'tap_info/%s/' % host
+
+
+def tap_info(host, flow_id):
+    return tap_info_prefix(host) + flow_id
+
+
+def tap_action_prefix(host):
+    return ROOT + 'tap_action/%s/' % host
+
+
+def tap_action(host, flow_id):
+    return tap_action_prefix(host) + flow_id
+
+
+def tap_status_prefix(host):
+    return ROOT + 'tap_status/%s/' % host
+
+
+def tap_status(host, flow_id):
+    return tap_status_prefix(host) + flow_id

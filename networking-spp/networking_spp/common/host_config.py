@@ -42,8 +42,23 @@ def parse_vf_spec(spec):
     return parts[0], num, parts[2], parts[3] if len(parts) > 3 else ''
 
 
-def build(specs, vhost_id_base=0):
-    """The configuration JSON object for the NICs described by specs."""
+def parse_mirror_spec(spec):
+    """'2:0x60' (or the original's '2#0x60') -> (num, worker cores)"""
+    parts = spec.replace('#', ':').split(':')
+    try:
+        num, cores = int(parts[0]), cores_of(parts[1])
+    except (ValueError, IndexError):
+        raise ConfigError('mirror %r: want NUM_COMPONENTS:CORE_MASK' % spec)
+    if len(parts) != 2 or num < 1 or len(cores) < 2:
+        raise ConfigError('mirror %r: at least 1 component and 2 cores '
+                          '(master and worker) in the mask' % spec)
+    return num, cores[1:]
+
+
+def build(specs, vhost_id_base=0, mirror_spec=''):
+    """The configuration JSON object for the NICs described by specs (and
+    the spp_mirror components for TaaS, the original's "mirror" list: each
+    a core and two rings after the vhosts' rings)."""
     vfs, first = [], vhost_id_base
     for nic, spec in enumerate(specs):
         physnet, num, mask, pci = parse_vf_spec(spec)
@@ -67,7 +82,15 @@ def build(specs, vhost_id_base=0):
                     'num_vhost': num, 'core_mask': mask,
                     'components': comps})
         first += num
-    return {'vf': vfs}
+    conf = {'vf': vfs}
+    if mirror_spec:
+        num, workers = parse_mirror_spec(mirror_spec)
+        ring = 2 * (first - vhost_id_base)
+        conf['mirror'] = [{'core': workers[i % len(workers)],
+                           'ports': ['ring:%d' % (ring + 2 * i),
+                                     'ring:%d' % (ring + 2 * i + 1)]}
+                          for i in range(num)]
+    return conf
 
 
 class Nic(object):
@@ -103,6 +126,18 @@ def nics_of(conf):
     return [Nic(i, vf) for i, vf in enumerate(conf.get('vf', []))]
 
 
+def mirrors_of(conf):
+    """[(core, ring A, ring B)] of the configuration's "mirror" list; the
+    mirror id is the index."""
+    res = []
+    for i, m in enumerate(conf.get('mirror') or []):
+        ports = m.get('ports') or []
+        if len(ports) != 2 or 'core' not in m:
+            raise ConfigError('mirror %d: want a core and two rings' % i)
+        res.append((int(m['core']), ports[0], ports[1]))
+    return res
+
+
 def publish(etcd, host, conf):
     """Write the configuration and create the missing vhost keys ("None"),
     never touching a vhost that a port holds. Returns the NICs."""
@@ -111,6 +146,8 @@ def publish(etcd, host, conf):
     for nic in nics:
         for v in nic.vhosts:
             etcd.create(etcd_key.vhost(host, nic.physnet, v), 'None')
+    for i in range(len(mirrors_of(conf))):
+        etcd.create(etcd_key.mirror(host, i), 'None')
     return nics
 
 
@@ -123,13 +160,15 @@ def main(argv=None):
     p.add_argument('--etcd-host', default='127.0.0.1')
     p.add_argument('--etcd-port', type=int, default=2379)
     p.add_argument('--vhost-id-base', type=int, default=0)
+    p.add_argument('--mirror', default='',
+                   help='NUM_COMPONENTS:CORE_MASK of spp_mirror (TaaS)')
     p.add_argument('--print', action='store_true',
                    help='print the JSON, write nothing')
     p.add_argument('vf', nargs='+',
                    help='PHYSNET:NUM_VHOST:CORE_MASK[:PCI], one per NIC')
     a = p.parse_args(argv)
     try:
-        conf = build(a.vf, a.vhost_id_base)
+        conf = build(a.vf, a.vhost_id_base, a.mirror)
     except ConfigError as e:
         p.error(str(e))
     if a.print:
