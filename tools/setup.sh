@@ -16,7 +16,7 @@ python3-selenium"
 # a desktop keyring stack)
 OS_PKGS="etcd-server etcd-client python3-etcd3gw rabbitmq-server mariadb-server
 neutron-common python3-neutron python3-neutron-taas flake8 python3-venv python3-pip python3-setuptools"
-NR_HUGEPAGES=${SPP_HUGEPAGES:-1024}
+NR_HUGEPAGES=${SPP_HUGEPAGES:-2048}
 
 log() { echo "setup: $*"; }
 
