@@ -20,22 +20,24 @@ NR_HUGEPAGES=${SPP_HUGEPAGES:-2048}
 
 log() { echo "setup: $*"; }
 
-missing=""
-for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing="$missing $p"
-done
+# The packages of a list that are not installed.
+missing() {
+	local p out=""
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "ok installed" || out="$out $p"
+	done
+	echo "$out"
+}
+
+missing=$(missing $PKGS)
 if [ -n "$missing" ]; then
 	log "installing$missing"
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
-missing=""
-for p in $OS_PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing="$missing $p"
-done
+missing=$(missing $OS_PKGS)
 if [ -n "$missing" ]; then
 	log "installing$missing"
 	# their package scripts must not start services on the default ports
