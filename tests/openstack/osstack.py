@@ -12,36 +12,21 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
 import requests
+
+sys.path.insert(0, os.path.join(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__))), 'system'))
+from sppenv import free_port, wait_for  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PKG = os.path.join(ROOT, 'networking-spp')
 LOGDIR = os.path.join(ROOT, 'build', 'test-logs', 'openstack')
 PY = '/usr/bin/python3'
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_for(cond, timeout, what, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = cond()
-        if v:
-            return v
-        if time.monotonic() > deadline:
-            raise AssertionError('timed out (%d s) waiting for %s' %
-                                 (timeout, what))
-        time.sleep(interval)
 
 
 def tcp_open(port):
@@ -125,7 +110,7 @@ class Etcd(object):
             '--listen-client-urls', c, '--advertise-client-urls', c,
             '--listen-peer-urls', p, '--initial-advertise-peer-urls', p,
             '--initial-cluster', 'ostk=' + p])
-        wait_for(self.healthy, 60, 'etcd')
+        wait_for(self.healthy, timeout=60, what='etcd')
 
     def healthy(self):
         try:
@@ -175,10 +160,10 @@ class Stack(object):
                            env=self.env, capture_output=True, text=True)
         assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
         self._taas_tables()
-        wait_for(lambda: tcp_open(self.amqp), 180, 'RabbitMQ')
+        wait_for(lambda: tcp_open(self.amqp), timeout=180, what='RabbitMQ')
         self.server = self.child('neutron-server', [
             PY, '/usr/bin/neutron-server'] + self.conf_args)
-        wait_for(lambda: self._server_up(), 180, 'neutron-server')
+        wait_for(lambda: self._server_up(), timeout=180, what='neutron-server')
         self.startup_s = time.monotonic() - t0
 
     def _taas_tables(self):
@@ -233,7 +218,7 @@ class Stack(object):
         # our own epmd: else erl daemonises a shared one we have no pid of
         self.child('epmd', ['epmd', '-port', str(self.epmd), '-address',
                             '127.0.0.1'], env=env)
-        wait_for(lambda: tcp_open(self.epmd), 30, 'epmd')
+        wait_for(lambda: tcp_open(self.epmd), timeout=30, what='epmd')
         self.rabbit = self.child('rabbitmq', [
             '/usr/lib/rabbitmq/bin/rabbitmq-server'], env=env)
 
@@ -255,7 +240,7 @@ class Stack(object):
         cli = ['--no-defaults', '-uroot', '--socket=' + self.mysql_sock]
         wait_for(lambda: subprocess.run(
             ['mariadb-admin'] + cli + ['ping'], capture_output=True)
-            .returncode == 0, 120, 'mariadbd')
+            .returncode == 0, timeout=120, what='mariadbd')
         sql = ("CREATE DATABASE neutron CHARACTER SET utf8mb4; "
                "CREATE USER 'neutron'@'127.0.0.1' IDENTIFIED BY 'secret'; "
                "GRANT ALL ON neutron.* TO 'neutron'@'127.0.0.1';")
@@ -382,7 +367,7 @@ resync_interval = 1
         a = self.child('spp-agent-' + host, [
             PY, '-m', 'networking_spp.agent.main', '--config-file', conf])
         wait_for(lambda: any(x['alive'] for x in self.agents(host)) or
-                 not a.alive(), 120, 'agent of %s alive' % host)
+                 not a.alive(), timeout=120, what='agent of %s alive' % host)
         assert a.alive(), a.output()[-3000:]
         return a
 
