@@ -3,13 +3,18 @@
  * The classifier of spp_vf: destination MAC per VLAN to tx ports.
  *
  * The control thread keeps the entries (struct spp_cls_db) as the commands
- * give them. For each classifier component it builds an immutable table
- * (struct spp_cls_table) from the entries whose port is one of that
- * component's tx ports: an rte_hash from (VLAN, MAC) to the tx index,
- * looked up in bulk, and per VLAN the ports a broadcast or multicast frame
- * goes to and the port an unknown unicast frame goes to. A worker only
- * ever sees a whole table: a new one is published with the task list and
- * the old one freed after an RCU grace period (spp_comp).
+ * give them, indexed by key (each add or delete is O(1)). For each
+ * classifier component it builds a table (struct spp_cls_table) from the
+ * entries whose port is one of that component's tx ports: an rte_hash from
+ * (VLAN, MAC) to the tx index, looked up in bulk, and per VLAN the ports a
+ * broadcast or multicast frame goes to and the port an unknown unicast frame
+ * goes to. An entry added or deleted later changes the table in place, in
+ * O(1) (spp_cls_apply): the hash takes lock-free readers (a worker's lookup
+ * of another MAC is never disturbed) and frees a deleted key's slot after an
+ * RCU grace period; each VLAN's ports are two 32-bit words stored whole.
+ * A table whose hash is full, or a classifier whose tx ports change, gets a
+ * new table, published with the task list, the old one freed after the
+ * grace period (spp_comp).
  *
  * Lookup (interface.md): the exact (VLAN, MAC) entry; else for a broadcast
  * or multicast destination every port registered in the VLAN, plus the
@@ -30,6 +35,7 @@
 #include <rte_ether.h>
 #include <rte_hash.h>
 #include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
 
 #include "spp_cmd.h"
 #include "spp_res.h"
@@ -48,8 +54,10 @@ struct spp_cls_entry {
 };
 
 struct spp_cls_db {
-	unsigned int n, cap;
-	struct spp_cls_entry *a;
+	unsigned int n;		 /* live entries */
+	unsigned int len, cap;	 /* slots used (with deleted ones), allocated */
+	struct spp_cls_entry *a; /* in the order added; deleted: port NONE */
+	struct rte_hash *idx;	 /* key -> slot of the live entry */
 };
 
 /* Where frames of one VLAN go when their MAC has no entry: tx port bits. */
@@ -58,9 +66,15 @@ struct spp_cls_dest {
 	uint32_t miss;	/* unknown unicast */
 };
 
+#define SPP_CLS_MIN_CAP 1024u /* MACs a new table has room for, at least */
+
+struct spp_cls_ctl;
+
 struct spp_cls_table {
-	struct rte_hash *h; /* (VLAN, MAC) -> tx index; NULL without MACs */
-	unsigned int nb_macs;
+	struct rte_hash *h; /* (VLAN, MAC) -> tx index, lock-free readers */
+	unsigned int nb_macs, cap;
+	struct rte_rcu_qsbr *qs; /* the workers' (NULL: no reader) */
+	struct spp_cls_ctl *ctl; /* the control thread's counts */
 	struct spp_cls_dest dest[SPP_CLS_NB_VLANS];
 };
 
@@ -81,12 +95,24 @@ int spp_cls_db_del(struct spp_cls_db *db, const struct spp_cls_entry *ent,
 void spp_cls_db_free(struct spp_cls_db *db);
 
 /*
- * Build the table of a classifier whose tx ports are tx[0..nb_tx). Returns
- * 0 or -errno (-ENOMEM, or what rte_hash said) with err saying why.
+ * Build the table of a classifier whose tx ports are tx[0..nb_tx), read
+ * by workers that report quiescent states on qs (NULL: no concurrent
+ * reader). Returns 0 or -errno (-ENOMEM, or what rte_hash said) with err
+ * saying why.
  */
 int spp_cls_build(const struct spp_cls_db *db, const struct spp_res *tx,
-		  unsigned int nb_tx, struct spp_cls_table **out, char *err,
-		  size_t errlen);
+		  unsigned int nb_tx, struct rte_rcu_qsbr *qs,
+		  struct spp_cls_table **out, char *err, size_t errlen);
+
+/*
+ * Add (or delete) entry ent in table t in place, while workers use it: O(1).
+ * An entry whose port is not one of tx[0..nb_tx) is not this table's: 0.
+ * -ENOSPC when the hash has no room: build a new table (twice as big) and
+ * publish it instead. A delete must be of an entry the table has.
+ */
+int spp_cls_apply(struct spp_cls_table *t, const struct spp_cls_entry *ent,
+		  bool add, const struct spp_res *tx, unsigned int nb_tx,
+		  char *err, size_t errlen);
 void spp_cls_free(struct spp_cls_table *t);
 
 /*
@@ -149,7 +175,7 @@ spp_cls_classify(const struct spp_cls_table *t, struct rte_mbuf *const *pkts,
 		kp[i] = &keys[i];
 		mcast[i] = rte_is_multicast_ether_addr(&eh->dst_addr);
 	}
-	if (t->h != NULL)
+	if (__atomic_load_n(&t->nb_macs, __ATOMIC_RELAXED) != 0)
 		rte_hash_lookup_bulk_data(t->h, kp, n, &hits, data);
 	for (i = 0; i < n; i++) {
 		if (hits & (1ULL << i)) {

@@ -347,7 +347,8 @@ comp_commit(struct spp_comp_engine *e, struct spp_comp *c, char *err,
 	if (c->type == SPP_COMP_CLASSIFIER) {
 		for (i = 0; i < c->nb_tx; i++)
 			tx[i] = c->tx[i].port->res;
-		ret = spp_cls_build(&e->cls_db, tx, c->nb_tx, &t, err, errlen);
+		ret = spp_cls_build(&e->cls_db, tx, c->nb_tx, e->qs, &t, err,
+				    errlen);
 		if (ret < 0)
 			return ret;
 		c->cls = t;
@@ -600,6 +601,30 @@ comp_classifier_of(const struct spp_comp_engine *e, const struct spp_res *res)
 	return c != NULL && c->type == SPP_COMP_CLASSIFIER ? c : NULL;
 }
 
+/*
+ * An entry added to or deleted from the db goes into classifier c's table
+ * in place (O(1), workers keep running on it); a full table is built again.
+ */
+static int
+comp_cls_change(struct spp_comp_engine *e, struct spp_comp *c,
+		const struct spp_cls_entry *ent, bool add, char *err,
+		size_t errlen)
+{
+	struct spp_res tx[SPP_COMP_MAX_DIR_PORTS];
+	unsigned int i;
+	int ret;
+
+	if (c->cls != NULL) {
+		for (i = 0; i < c->nb_tx; i++)
+			tx[i] = c->tx[i].port->res;
+		ret = spp_cls_apply(c->cls, ent, add, tx, c->nb_tx, err,
+				    errlen);
+		if (ret != -ENOSPC)
+			return ret;
+	}
+	return comp_commit(e, c, err, errlen);
+}
+
 static int
 comp_cls_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 		 char *err, size_t errlen)
@@ -619,7 +644,7 @@ comp_cls_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 		ret = spp_cls_db_add(&e->cls_db, &ent, err, errlen);
 		if (ret < 0)
 			return ret;
-		ret = comp_commit(e, c, err, errlen);
+		ret = comp_cls_change(e, c, &ent, true, err, errlen);
 		if (ret < 0)
 			spp_cls_db_del(&e->cls_db, &ent, NULL, 0);
 		return ret;
@@ -627,7 +652,7 @@ comp_cls_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 	ret = spp_cls_db_del(&e->cls_db, &ent, err, errlen);
 	if (ret < 0)
 		return ret;
-	ret = c == NULL ? 0 : comp_commit(e, c, err, errlen);
+	ret = c == NULL ? 0 : comp_cls_change(e, c, &ent, false, err, errlen);
 	if (ret < 0)
 		spp_cls_db_add(&e->cls_db, &ent, NULL, 0);
 	return ret;
