@@ -13,6 +13,7 @@
 #include "ctl_cpu.h"
 #include "ctl_launch.h"
 #include "ctl_metrics.h"
+#include "ctl_state.h"
 #include "ctl_ui.h"
 #include "spp_res.h"
 
@@ -21,7 +22,10 @@ static const char *ctl_api_sysfs = "/sys";
 static void
 ctl_api_processes(struct ctl_call *call)
 {
-	ctl_ok(call, ctl_procs_list());
+	json_t *list = ctl_procs_list();
+
+	ctl_state_annotate(list);
+	ctl_ok(call, list);
 }
 
 static void
