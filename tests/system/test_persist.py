@@ -278,3 +278,111 @@ def test_pcap_killed_capture_restarts(spp, tmp_path):
         same_frames(sent, in_time_order(new))
     finally:
         pcaps.cleanup()
+
+
+def restart_ctl(spp, kill=True):
+    """spp-ctl killed (or stopped) and started again on the same ports and
+    state directory; the processes reconnect by themselves."""
+    if kill:
+        spp.ctl.p.kill()
+    spp.ctl.stop()
+    spp.procs.remove(spp.ctl)
+    spp.ctl = spp.start_ctl()
+
+
+def test_ctl_restarted_alone_keeps_the_record(spp):
+    """spp-ctl killed and started again: the processes keep running with
+    their configuration, which spp-ctl believes; the record is not replaced
+    by an empty one and nothing is replayed."""
+    spp.start_nfv(1)
+    spp.start_vf(2)
+    spp.nfv(1, "add ring:6", "add ring:7", "patch ring:6 ring:7", "forward")
+    spp.vf(2, *VF_CONFIG)
+    rec = record(spp)
+    nfv_st, vf_cfg = spp.nfv_status(1), config_of(spp.vf_status(2))
+    restart_ctl(spp)
+    wait_for(lambda: spp.has_process("nfv", 1) and spp.has_process("vf", 2),
+             timeout=20, what="nfv 1 and vf 2 back at spp-ctl")
+    wait_for(lambda: "vf 2 came with a configuration" in spp.ctl.output()
+             and "nfv 1 came with a configuration" in spp.ctl.output(),
+             what="both recorded")
+    assert record(spp) == rec
+    assert restored(spp, "vf", 2) is None and restored(spp, "nfv", 1) is None
+    assert "putting back" not in spp.ctl.output()
+    assert spp.nfv_status(1)["patches"] == nfv_st["patches"]
+    assert config_of(spp.vf_status(2)) == vf_cfg
+
+
+def test_reboot_brings_the_topology_back(spp):
+    """spp-ctl, the primary and every secondary killed, the DPDK files
+    gone (a reboot); all started again by hand, nothing else: the
+    configuration is back and frames go through as before."""
+    spp.start_nfv(1)
+    spp.start_vf(2)
+    pcaps = PcapPorts(P_IN, P_IN2, P_OUT, P_OUT2)
+    try:
+        spp.vf(2, *VF_CONFIG)
+        spp.nfv(1, "add ring:6")
+        before = vf_feed(spp, pcaps)
+        vf_cfg = config_of(spp.vf_status(2))
+        nfv_ports = spp.nfv_status(1)["ports"]
+        for p in list(reversed(spp.procs)):
+            if p is not spp.ctl:
+                p.p.kill()
+                p.p.wait()
+                spp.procs.remove(p)
+        restart_ctl(spp)
+        spp.cleanup_dpdk_files()
+        spp.start_primary()
+        spp.start_nfv(1)
+        spp.start_vf(2)
+        wait_for(lambda: config_of(spp.vf_status(2)) == vf_cfg, timeout=10,
+                 what="vf 2's configuration back")
+        wait_for(lambda: spp.nfv_status(1)["ports"] == nfv_ports,
+                 timeout=10, what="nfv 1's ports back")
+        after = vf_feed(spp, pcaps)
+        same_frames(before[3], after[3])
+        assert sorted(bytes(f) for f in after[5]) == \
+            sorted(bytes(f) for f in before[5])
+    finally:
+        pcaps.cleanup()
+
+
+def test_torn_writes_never_leave_an_unreadable_record(spp):
+    """spp-ctl killed while it writes its record (a command per few
+    milliseconds, each rewriting it), again and again: the record on disk
+    always reads, and spp-ctl always starts with it."""
+    import random
+    spp.start_nfv(1)
+    spp.nfv(1, "add ring:6", "add ring:7", "patch ring:6 ring:7")
+    path = os.path.join(spp.state_dir, "state.json")
+    rng = random.Random(20)
+    valid = ([], ["forward"])
+    for i in range(12):
+        stop = threading.Event()
+
+        def churn():
+            k = 0
+            while not stop.is_set():
+                try:
+                    spp.put("/nfvs/1/forward",
+                            {"action": "start" if k % 2 else "stop"})
+                except Exception:
+                    return  # spp-ctl is gone
+                k += 1
+        t = threading.Thread(target=churn)
+        t.start()
+        time.sleep(rng.uniform(0.05, 0.4))
+        spp.ctl.p.kill()
+        spp.ctl.p.wait()
+        stop.set()
+        t.join()
+        with open(path) as f:
+            doc = json.load(f)  # never half a file
+        cmds = doc["processes"]["nfv 1"]["commands"]
+        assert cmds[:3] == ["add ring:6", "add ring:7",
+                            "patch ring:6 ring:7"], cmds
+        assert cmds[3:] in valid, cmds
+        restart_ctl(spp, kill=False)
+        wait_for(lambda: spp.has_process("nfv", 1), timeout=20,
+                 what="nfv 1 back (round %d)" % i)
