@@ -570,6 +570,8 @@ rest_dispatch(struct ctl_call *call, const char *method, const char *url,
 			return;
 		}
 	}
+	call->raw = body;
+	call->raw_len = len;
 	if (found->body == CTL_BODY_OBJECT &&
 	    rest_parse_body(call, body, len) < 0)
 		return;

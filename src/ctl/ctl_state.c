@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The record of each process's configuration (ctl_state.h).
+ * The record of each process's configuration (ctl_state.h). With
+ * --no-state only the launch options are kept, in memory, for export.
  *
  * On disk: DIR/state.json, {"version":1,"processes":{"vf 1":{"type":"vf",
  * "client-id":1,"commands":[...],"launch":{...}}}}, replaced as a whole by
@@ -149,10 +150,11 @@ state_key_cmp(const void *x, const void *y)
 }
 
 /*
- * Primary and nfv: pipes, ports, patches, then forward. vf and mirror:
- * each component followed by its ports (in the order given: it is the
- * order of the tx ports of a classifier and a mirror), then the
- * classifier table. Everything else sorted by its line.
+ * Primary and nfv: pipes, ports, patches (in the order given, which is the
+ * order of their status), then forward. vf and mirror: the components by
+ * name (their status lists them by core), each followed by its ports in
+ * the order given (the order of the tx ports of a classifier and a
+ * mirror), then the classifier table sorted.
  */
 static void
 state_key_of(const struct spp_cmd *c, const char *line, size_t seq,
@@ -163,9 +165,13 @@ state_key_of(const struct spp_cmd *c, const char *line, size_t seq,
 	switch (c->id) {
 	case SPP_CMD_ADD:
 		k->rank = c->nres == 3 ? 0 : 1;
+		k->group[0] = '\0';
+		k->seq = seq;
 		break;
 	case SPP_CMD_PATCH:
 		k->rank = 2;
+		k->group[0] = '\0';
+		k->seq = seq;
 		break;
 	case SPP_CMD_FORWARD:
 	case SPP_CMD_START:
@@ -201,7 +207,7 @@ ctl_state_canon(enum spp_proc_kind kind, json_t *lines, size_t *bad, char *err,
 		*bad = 0;
 		return -ENOMEM;
 	}
-	for (i = 0; i < n && ret == 0; i++) {
+	for (i = 0; i < n; i++) {
 		s = json_string_value(json_array_get(lines, i));
 		if (s == NULL) {
 			snprintf(err, errlen, "a command must be a string");
@@ -222,6 +228,8 @@ ctl_state_canon(enum spp_proc_kind kind, json_t *lines, size_t *bad, char *err,
 			keys[i].line = json_string(buf);
 		}
 		spp_cmd_free(&cmd);
+		if (ret < 0)
+			break;
 	}
 	if (ret < 0) {
 		*bad = i;
@@ -523,6 +531,8 @@ state_save(void)
 	ssize_t n;
 	int fd, dfd, ret = 0;
 
+	if (state.dir == NULL)
+		return 0;
 	doc = json_pack("{s:i,s:O}", "version", STATE_VERSION, "processes",
 			state.procs);
 	text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS);
@@ -677,8 +687,8 @@ ctl_state_command_done(struct ctl_proc *p, const struct spp_cmd *cmd,
 	enum spp_proc_kind kind;
 	json_t *cmds, *e;
 
-	if (state.dir == NULL)
-		return;
+	if (state.procs == NULL)
+		return; /* ctl_state_open() was not called (fuzzers) */
 	switch (cmd->id) {
 	case SPP_CMD_STATUS:
 	case SPP_CMD_CLEAR:
@@ -703,6 +713,8 @@ ctl_state_command_done(struct ctl_proc *p, const struct spp_cmd *cmd,
 	default:
 		break;
 	}
+	if (state.dir == NULL)
+		return; /* launch options are kept for export, nothing else */
 	pthread_mutex_lock(&state.lock);
 	cmds = ctl_state_live(p, err, sizeof(err));
 	if (cmds == NULL)
