@@ -596,7 +596,8 @@ ctl_state_open(const char *dir, char *err, size_t errlen)
 		return -errno;
 	}
 	snprintf(path, sizeof(path), "%s/%s", dir, CTL_STATE_FILE);
-	if (access(path, W_OK | R_OK) < 0 && errno != ENOENT) {
+	if (access(dir, W_OK) < 0 ||
+	    (access(path, W_OK | R_OK) < 0 && errno != ENOENT)) {
 		snprintf(err, errlen, "cannot use the record %s: %s", path,
 			 strerror(errno));
 		return -errno;

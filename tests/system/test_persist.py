@@ -386,3 +386,29 @@ def test_torn_writes_never_leave_an_unreadable_record(spp):
         restart_ctl(spp, kill=False)
         wait_for(lambda: spp.has_process("nfv", 1), timeout=20,
                  what="nfv 1 back (round %d)" % i)
+
+
+def test_vf_back_without_a_core_reports_what_failed(spp):
+    """spp_vf started again without one of its worker lcores: the
+    component of that core and its ports cannot be put back and are
+    reported; the other component comes back."""
+    vf = spp.start_vf(2, lcores="3@0,4@1,13@0")
+    spp.vf(2, "component start fwd1 4 forward", "port add ring:0 rx fwd1",
+           "port add ring:1 tx fwd1", "component start fwd2 13 forward",
+           "port add ring:2 rx fwd2", "port add ring:3 tx fwd2")
+    kill(spp, vf, "vf", 2)
+    spp.start_vf(2, lcores="3@0,13@0")
+    wait_for(lambda: restored(spp, "vf", 2), what="vf 2 restored")
+    r = restored(spp, "vf", 2)
+    assert r["commands"] == 3
+    assert [f["command"] for f in r["failed"]] == [
+        "component start fwd1 4 forward", "port add ring:0 rx fwd1",
+        "port add ring:1 tx fwd1"]
+    assert "lcore" in r["failed"][0]["error"] or \
+        "core" in r["failed"][0]["error"], r["failed"][0]
+    comps = [c for c in spp.vf_status(2)["components"] if "name" in c]
+    assert [(c["name"], c["core"], [p["port"] for p in c["rx_port"]],
+             [p["port"] for p in c["tx_port"]]) for c in comps] == [
+        ("fwd2", 13, ["ring:2"], ["ring:3"])]
+    assert "vf 2: cannot put back 'component start fwd1 4 forward'" in \
+        spp.ctl.output()
