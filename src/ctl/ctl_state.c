@@ -322,6 +322,15 @@ state_add_port_line(json_t *out, const char *prefix, const json_t *port,
 	return 0;
 }
 
+/* 1 when key of o is the string value. */
+static bool
+state_is(const json_t *o, const char *key, const char *value)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL && strcmp(s, value) == 0;
+}
+
 /* ports, patches and status of a forwarder (nfv, the primary's). */
 static int
 state_of_fwd(const json_t *st, json_t *out, char *err, size_t errlen)
@@ -349,7 +358,7 @@ state_of_fwd(const json_t *st, json_t *out, char *err, size_t errlen)
 		    0)
 			return -EINVAL;
 	}
-	if (json_equal(json_object_get(st, "status"), json_string("running")))
+	if (state_is(st, "status", "running"))
 		json_array_append_new(out, json_string("forward"));
 	return 0;
 }
@@ -485,8 +494,7 @@ ctl_state_of_status(enum spp_proc_kind kind, const json_t *status, char *err,
 		ret = state_of_comps(status, out, err, errlen);
 		break;
 	case SPP_PROC_PCAP:
-		if (json_equal(json_object_get(status, "status"),
-			       json_string("running")))
+		if (state_is(status, "status", "running"))
 			json_array_append_new(out, json_string("start"));
 		break;
 	}
