@@ -676,16 +676,31 @@ state_record(struct ctl_proc *p, json_t *cmds)
 	state_save();
 }
 
-static void
-state_forget(const char *name)
+void
+ctl_state_forget(const char *name)
 {
 	pthread_mutex_lock(&state.lock);
 	json_object_del(state.restored, name);
 	if (json_object_del(state.procs, name) == 0) {
-		CTL_INFO("%s: record forgotten (it exited)", name);
+		CTL_INFO("%s: record forgotten", name);
 		state_save();
 	}
 	pthread_mutex_unlock(&state.lock);
+}
+
+json_t *
+ctl_state_names(void)
+{
+	json_t *names = json_array(), *v;
+	const char *name;
+
+	pthread_mutex_lock(&state.lock);
+	json_object_foreach(state.procs, name, v)
+	{
+		json_array_append_new(names, json_string(name));
+	}
+	pthread_mutex_unlock(&state.lock);
+	return names;
 }
 
 void
@@ -703,7 +718,7 @@ ctl_state_command_done(struct ctl_proc *p, const struct spp_cmd *cmd,
 	case SPP_CMD_CLEAR:
 		return;
 	case SPP_CMD_EXIT:
-		state_forget(ctl_proc_name(p));
+		ctl_state_forget(ctl_proc_name(p));
 		return;
 	case SPP_CMD_LAUNCH:
 		kind = spp_proc_kind_from_binary(cmd->proc_name);

@@ -74,6 +74,13 @@ int ctl_state_canon(enum spp_proc_kind kind, json_t *lines, size_t *bad,
 int ctl_state_undo(enum spp_proc_kind kind, const char *line, char *buf,
 		   size_t len);
 
+/*
+ * The names ("vf 2") of the processes with a record, a new array; and
+ * forget one's record (as its exit through the API would).
+ */
+json_t *ctl_state_names(void);
+void ctl_state_forget(const char *name);
+
 /* The launch options recorded for a secondary (a new reference), or NULL. */
 json_t *ctl_state_launch(enum spp_proc_kind kind, unsigned int id);
 

@@ -884,6 +884,39 @@ topo_apply_proc(const struct topo_proc *t, struct ctl_proc *primary, bool dry,
 	ctl_proc_put(p);
 }
 
+/*
+ * Records of processes the file does not have and that are not running:
+ * forgotten, so that such a process, started one day, comes up empty.
+ */
+static void
+topo_forget_others(const struct topo_file *f, const json_t *running, bool dry,
+		   json_t *changes)
+{
+	json_t *names = ctl_state_names(), *v, *r;
+	const char *name;
+	size_t i, j, k;
+
+	json_array_foreach(names, i, v)
+	{
+		name = json_string_value(v);
+		for (j = 0; j < f->n; j++)
+			if (strcmp(f->procs[j].name, name) == 0)
+				break;
+		json_array_foreach(running, k, r)
+		{
+			if (json_equal(r, v))
+				break;
+		}
+		if (j < f->n || k < json_array_size(running) ||
+		    strcmp(name, "primary") == 0)
+			continue;
+		if (!dry)
+			ctl_state_forget(name);
+		topo_change(changes, name, "(its record forgotten)", NULL);
+	}
+	json_decref(names);
+}
+
 void
 ctl_topo_put(struct ctl_call *call)
 {
@@ -891,7 +924,7 @@ ctl_topo_put(struct ctl_call *call)
 	struct topo_file f = {NULL, {NULL, NULL, 0, 0}, NULL, 0};
 	json_t *changes = json_array(), *failed = json_array();
 	struct ctl_proc **list, *primary = NULL;
-	json_t *exit_line = json_pack("[s]", "exit");
+	json_t *exit_line = json_pack("[s]", "exit"), *running = json_array();
 	char name[CTL_PROC_NAME_LEN];
 	enum spp_proc_kind kind;
 	int i, n = 0;
@@ -907,6 +940,8 @@ ctl_topo_put(struct ctl_call *call)
 	/* secondaries the file does not have go first */
 	for (i = 0; i < n; i++) {
 		kind = ctl_proc_kind(list[i]);
+		json_array_append_new(running,
+				      json_string(ctl_proc_name(list[i])));
 		if (kind != SPP_PROC_PRIMARY &&
 		    topo_find(&f, kind, ctl_proc_client_id(list[i])) == NULL) {
 			snprintf(name, sizeof(name), "%s",
@@ -917,6 +952,7 @@ ctl_topo_put(struct ctl_call *call)
 		ctl_proc_put(list[i]);
 	}
 	free(list);
+	topo_forget_others(&f, running, dry, changes);
 	/* the primary, then the others in the file's order */
 	for (j = 0; j < f.n; j++)
 		if (f.procs[j].kind == SPP_PROC_PRIMARY)
@@ -936,6 +972,7 @@ out:
 	if (primary != NULL)
 		ctl_proc_put(primary);
 	json_decref(exit_line);
+	json_decref(running);
 	json_decref(changes);
 	json_decref(failed);
 	topo_file_free(&f);

@@ -100,3 +100,29 @@ def test_bad_documents(ctl, primary):
         assert r.json()["error"].startswith(msg), (text, r.json())
     assert p.commands == ["status"] * len([c for c in p.commands])
     p.close()
+
+
+def test_apply_forgets_records_the_file_lacks(ctl_factory, tmp_path):
+    """A process that is not running and not in the file loses its record
+    (it would come back with it one day); one that is running and not in
+    the file exits (which forgets it too)."""
+    import json
+    import os
+    ctl = ctl_factory("--state-dir", str(tmp_path))
+    gone = FakeNfv(ctl.host, ctl.sec_port, "nfv", 1)
+    other = FakeNfv(ctl.host, ctl.sec_port, "nfv", 2)
+    build(ctl, 1)
+    build(ctl, 2)
+    gone.close()
+    ctl.wait_processes([{"type": "nfv", "client-id": 2}])
+    r = apply(ctl, "processes: []\n", dry=True)
+    assert r.json()["changes"] == [
+        {"process": "nfv 2", "command": "exit"},
+        {"process": "nfv 1", "command": "(its record forgotten)"}]
+    r = apply(ctl, "processes: []\n")
+    assert r.json()["changes"] == [
+        {"process": "nfv 2", "command": "exit"},
+        {"process": "nfv 1", "command": "(its record forgotten)"}]
+    with open(os.path.join(str(tmp_path), "state.json")) as f:
+        assert json.load(f)["processes"] == {}
+    other.close()

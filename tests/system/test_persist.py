@@ -412,3 +412,35 @@ def test_vf_back_without_a_core_reports_what_failed(spp):
         ("fwd2", 13, ["ring:2"], ["ring:3"])]
     assert "vf 2: cannot put back 'component start fwd1 4 forward'" in \
         spp.ctl.output()
+
+
+def test_primary_forwarder_and_pipes_come_back(request):
+    """The primary's own forwarder (ports, a patch, forwarding on) and a
+    pipe: the primary killed (its node's memory gone with it) and started
+    again: its status is back, nothing sent by the test."""
+    spp = Spp("persist_primary", pri_lcores="0@0,14@1", state=True)
+    try:
+        spp.ok(spp.put("/primary/ports", {"action": "add", "port": "pipe:0",
+                                           "rx": "ring:2", "tx": "ring:3"}),
+               204)
+        spp.fwd("primary", "add ring:0", "add ring:1", "add pipe:0",
+                "patch ring:0 pipe:0", "patch ring:1 ring:0", "forward")
+
+        def config():
+            st = spp.pri_status()
+            f = st["forwarder"]
+            return (f["status"], f["ports"], f["patches"],
+                    [(p["id"], p["rx"], p["tx"]) for p in st["pipes"]])
+        want = config()
+        assert want[0] == "running" and want[3] == [(0, 2, 3)]
+        spp.primary.p.kill()
+        spp.primary.p.wait()
+        spp.procs.remove(spp.primary)
+        wait_for(lambda: not spp.has_process("primary"), what="primary gone")
+        spp.cleanup_dpdk_files()
+        spp.start_primary(lcores="0@0,14@1")
+        wait_for(lambda: config() == want, timeout=10,
+                 what="the primary's configuration back")
+        assert restored(spp, "primary", None)["commands"] == 7
+    finally:
+        spp.close()
