@@ -8,10 +8,11 @@
  * rename() of a file written and fsync'ed beside it, so that a crash at any
  * moment leaves either the old record or the new one.
  *
- * Locking: state.lock guards the document and the file, and is held while
- * p is asked its status after a command, so that records are written in the
- * order the statuses were taken. The setup hook does not hold it while it
- * replays commands.
+ * Locking: state.lock guards the document and the file, and is held only
+ * while they are read or changed. state.order is held from the status a
+ * command's result is read from to the record written from it, so that
+ * records are written in the order the statuses were taken; it is taken
+ * before state.lock. The setup hook holds neither while it replays.
  */
 #include "ctl_state.h"
 
@@ -33,11 +34,13 @@
 
 static struct {
 	pthread_mutex_t lock;
+	pthread_mutex_t order;
 	char *dir;     /* NULL: nothing is kept */
 	json_t *procs; /* "vf 1" -> {"type","client-id","commands","launch"} */
 	json_t *restored; /* "vf 1" -> {"at","commands","failed"}, not saved */
 } state = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.order = PTHREAD_MUTEX_INITIALIZER,
 };
 
 bool
@@ -739,14 +742,17 @@ ctl_state_command_done(struct ctl_proc *p, const struct spp_cmd *cmd,
 	}
 	if (state.dir == NULL)
 		return; /* launch options are kept for export, nothing else */
-	pthread_mutex_lock(&state.lock);
+	pthread_mutex_lock(&state.order);
 	cmds = ctl_state_live(p, err, sizeof(err));
-	if (cmds == NULL)
+	if (cmds == NULL) {
 		CTL_WARN("%s: configuration not recorded: %s", ctl_proc_name(p),
 			 err);
-	else
+	} else {
+		pthread_mutex_lock(&state.lock);
 		state_record(p, cmds);
-	pthread_mutex_unlock(&state.lock);
+		pthread_mutex_unlock(&state.lock);
+	}
+	pthread_mutex_unlock(&state.order);
 }
 
 json_t *
