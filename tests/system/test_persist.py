@@ -442,5 +442,13 @@ def test_primary_forwarder_and_pipes_come_back(request):
         wait_for(lambda: config() == want, timeout=10,
                  what="the primary's configuration back")
         assert restored(spp, "primary", None)["commands"] == 7
+        # its part of a topology file, applied again: nothing to do
+        doc = spp.ok(spp.get("/topology"), 200)
+        assert doc["processes"] == [{"type": "primary", "commands": [
+            "add pipe:0 ring:2 ring:3", "add ring:0", "add ring:1",
+            "add pipe:0", "patch ring:0 pipe:0", "patch ring:1 ring:0",
+            "forward"]}]
+        r = spp.put("/topology", data=json.dumps(doc))
+        assert spp.ok(r, 200)["changes"] == []
     finally:
         spp.close()
