@@ -602,15 +602,19 @@ ctl_state_open(const char *dir, char *err, size_t errlen)
 	if (dir == NULL)
 		return 0;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		snprintf(err, errlen, "cannot make the state directory %s: %s",
+		snprintf(err, errlen,
+			 "cannot make the state directory %s: %s (give "
+			 "--state-dir DIR, or --no-state to keep no record)",
 			 dir, strerror(errno));
 		return -errno;
 	}
 	snprintf(path, sizeof(path), "%s/%s", dir, CTL_STATE_FILE);
 	if (access(dir, W_OK) < 0 ||
 	    (access(path, W_OK | R_OK) < 0 && errno != ENOENT)) {
-		snprintf(err, errlen, "cannot use the record %s: %s", path,
-			 strerror(errno));
+		snprintf(err, errlen,
+			 "cannot use the record %s: %s (give --state-dir DIR, "
+			 "or --no-state to keep no record)",
+			 path, strerror(errno));
 		return -errno;
 	}
 	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
