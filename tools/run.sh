@@ -2,12 +2,13 @@
 # Bring up a working patch panel on this machine:
 #   spp-ctl (REST on 127.0.0.1:7777), spp_primary with two phy ports, and
 #   spp_nfv 1 started through the REST launch endpoint; two network
-#   namespaces spp-ns1 (10.99.0.1) and spp-ns2 (10.99.0.2), each holding one
-#   end of a veth pair whose other end is a phy port of SPP, patched
-#   phy:0 <-> phy:1 by spp_nfv 1. Then: ip netns exec spp-ns1 ping 10.99.0.2
+#   namespaces spp-ns1 (10.99.0.1) and spp-ns2 (10.99.0.2), each holding a
+#   tap device of the primary (phy:0, phy:1: the port type with the lowest
+#   latency here), patched phy:0 <-> phy:1 by spp_nfv 1.
+#   Then: ip netns exec spp-ns1 ping 10.99.0.2
 #
 #   tools/run.sh [start]   set up (idempotent) and start
-#   tools/run.sh stop      stop every process, remove namespaces and veths
+#   tools/run.sh stop      stop every process, remove namespaces and taps
 #   tools/run.sh status    show the processes and the nfv's patches
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ LOG=/tmp/spp/log
 PREFIX=spp
 API=http://127.0.0.1:7777/v1
 NS=(spp-ns1 spp-ns2)
+TAP=(spp-t1 spp-t2)
+# the veths of an older run.sh, removed by stop
 VETH=(spp-v1 spp-v2)
 ADDR=(10.99.0.1 10.99.0.2)
 
@@ -47,6 +50,7 @@ stop() {
 	rm -f $RUN/*.pid
 	for i in 0 1; do
 		ip netns del "${NS[$i]}" 2>/dev/null || true
+		ip link del "${TAP[$i]}" 2>/dev/null || true
 		ip link del "${VETH[$i]}" 2>/dev/null || true
 	done
 	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null || true
@@ -58,28 +62,26 @@ start() {
 	bash tools/setup.sh
 	stop >/dev/null
 	mkdir -p $RUN $LOG
-	for i in 0 1; do
-		ip netns add "${NS[$i]}"
-		ip link add "${VETH[$i]}" type veth peer name "${VETH[$i]}-ns"
-		ip link set "${VETH[$i]}-ns" netns "${NS[$i]}"
-		ip netns exec "${NS[$i]}" ip addr add "${ADDR[$i]}/24" dev "${VETH[$i]}-ns"
-		ip netns exec "${NS[$i]}" ip link set "${VETH[$i]}-ns" up
-		ip netns exec "${NS[$i]}" ip link set lo up
-		ip link set "${VETH[$i]}" up
-	done
-	log "namespaces ${NS[*]} with veths ${VETH[*]}"
-
 	# a record of its own, fresh: this script builds the topology itself
 	rm -rf $RUN/state
 	"$BIN/ctl/spp-ctl" -b 127.0.0.1 --state-dir $RUN/state >$LOG/spp-ctl.log 2>&1 &
 	echo $! >$RUN/spp-ctl.pid
 	setsid "$BIN/spp_primary" --lcores 0@0 --no-pci --file-prefix $PREFIX -m 256 \
-		--vdev "net_pcap0,iface=${VETH[0]}" --vdev "net_pcap1,iface=${VETH[1]}" \
+		--vdev "net_tap0,iface=${TAP[0]}" --vdev "net_tap1,iface=${TAP[1]}" \
 		-- -p 0x3 -n 8 -s 127.0.0.1:5555 --log-dir $LOG \
 		>$LOG/spp_primary.log 2>&1 </dev/null &
 	echo $! >$RUN/spp_primary.pid
 	wait_proc '"primary"'
 	log "spp-ctl and spp_primary up (logs in $LOG)"
+	# the primary's tap devices go into the namespaces: phy:0 and phy:1
+	for i in 0 1; do
+		ip netns add "${NS[$i]}"
+		ip link set "${TAP[$i]}" netns "${NS[$i]}"
+		ip netns exec "${NS[$i]}" ip addr add "${ADDR[$i]}/24" dev "${TAP[$i]}"
+		ip netns exec "${NS[$i]}" ip link set "${TAP[$i]}" up
+		ip netns exec "${NS[$i]}" ip link set lo up
+	done
+	log "namespaces ${NS[*]} with the taps ${TAP[*]}"
 
 	api PUT /primary/launch '{"proc_name": "spp_nfv", "client_id": 1,
 		"eal": {"--lcores": "1@0,2@1", "--no-pci": ""},

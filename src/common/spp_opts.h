@@ -41,6 +41,8 @@ struct spp_opts {
 	char log_dir[256];
 	/* name of the mbuf pool (--pool-name), at most 25 characters */
 	char pool_name[32];
+	/* mempool ops of the pool (--pool-ops): lf_stack or ring_mp_mc */
+	char pool_ops[16];
 	/* secondaries */
 	unsigned int client_id;
 	bool vhost_client;

@@ -98,6 +98,58 @@ port_phy_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 	return port_check_burst(port, err, errlen);
 }
 
+/*
+ * A process killed inside an enqueue (or dequeue) of a single-producer
+ * (single-consumer) ring leaves that side's head ahead of its tail for good:
+ * the next producer would publish slots nobody wrote (stale mbuf pointers,
+ * freed twice), the next consumer would skip frames and leak them. A side
+ * whose head and tail differ and stay still for PORT_RING_STILL_MS has no
+ * live owner inside an operation (one takes nanoseconds): its head goes back
+ * to its tail. What the dead producer was writing is lost; what the dead
+ * consumer had taken is read again (it never used it).
+ */
+#define PORT_RING_STILL_MS 100
+#define PORT_RING_SAMPLE_MS 10
+
+static bool
+port_ring_side_stuck(const struct rte_ring_headtail *ht)
+{
+	uint32_t head = ht->head, tail = ht->tail;
+	unsigned int waited;
+
+	if (ht->sync_type != RTE_RING_SYNC_ST || head == tail)
+		return false;
+	for (waited = 0; waited < PORT_RING_STILL_MS;
+	     waited += PORT_RING_SAMPLE_MS) {
+		rte_delay_us_sleep(PORT_RING_SAMPLE_MS * 1000);
+		if (ht->head != head || ht->tail != tail)
+			return false;
+	}
+	return true;
+}
+
+void
+spp_port_ring_recover(struct rte_ring *r)
+{
+	struct rte_ring_headtail *side[2] = {&r->prod, &r->cons};
+	static const char *const what[2] = {
+		"its producer died inside an enqueue: the slots it reserved "
+		"are given back",
+		"its consumer died inside a dequeue: the frames it had taken "
+		"are read again"};
+	unsigned int i;
+	uint32_t n;
+
+	for (i = 0; i < RTE_DIM(side); i++) {
+		if (!port_ring_side_stuck(side[i]))
+			continue;
+		n = side[i]->head - side[i]->tail;
+		__atomic_store_n(&side[i]->head, side[i]->tail,
+				 __ATOMIC_RELEASE);
+		PORT_LOG(WARNING, "ring %s: %s (%u)\n", r->name, what[i], n);
+	}
+}
+
 static int
 port_ring_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 	       size_t errlen)
@@ -115,6 +167,7 @@ port_ring_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 	if (port->ring == NULL)
 		SPP_ERR(-ENOENT, "ring:%u: ring '%s' not found", port->res.id,
 			name);
+	spp_port_ring_recover(port->ring);
 	port->stats = &env->shm->ring[port->res.id];
 	return 0;
 }
@@ -563,6 +616,23 @@ port_memif_close(struct spp_port *port, const struct spp_port_env *env)
 	spp_port_claim_socket(PORT_MEMIF_SOCK, err, sizeof(err));
 }
 
+/* The rings under a pipe, after a holder of the pipe was killed. */
+static void
+port_pipe_recover(const struct spp_shm_pipe *p)
+{
+	uint16_t ids[2] = {p->rx_ring, p->tx_ring};
+	char name[RTE_RING_NAMESIZE];
+	struct rte_ring *r;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ids); i++) {
+		snprintf(name, sizeof(name), SPP_RING_NAME_FMT, ids[i]);
+		r = rte_ring_lookup(name);
+		if (r != NULL)
+			spp_port_ring_recover(r);
+	}
+}
+
 /* A pipe of the primary; the primary refuses to delete a pipe in use. */
 static int
 port_pipe_open(struct spp_port *port, const struct spp_port_env *env, char *err,
@@ -581,6 +651,7 @@ port_pipe_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 	if (spp_shm_pipe_hold(p) < 0)
 		SPP_ERR(-ENOSPC, "pipe:%u is open in %d SPP ports already",
 			port->res.id, SPP_SHM_PIPE_MAX_USERS);
+	port_pipe_recover(p);
 	ret = port_named_open(port, env, err, errlen);
 	if (ret < 0)
 		spp_shm_pipe_release(p);

@@ -113,6 +113,14 @@ int spp_port_eth_setup(uint16_t eth_id, struct rte_mempool *pool,
 int spp_port_ipc_register(struct rte_mempool *pool);
 
 /*
+ * Puts back the head of a single-producer or single-consumer side of ring r
+ * whose owner died inside an operation (head ahead of tail, still for
+ * 100 ms); a no-op on a ring at rest or in use. Control path only: may sleep
+ * up to 100 ms per side.
+ */
+void spp_port_ring_recover(struct rte_ring *r);
+
+/*
  * Before a server binds a unix socket path: a socket file nobody listens on
  * (left by a process that died) is removed. Returns 0 when the path is free
  * now, -EBUSY when a process listens on it, -EEXIST when it is not a socket;

@@ -582,9 +582,10 @@ main(int argc, char **argv)
 
 	pri.shm = spp_shm_create(app.opts.pool_name);
 	nb_mbufs = 16384 + app.opts.nb_rings * app.opts.ring_size;
-	pri.pool = rte_pktmbuf_pool_create(
+	pri.pool = rte_pktmbuf_pool_create_by_ops(
 		app.opts.pool_name, nb_mbufs, PRI_MBUF_CACHE, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+		RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id(),
+		app.opts.pool_ops);
 	if (pri.shm == NULL || pri.pool == NULL) {
 		fprintf(stderr,
 			"spp_primary: cannot allocate shared memory "

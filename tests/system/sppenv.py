@@ -289,6 +289,18 @@ class Spp:
     def pri_status(self):
         return self.ok(self.get("/primary/status"), 200)
 
+    def drained_in_use(self):
+        """The pool's frames in use once nothing moves any more (the
+        count stays the same for 0.2 s; at most 10 s)."""
+        last = None
+        for _ in range(50):
+            now = self.pri_status()["mbuf_pool"]["in_use"]
+            if now == last:
+                return now
+            last = now
+            time.sleep(0.2)
+        return last
+
     def nfv_status(self, cid):
         return self.ok(self.get("/nfvs/%d" % cid), 200)
 

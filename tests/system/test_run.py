@@ -39,7 +39,8 @@ def test_run_sh_ping_and_stop():
         sh("bash", RUN, "stop", check=False)
     netns = sh("ip", "netns", "list").stdout
     assert "spp-ns1" not in netns and "spp-ns2" not in netns
-    assert sh("ip", "link", "show", "spp-v1", check=False).returncode != 0
+    for dev in ("spp-t1", "spp-t2"):
+        assert sh("ip", "link", "show", dev, check=False).returncode != 0
     assert glob.glob("/dev/hugepages/sppmap_*") == []
     left = sh("pgrep", "-f", "file-prefix spp( |$)", check=False).stdout
     assert left == "", "processes left: " + left

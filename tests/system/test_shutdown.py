@@ -166,18 +166,6 @@ def test_new_primary_beside_live_processes():
         spp.close()
 
 
-def drained_in_use(spp):
-    """The pool's frames in use once nothing moves any more."""
-    last = None
-    for _ in range(50):
-        now = spp.pri_status()["mbuf_pool"]["in_use"]
-        if now == last:
-            return now
-        last = now
-        time.sleep(0.2)
-    return last
-
-
 @pytest.mark.parametrize("kind", ["pcap", "nfv"])
 def test_kill_and_restart_reclaims_mbufs(kind):
     """kill -9 of a secondary under traffic, three times, each time
@@ -227,7 +215,7 @@ def test_kill_and_restart_reclaims_mbufs(kind):
                     "patch ring:1 nullpmd:1", "forward")
         wait_for(lambda: spp.pri_status()["ring_ports"][0]["rx"] ==
                  spp.pri_status()["ring_ports"][0]["tx"], what="ring:0 read")
-        lost = drained_in_use(spp) - base
+        lost = spp.drained_in_use() - base
         print("mbufs still in use after 3 kills of %s: %d" % (kind, lost))
         assert 0 <= lost <= 3 * bound, lost
         spp.capture(4, "stop")

@@ -46,9 +46,17 @@ main(void)
 	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "1", "-s", "h:1",
 		    "--pool-name", "mb_pool_0");
 	CHECK(ret == 0 && strcmp(o.pool_name, "mb_pool_0") == 0, "--pool-name");
+	CHECK(strcmp(o.pool_ops, "lf_stack") == 0, "the pool is a lf_stack");
 	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "1", "-s", "h:1",
 		    "--pool-name", "a_name_that_is_much_too_long");
 	CHECK(ret == -EINVAL && strstr(err, "1-25 characters"), "%s", err);
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "1", "-s", "h:1",
+		    "--pool-ops", "ring_mp_mc");
+	CHECK(ret == 0 && strcmp(o.pool_ops, "ring_mp_mc") == 0,
+	      "--pool-ops ring_mp_mc");
+	ret = PARSE(SPP_PROC_PRIMARY, "-p", "0", "-n", "1", "-s", "h:1",
+		    "--pool-ops", "bucket");
+	CHECK(ret == -EINVAL && strstr(err, "unknown 'bucket'"), "%s", err);
 	ret = PARSE(SPP_PROC_NFV, "-n", "1", "-s", "h:1", "--pool-name", "x");
 	CHECK(ret == -EINVAL && strstr(err, "unknown option '--pool-name'"),
 	      "%s", err);
