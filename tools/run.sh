@@ -62,7 +62,9 @@ start() {
 	bash tools/setup.sh
 	stop >/dev/null
 	mkdir -p $RUN $LOG
-	"$BIN/ctl/spp-ctl" -b 127.0.0.1 >$LOG/spp-ctl.log 2>&1 &
+	# a record of its own, fresh: this script builds the topology itself
+	rm -rf $RUN/state
+	"$BIN/ctl/spp-ctl" -b 127.0.0.1 --state-dir $RUN/state >$LOG/spp-ctl.log 2>&1 &
 	echo $! >$RUN/spp-ctl.pid
 	setsid "$BIN/spp_primary" --lcores 0@0 --no-pci --file-prefix $PREFIX -m 256 \
 		--vdev "net_tap0,iface=${TAP[0]}" --vdev "net_tap1,iface=${TAP[1]}" \

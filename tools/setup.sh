@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS="gcc clang-format meson ninja-build pkg-config dpdk dpdk-dev libdpdk-dev
-libjansson-dev libmicrohttpd-dev libpcap-dev liblz4-dev lz4 iproute2 iputils-ping curl
+libjansson-dev libyaml-dev libmicrohttpd-dev libpcap-dev liblz4-dev lz4 iproute2 iputils-ping curl
 procps psmisc tcpdump python3 python3-pytest python3-requests python3-scapy
 libcurl4-openssl-dev libedit-dev graphviz libgraphviz-dev tmux python3-pexpect clang
 libclang-rt-14-dev prometheus python3-prometheus-client chromium chromium-driver

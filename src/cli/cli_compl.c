@@ -320,7 +320,8 @@ compl_top(struct cli_shell *sh, struct compl_list *l, char **w, int n)
 		return 0;
 	}
 	if (strcmp(w[0], "record") == 0 || strcmp(w[0], "playback") == 0 ||
-	    strcmp(w[0], "topo") == 0)
+	    strcmp(w[0], "topo") == 0 || strcmp(w[0], "export") == 0 ||
+	    strcmp(w[0], "apply") == 0)
 		return n == 1 ? -1 : 0; /* a file name */
 	if (n == 1 && spp_proc_kind_from_name(w[0]) != 0 &&
 	    strcmp(w[0], "primary") != 0)

@@ -95,19 +95,20 @@ http_errno(CURLcode rc)
 	}
 }
 
-int
-cli_http_call(const char *server, const char *method, const char *path,
-	      const json_t *body, long *status, json_t **reply, char *err,
-	      size_t errlen)
+/*
+ * One request with a body of len bytes of type ctype (body NULL: none);
+ * the answer's body in buf. Returns 0 on an answer of any status.
+ */
+static int
+http_perform(const char *server, const char *method, const char *path,
+	     const char *body, size_t len, const char *ctype, long *status,
+	     struct http_buf *buf, char *err, size_t errlen)
 {
-	struct http_buf buf = {NULL, 0, 0};
 	struct curl_slist *hdrs = NULL;
-	char url[512], *text = NULL;
-	json_error_t jerr;
+	char url[512], type[128];
 	CURLcode rc;
 	int ret = 0;
 
-	*reply = NULL;
 	*status = 0;
 	snprintf(url, sizeof(url), "%s://%s%s",
 		 http_cacert != NULL ? "https" : "http", server, path);
@@ -115,7 +116,7 @@ cli_http_call(const char *server, const char *method, const char *path,
 	curl_easy_setopt(http_curl, CURLOPT_URL, url);
 	curl_easy_setopt(http_curl, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(http_curl, CURLOPT_WRITEFUNCTION, http_write);
-	curl_easy_setopt(http_curl, CURLOPT_WRITEDATA, &buf);
+	curl_easy_setopt(http_curl, CURLOPT_WRITEDATA, buf);
 	curl_easy_setopt(http_curl, CURLOPT_CONNECTTIMEOUT, 5L);
 	curl_easy_setopt(http_curl, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(http_curl, CURLOPT_NOSIGNAL, 1L);
@@ -124,24 +125,66 @@ cli_http_call(const char *server, const char *method, const char *path,
 	if (http_auth[0] != '\0')
 		hdrs = curl_slist_append(hdrs, http_auth);
 	if (body != NULL) {
-		text = json_dumps(body, JSON_COMPACT);
-		if (text == NULL)
-			SPP_ERR(-ENOMEM, "out of memory");
-		hdrs = curl_slist_append(hdrs,
-					 "Content-Type: application/json");
-		curl_easy_setopt(http_curl, CURLOPT_POSTFIELDS, text);
+		snprintf(type, sizeof(type), "Content-Type: %s", ctype);
+		hdrs = curl_slist_append(hdrs, type);
+		curl_easy_setopt(http_curl, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)len);
+		curl_easy_setopt(http_curl, CURLOPT_POSTFIELDS, body);
 	}
 	if (hdrs != NULL)
 		curl_easy_setopt(http_curl, CURLOPT_HTTPHEADER, hdrs);
 	rc = curl_easy_perform(http_curl);
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "cannot reach spp-ctl at %s: %s", server,
-			 buf.oom ? "out of memory" : curl_easy_strerror(rc));
-		ret = buf.oom ? -ENOMEM : http_errno(rc);
-		goto out;
+			 buf->oom ? "out of memory" : curl_easy_strerror(rc));
+		ret = buf->oom ? -ENOMEM : http_errno(rc);
+	} else {
+		curl_easy_getinfo(http_curl, CURLINFO_RESPONSE_CODE, status);
 	}
-	curl_easy_getinfo(http_curl, CURLINFO_RESPONSE_CODE, status);
-	if (buf.len == 0)
+	curl_slist_free_all(hdrs);
+	return ret;
+}
+
+int
+cli_http_text(const char *server, const char *method, const char *path,
+	      const char *body, size_t len, long *status, char **reply,
+	      size_t *reply_len, char *err, size_t errlen)
+{
+	struct http_buf buf = {NULL, 0, 0};
+	int ret;
+
+	ret = http_perform(server, method, path, body, len, "application/yaml",
+			   status, &buf, err, errlen);
+	if (ret < 0) {
+		free(buf.data);
+		buf.data = NULL;
+		buf.len = 0;
+	}
+	*reply = buf.data;
+	*reply_len = buf.len;
+	return ret;
+}
+
+int
+cli_http_call(const char *server, const char *method, const char *path,
+	      const json_t *body, long *status, json_t **reply, char *err,
+	      size_t errlen)
+{
+	struct http_buf buf = {NULL, 0, 0};
+	char *text = NULL;
+	json_error_t jerr;
+	int ret = 0;
+
+	*reply = NULL;
+	if (body != NULL) {
+		text = json_dumps(body, JSON_COMPACT);
+		if (text == NULL)
+			SPP_ERR(-ENOMEM, "out of memory");
+	}
+	ret = http_perform(server, method, path, text,
+			   text != NULL ? strlen(text) : 0, "application/json",
+			   status, &buf, err, errlen);
+	if (ret < 0 || buf.len == 0)
 		goto out;
 	*reply = json_loadb(buf.data, buf.len, 0, &jerr);
 	if (*reply == NULL && *status >= 200 && *status < 300) {
@@ -152,7 +195,6 @@ cli_http_call(const char *server, const char *method, const char *path,
 		ret = -EIO;
 	}
 out:
-	curl_slist_free_all(hdrs);
 	free(text);
 	free(buf.data);
 	return ret;

@@ -33,6 +33,16 @@ int cli_http_call(const char *server, const char *method, const char *path,
 		  size_t errlen);
 
 /*
+ * A request whose body (len bytes, a YAML or JSON document; NULL for
+ * none) and answer are text: on an answer of any status returns 0 with
+ * the status in *status and the body in *reply (malloc'd, NUL-terminated,
+ * *reply_len bytes; NULL when empty). Else as cli_http_call().
+ */
+int cli_http_text(const char *server, const char *method, const char *path,
+		  const char *body, size_t len, long *status, char **reply,
+		  size_t *reply_len, char *err, size_t errlen);
+
+/*
  * The same, where only success counts: 0 when the status is 2xx, else
  * -EINVAL (4xx) or -EIO with spp-ctl's own message ("error" of its
  * answer) in err.

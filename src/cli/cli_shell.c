@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_file.h"
 #include "cli_http.h"
 #include "cli_rate.h"
 #include "cli_show.h"
@@ -622,6 +623,44 @@ shell_topo(struct cli_shell *sh, char *args)
 	return 0;
 }
 
+static int
+shell_export(struct cli_shell *sh, char *args)
+{
+	char err[SHELL_ERR_LEN];
+	int ret;
+
+	if (args[0] == '\0' || strpbrk(args, " \t") != NULL)
+		return shell_fail(sh, -EINVAL, "export", "usage: export FILE");
+	ret = cli_file_export(sh, args, err, sizeof(err));
+	if (ret < 0)
+		return shell_fail(sh, ret, "export", err);
+	return 0;
+}
+
+static int
+shell_apply(struct cli_shell *sh, char *args)
+{
+	char err[SHELL_ERR_LEN], *file = NULL, *w, *save = NULL;
+	int ret, dry = 0;
+
+	for (w = strtok_r(args, " \t", &save); w != NULL;
+	     w = strtok_r(NULL, " \t", &save)) {
+		if (strcmp(w, "--dry-run") == 0)
+			dry = 1;
+		else if (file == NULL)
+			file = w;
+		else
+			file = "";
+	}
+	if (file == NULL || file[0] == '\0')
+		return shell_fail(sh, -EINVAL, "apply",
+				  "usage: apply FILE [--dry-run]");
+	ret = cli_file_apply(sh, file, dry, err, sizeof(err));
+	if (ret < 0)
+		return shell_fail(sh, ret, "apply", err);
+	return 0;
+}
+
 static void
 shell_help_kind(struct cli_shell *sh, enum spp_proc_kind kind)
 {
@@ -706,6 +745,14 @@ static const struct shell_cmd shell_cmds[] = {
 	 "the node's processes, ports, patches, components and VMs as a "
 	 "graphviz graph (dot on the screen without FILE; svg and png need "
 	 "graphviz's dot)"},
+	{"export", shell_export, "FILE",
+	 "write the node's processes (with their launch options) and "
+	 "configuration to a topology file (YAML; JSON if FILE ends in "
+	 ".json)"},
+	{"apply", shell_apply, "FILE [--dry-run]",
+	 "make the node match a topology file: launch what is missing, add "
+	 "what is missing, remove what is not in it; print the changes "
+	 "(--dry-run: only the plan)"},
 	{"record", shell_record, "[FILE]",
 	 "record the commands that follow into a recipe file (alone: stop)"},
 	{"playback", shell_playback, "FILE",
@@ -724,8 +771,8 @@ static const struct shell_cmd shell_cmds[] = {
 };
 
 const char *const cli_shell_commands[] = {
-	"status", "server", "topo", "record", "playback", "history",
-	"config", "bye",    "exit", "help",   NULL,
+	"status",  "server", "topo", "export", "apply", "record", "playback",
+	"history", "config", "bye",  "exit",   "help",	NULL,
 };
 
 /* -- lines -------------------------------------------------------------- */
@@ -748,8 +795,8 @@ static int
 shell_recordable(const char *line)
 {
 	static const char *const skip[] = {
-		"record", "playback", "history", "help", "exit", "bye",
-		"server", "config",   "status",	 "topo", NULL};
+		"record", "playback", "history", "help", "exit",   "bye",
+		"server", "config",   "status",	 "topo", "export", NULL};
 	const char *semi;
 	char first[16];
 	int i;

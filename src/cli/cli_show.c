@@ -539,17 +539,40 @@ cli_show_status(FILE *out, enum cli_req_show show, const struct cli_target *t,
 	}
 }
 
+/*
+ * " (restored 13 commands at T, 1 failed)" when spp-ctl put p's
+ * configuration back, then the end of the line.
+ */
+static void
+show_restored(FILE *out, const json_t *p)
+{
+	const json_t *r = json_object_get(p, "restored");
+	size_t failed = json_array_size(json_object_get(r, "failed"));
+
+	if (r != NULL) {
+		fprintf(out,
+			" (restored %" JSON_INTEGER_FORMAT " commands at %s",
+			json_integer_value(json_object_get(r, "commands")),
+			show_str(r, "at"));
+		if (failed > 0)
+			fprintf(out, ", %zu failed", failed);
+		fputc(')', out);
+	}
+	fputc('\n', out);
+}
+
 void
 cli_show_processes(FILE *out, const char *server, const json_t *procs)
 {
-	const json_t *p;
-	int primary = 0, nsec = 0;
+	const json_t *p, *primary = NULL;
+	int nsec = 0;
 	size_t i;
 
 	fprintf(out, "spp-ctl: %s\n", server);
 	json_array_foreach(procs, i, p) if (strcmp(show_str(p, "type"),
-						   "primary") == 0) primary = 1;
-	fprintf(out, "primary: %s\n", primary ? "running" : "not connected");
+						   "primary") == 0) primary = p;
+	fprintf(out, "primary: %s", primary ? "running" : "not connected");
+	show_restored(out, primary);
 	json_array_foreach(procs, i, p)
 	{
 		if (strcmp(show_str(p, "type"), "primary") == 0)
@@ -557,11 +580,11 @@ cli_show_processes(FILE *out, const char *server, const json_t *procs)
 		if (nsec++ == 0)
 			fprintf(out, "secondaries:\n");
 		fprintf(out,
-			"  %" JSON_INTEGER_FORMAT ": %s:%" JSON_INTEGER_FORMAT
-			"\n",
+			"  %" JSON_INTEGER_FORMAT ": %s:%" JSON_INTEGER_FORMAT,
 			json_integer_value(json_object_get(p, "client-id")),
 			show_str(p, "type"),
 			json_integer_value(json_object_get(p, "client-id")));
+		show_restored(out, p);
 	}
 	if (nsec == 0)
 		fprintf(out, "secondaries: none\n");

@@ -13,6 +13,8 @@
 #include "ctl_cpu.h"
 #include "ctl_launch.h"
 #include "ctl_metrics.h"
+#include "ctl_state.h"
+#include "ctl_topo.h"
 #include "ctl_ui.h"
 #include "spp_res.h"
 
@@ -21,7 +23,10 @@ static const char *ctl_api_sysfs = "/sys";
 static void
 ctl_api_processes(struct ctl_call *call)
 {
-	ctl_ok(call, ctl_procs_list());
+	json_t *list = ctl_procs_list();
+
+	ctl_state_annotate(list);
+	ctl_ok(call, list);
 }
 
 static void
@@ -355,6 +360,10 @@ static const struct ctl_route ctl_api_routes[] = {
 	{"GET", "/v1/cpu_layout", 0, NONE, ctl_api_cpu_layout, NULL},
 	{"GET", "/v1/cpu_usage", 0, NONE, ctl_api_cpu_usage, NULL},
 	{"GET", "/metrics", 0, NONE, ctl_metrics_get, NULL},
+	{"GET", "/v1/topology", 0, NONE, ctl_topo_get, NULL},
+	{"GET", "/v1/topology/yaml", 0, NONE, ctl_topo_get, "yaml"},
+	{"PUT", "/v1/topology", 0, NONE, ctl_topo_put, NULL},
+	{"PUT", "/v1/topology/dry-run", 0, NONE, ctl_topo_put, "dry-run"},
 	{"GET", "/", 0, NONE, ctl_ui_file, "/ui/index.html"},
 	{"GET", "/ui", 0, NONE, ctl_ui_file, "/ui/index.html"},
 	{"GET", "/ui/topology", 0, NONE, ctl_ui_topology, NULL},

@@ -17,6 +17,7 @@
 #include "ctl_net.h"
 #include "ctl_proc.h"
 #include "ctl_rest.h"
+#include "ctl_state.h"
 
 struct ctl_main_conf {
 	const char *bind_addr;
@@ -28,6 +29,7 @@ struct ctl_main_conf {
 	const char *tls_cert;
 	const char *tls_key;
 	const char *token_file;
+	const char *state_dir; /* NULL: --no-state */
 };
 
 static void
@@ -54,6 +56,13 @@ ctl_main_usage(FILE *f, const char *prog)
 		"                        Bearer TOKEN\", TOKEN the file's "
 		"first "
 		"line\n"
+		"  --state-dir DIR       keep the record of each process's "
+		"configuration\n"
+		"                        in DIR and put it back into a "
+		"process that\n"
+		"                        comes back empty (/var/lib/spp)\n"
+		"  --no-state            keep no record: a restarted process "
+		"stays empty\n"
 		"  -h, --help            show this help\n",
 		prog);
 }
@@ -112,10 +121,12 @@ ctl_main_args(int argc, char **argv, struct ctl_main_conf *conf)
 		{"tls-cert", required_argument, NULL, 'C'},
 		{"tls-key", required_argument, NULL, 'K'},
 		{"token-file", required_argument, NULL, 'T'},
+		{"state-dir", required_argument, NULL, 'D'},
+		{"no-state", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c, ret = 0;
+	int c, ret = 0, no_state = 0, state_dir = 0;
 
 	while ((c = getopt_long(argc, argv, "b:p:s:a:h", longopts, NULL)) !=
 	       -1) {
@@ -147,6 +158,13 @@ ctl_main_args(int argc, char **argv, struct ctl_main_conf *conf)
 		case 'T':
 			conf->token_file = optarg;
 			break;
+		case 'D':
+			conf->state_dir = optarg;
+			state_dir = 1;
+			break;
+		case 'N':
+			no_state = 1;
+			break;
 		case 'h':
 			ctl_main_usage(stdout, argv[0]);
 			return 1;
@@ -163,6 +181,13 @@ ctl_main_args(int argc, char **argv, struct ctl_main_conf *conf)
 		ctl_main_usage(stderr, argv[0]);
 		return -1;
 	}
+	if (no_state && state_dir) {
+		fprintf(stderr, "spp-ctl: --state-dir and --no-state do not "
+				"go together\n");
+		return -1;
+	}
+	if (no_state)
+		conf->state_dir = NULL;
 	if (conf->pri_port == conf->sec_port ||
 	    conf->pri_port == conf->api_port ||
 	    conf->sec_port == conf->api_port) {
@@ -183,6 +208,7 @@ main(int argc, char **argv)
 		.api_port = 7777,
 		.timeout_ms = 10000,
 		.sysfs = "/sys",
+		.state_dir = "/var/lib/spp",
 	};
 	struct ctl_proc_conf pconf;
 	struct ctl_rest_conf rconf;
@@ -207,6 +233,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "spp-ctl: %s\n", err);
 		return 2;
 	}
+	if (ctl_state_open(conf.state_dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "spp-ctl: %s\n", err);
+		ctl_auth_free(&auth);
+		return EXIT_FAILURE;
+	}
 	rconf.auth = &auth;
 	rconf.routes = ctl_api_init(conf.sysfs);
 	/* a request may wait for a process's answer, and 10 s more */
@@ -222,6 +253,7 @@ main(int argc, char **argv)
 		.pri_port = conf.pri_port,
 		.sec_port = conf.sec_port,
 		.timeout_ms = conf.timeout_ms,
+		.setup = ctl_state_enabled() ? ctl_state_setup : NULL,
 	};
 	if (ctl_procs_start(&pconf, err, sizeof(err)) < 0 ||
 	    ctl_rest_start(&rconf, err, sizeof(err)) < 0) {

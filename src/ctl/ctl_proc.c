@@ -44,9 +44,12 @@
 
 struct ctl_proc {
 	pthread_mutex_t lock;
-	unsigned int refcnt; /* registry lock */
-	bool busy;	     /* registry lock: a command is in flight */
-	bool dead;	     /* set with both locks held */
+	pthread_cond_t setup_done; /* with lock: in_setup went false */
+	bool in_setup;		   /* lock: the setup hook runs */
+	pthread_t setup_thread;	   /* lock: the thread that runs it */
+	unsigned int refcnt;	   /* registry lock */
+	bool busy;		   /* registry lock: a command is in flight */
+	bool dead;		   /* set with both locks held */
 	int fd;
 	struct spp_frame_rx rx;
 	enum spp_proc_kind kind;
@@ -70,6 +73,7 @@ static struct {
 	pthread_mutex_t lock;
 	struct ctl_proc *head; /* primary first, then by client id */
 	int timeout_ms;
+	ctl_proc_setup_t setup;
 	int wake[2];
 	int pri_fd;
 	int sec_fd;
@@ -112,6 +116,7 @@ proc_free(struct ctl_proc *p)
 		close(p->fd);
 	spp_frame_rx_free(&p->rx);
 	json_decref(p->lcores);
+	pthread_cond_destroy(&p->setup_done);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 }
@@ -295,6 +300,10 @@ ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 
 	*reply = NULL;
 	pthread_mutex_lock(&p->lock);
+	/* the setup hook's commands come first */
+	while (p->in_setup && !p->dead &&
+	       !pthread_equal(p->setup_thread, pthread_self()))
+		pthread_cond_wait(&p->setup_done, &p->lock);
 	if (p->dead) {
 		snprintf(err, errlen, "%s is not connected", p->name);
 		pthread_mutex_unlock(&p->lock);
@@ -588,10 +597,56 @@ ctl_proc_hello_check(const char *msg, size_t len, int primary_port, char *err,
 	if (p == NULL)
 		return -ENOMEM;
 	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->setup_done, NULL);
 	p->fd = -1;
 	ret = proc_hello_parse(msg, len, p, primary_port, err, errlen);
 	proc_free(p);
 	return ret;
+}
+
+static void *
+proc_setup_run(void *arg)
+{
+	struct ctl_proc *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	p->setup_thread = pthread_self();
+	pthread_mutex_unlock(&p->lock);
+	reg.setup(p);
+	pthread_mutex_lock(&p->lock);
+	p->in_setup = false;
+	pthread_cond_broadcast(&p->setup_done);
+	pthread_mutex_unlock(&p->lock);
+	ctl_proc_put(p);
+	return NULL;
+}
+
+/*
+ * Run the setup hook for p, which just said hello and whose lock the
+ * caller holds, in a thread of its own.
+ */
+static void
+proc_setup_start(struct ctl_proc *p)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int ret;
+
+	pthread_mutex_lock(&reg.lock);
+	p->refcnt++;
+	pthread_mutex_unlock(&reg.lock);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	ret = pthread_create(&t, &attr, proc_setup_run, p);
+	pthread_attr_destroy(&attr);
+	if (ret != 0) {
+		CTL_ERR("%s: cannot start a thread to set it up: %s", p->name,
+			strerror(ret));
+		p->in_setup = false;
+		pthread_mutex_lock(&reg.lock);
+		p->refcnt--; /* the list still holds one */
+		pthread_mutex_unlock(&reg.lock);
+	}
 }
 
 /* A hello arrived on a pending connection: register or refuse it. */
@@ -609,6 +664,7 @@ proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 		return;
 	}
 	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->setup_done, NULL);
 	p->fd = -1;
 	ret = proc_hello_parse(msg, len, p, c->primary_port, err, sizeof(err));
 	if (ret == 0 && ctl_peer_check(c->fd, p->pid, err, sizeof(err)) < 0) {
@@ -628,6 +684,7 @@ proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 	}
 	/* hold the process lock so that no command overtakes the answer */
 	pthread_mutex_lock(&p->lock);
+	p->in_setup = reg.setup != NULL;
 	pthread_mutex_lock(&reg.lock);
 	ret = proc_insert(p, err, sizeof(err));
 	pthread_mutex_unlock(&reg.lock);
@@ -649,6 +706,8 @@ proc_hello(struct ctl_pending *c, const char *msg, size_t len)
 	spp_frame_rx_init(&c->rx);
 	proc_hello_answer(p->fd, 0, NULL);
 	CTL_INFO("%s connected (pid %lld)", p->name, (long long)p->pid);
+	if (p->in_setup)
+		proc_setup_start(p);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -858,6 +917,7 @@ ctl_procs_start(const struct ctl_proc_conf *conf, char *err, size_t errlen)
 	for (i = 0; i < CTL_PENDING_MAX; i++)
 		reg.pending[i].fd = -1;
 	reg.timeout_ms = conf->timeout_ms;
+	reg.setup = conf->setup;
 	if (pipe2(reg.wake, O_CLOEXEC | O_NONBLOCK) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -errno;

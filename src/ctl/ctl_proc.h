@@ -18,11 +18,20 @@
 
 struct ctl_proc;
 
+/*
+ * Run in a thread of its own once a process has said hello, before any
+ * other command reaches the process: ctl_proc_command() of other threads
+ * waits until it returns, while its own commands go through. It must not
+ * drop the reference to p it is given.
+ */
+typedef void (*ctl_proc_setup_t)(struct ctl_proc *p);
+
 struct ctl_proc_conf {
 	const char *bind_addr;
 	unsigned int pri_port;
 	unsigned int sec_port;
-	int timeout_ms; /* reply and hello timeout */
+	int timeout_ms;		/* reply and hello timeout */
+	ctl_proc_setup_t setup; /* or NULL */
 };
 
 /*

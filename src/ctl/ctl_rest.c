@@ -14,6 +14,7 @@
 #include "ctl_guard.h"
 #include "ctl_log.h"
 #include "ctl_metrics.h"
+#include "ctl_state.h"
 #include "spp_res.h"
 
 /* Request body received so far. */
@@ -384,23 +385,28 @@ ctl_command(struct ctl_call *call, const char *text)
 
 	ret = spp_cmd_parse(text, call->route->kind, &cmd, err, sizeof(err));
 	forget = ret == 0 && cmd.id == SPP_CMD_EXIT;
-	spp_cmd_free(&cmd);
 	if (ret < 0) {
 		ctl_fail(call, 400, "%s", err);
-		return;
+		goto out;
 	}
 	ret = ctl_proc_command(call->proc, text, forget, &reply, err,
 			       sizeof(err));
 	if (ret == -ENOENT) {
 		ctl_fail(call, 404, "%s", err);
-		return;
+		goto out;
 	}
 	if (ret < 0) {
 		ctl_fail(call, 500, "%s", err);
-		return;
+		goto out;
 	}
 	rest_from_reply(call, reply, text);
 	json_decref(reply);
+	if (call->status < 300)
+		ctl_state_command_done(call->proc, &cmd,
+				       cmd.id == SPP_CMD_LAUNCH ? call->body
+								: NULL);
+out:
+	spp_cmd_free(&cmd);
 }
 
 void
@@ -564,6 +570,8 @@ rest_dispatch(struct ctl_call *call, const char *method, const char *url,
 			return;
 		}
 	}
+	call->raw = body;
+	call->raw_len = len;
 	if (found->body == CTL_BODY_OBJECT &&
 	    rest_parse_body(call, body, len) < 0)
 		return;

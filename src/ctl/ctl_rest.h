@@ -52,7 +52,9 @@ struct ctl_call {
 	const char *params[CTL_REST_MAX_SEGS]; /* "{*}" segments, in order */
 	unsigned int client_id;		       /* "{id}" */
 	json_t *body;			       /* CTL_BODY_OBJECT */
-	struct ctl_proc *proc;		       /* the process addressed */
+	const char *raw;		       /* the body as it came */
+	size_t raw_len;
+	struct ctl_proc *proc; /* the process addressed */
 	/* the answer */
 	unsigned int status;
 	json_t *reply;		  /* 200: the body */

@@ -84,6 +84,11 @@ class SppCtl:
     """The spp-ctl binary on free ports. Stop it with stop()."""
 
     def __init__(self, args=(), binary=SPP_CTL, host="127.0.0.1", start_timeout=10):
+        # no record of the processes unless a test asks for one with
+        # --state-dir: fake processes connect with configurations of
+        # their own, and no test may see another run's record
+        if "--state-dir" not in args and "--no-state" not in args:
+            args = ("--no-state",) + tuple(args)
         self.host = host
         self.binary = str(binary)
         self.log = tempfile.NamedTemporaryFile(prefix="spp-ctl-", suffix=".log", delete=False)

@@ -311,6 +311,7 @@ def test_bad_auth_options(tmp_path):
                       (["--tls-cert", "/nonexistent", "--tls-key", "/x"],
                        "cannot read /nonexistent"),
                       (["--token-file", str(empty)], "the token")):
-        r = subprocess.run([str(SPP_CTL)] + args, capture_output=True,
+        r = subprocess.run([str(SPP_CTL), "--no-state"] + args,
+                           capture_output=True,
                            text=True, timeout=10)
         assert r.returncode == 2 and why in r.stderr, r.stderr

@@ -230,8 +230,9 @@ def _quiet_get(ctl, path):
 
 
 def run_ctl(*args):
-    return subprocess.run([str(SPP_CTL), *args], capture_output=True,
-                          text=True, timeout=10)
+    # --no-state: no test may make or read the default /var/lib/spp
+    return subprocess.run([str(SPP_CTL), "--no-state", *args],
+                          capture_output=True, text=True, timeout=10)
 
 
 def test_help():

@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 import requests
@@ -81,10 +82,17 @@ class Spp:
     """spp-ctl plus spp_primary, and the secondaries started later."""
 
     def __init__(self, name, nb_rings=8, vdevs=(), portmask="0x0",
-                 pri_lcores="0@0", pri_args=(), start_primary=True):
+                 pri_lcores="0@0", pri_args=(), start_primary=True,
+                 state=False):
+        """state: spp-ctl keeps its record of the processes in a
+        directory of this object's own (self.state_dir, removed by
+        close()); else it runs with --no-state, the original's behaviour
+        the tests that restart a process with the same client id expect."""
         self.name = name
         self.prefix = "spptest_" + name
         self.procs = []
+        self.state_dir = (tempfile.mkdtemp(prefix="spp-state-" + name + "-")
+                          if state else None)
         self.ctl_port = free_port()
         self.pri_port = free_port()
         self.sec_port = free_port()
@@ -105,7 +113,9 @@ class Spp:
         ctl = Proc(self.name + "-spp-ctl",
                    [os.path.join(BIN, "ctl", "spp-ctl"), "-b", "127.0.0.1",
                     "-p", str(self.pri_port), "-s", str(self.sec_port),
-                    "-a", str(self.ctl_port)])
+                    "-a", str(self.ctl_port)] +
+                   (["--state-dir", self.state_dir] if self.state_dir
+                    else ["--no-state"]))
         self.procs.append(ctl)
         wait_for(lambda: self._reachable(), what="spp-ctl REST port")
         return ctl
@@ -136,7 +146,7 @@ class Spp:
                  "--log-dir", os.path.join(LOGDIR, self.name)] + list(extra)
         self.primary = Proc(self.name + "-primary", argv)
         self.procs.append(self.primary)
-        wait_for(lambda: {"type": "primary"} in self.processes() or
+        wait_for(lambda: self.has_process("primary") or
                  not self.primary.alive(), timeout=30, what="primary")
         assert self.primary.alive(), self.primary.output()
         return self.primary
@@ -245,10 +255,9 @@ class Spp:
         return self.ok(self.get("/mirrors/%d" % cid), 200)
 
     def has_process(self, kind, cid=None):
-        want = {"type": kind}
-        if cid is not None:
-            want["client-id"] = cid
-        return want in self.processes()
+        return any(p["type"] == kind and
+                   (cid is None or p.get("client-id") == cid)
+                   for p in self.processes())
 
     # -- REST ---------------------------------------------------------------
     def processes(self):
@@ -352,6 +361,8 @@ class Spp:
            check=False)
         self.ctl.stop()
         self.cleanup_dpdk_files()
+        if self.state_dir:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
 
 
 class NetnsPair:

@@ -305,6 +305,35 @@ test_show(void)
 	free(s);
 }
 
+/* The node's processes, one restored by spp-ctl with a failed command. */
+static void
+test_show_processes(void)
+{
+	json_t *procs = json_loads(
+		"[{\"type\":\"primary\"},{\"type\":\"nfv\",\"client-id\":1},"
+		"{\"type\":\"vf\",\"client-id\":2,\"restored\":{\"at\":"
+		"\"2026-12-01T08:41:15Z\",\"commands\":12,\"failed\":[{"
+		"\"command\":\"component start a 9 forward\",\"error\":"
+		"\"x\"}]}}]",
+		0, NULL);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cli_show_processes(f, "127.0.0.1:7777", procs);
+	fclose(f);
+	printf("%s", text);
+	CHECK(strcmp(text, "spp-ctl: 127.0.0.1:7777\n"
+			   "primary: running\n"
+			   "secondaries:\n"
+			   "  1: nfv:1\n"
+			   "  2: vf:2 (restored 12 commands at "
+			   "2026-12-01T08:41:15Z, 1 failed)\n") == 0,
+	      "processes, one restored");
+	free(text);
+	json_decref(procs);
+}
+
 static void
 test_topo(void)
 {
@@ -359,6 +388,7 @@ main(void)
 	test_requests();
 	test_bad();
 	test_show();
+	test_show_processes();
 	test_topo();
 	return unit_done();
 }
