@@ -81,8 +81,9 @@ class Spp:
     """spp-ctl plus spp_primary, and the secondaries started later."""
 
     def __init__(self, name, nb_rings=8, vdevs=(), portmask="0x0",
-                 pri_lcores="0@0", pri_args=(), start_primary=True):
+                 pri_lcores="0@0", pri_args=(), start_primary=True, mem=256):
         self.name = name
+        self.mem = mem          # MB of hugepages the primary reserves
         self.prefix = "spptest_" + name
         self.procs = []
         self.ctl_port = free_port()
@@ -121,7 +122,7 @@ class Spp:
         args = ["--lcores", lcores, "--no-pci", "--file-prefix",
                 self.prefix, "--log-level", "lib.eal:warning"]
         if mem:
-            args += ["-m", "256"]
+            args += ["-m", str(self.mem)]
         if secondary:
             args += ["--proc-type", "secondary"]
         return args
