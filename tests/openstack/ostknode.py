@@ -39,6 +39,7 @@ class Node(object):
     MIRROR_NUM = 0
     MIRROR_LCORES = '5@0,6@1'   # master 5, worker 6: core mask 0x60
     MIRROR_ID = 2
+    MEM = 256                   # MB of hugepages of spp_primary (-m)
 
     def __init__(self, stack):
         self.stack = stack
@@ -62,7 +63,7 @@ class Node(object):
             self.spp = Spp(self.NAME, nb_rings=2 * (self.NUM_VHOST +
                                                     self.MIRROR_NUM),
                            vdevs=['net_pcap0,iface=%s' % self.PHY],
-                           portmask='0x1')
+                           portmask='0x1', mem=self.MEM)
             self.vf = self.start_vf()
             extra = ''
             if self.MIRROR_NUM:

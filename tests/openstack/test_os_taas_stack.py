@@ -32,6 +32,28 @@ class TaasNode(Node):
     MIRROR_NUM = 2
 
 
+def components(status):
+    """A secondary's components by name: type, rx ports, tx ports (what
+    is wired, not its counters)."""
+    return {c['name']: (c['type'], [p['port'] for p in c['rx_port']],
+                        [p['port'] for p in c['tx_port']])
+            for c in status['components'] if c.get('name')}
+
+
+class TaasNode2(TaasNode):
+    """A second SPP host, for a tap flow across hosts: spp-ctl, spp_primary
+    and spp_vf of its own (names, --file-prefix, ports, vhost 48), its own
+    SPP agent publishing its configuration, no spp_mirror and no VM, the
+    least hugepages."""
+    HOST, NS, PHY, PHY_NS = 'taas-cn2', 'taas2-ext', 'taas2-ph0', \
+        'taas2-ph0n'
+    NAME = 'taas2'
+    VHOST_BASE, NUM_VHOST = 48, 1
+    VF_SPEC = '%s:1:0x18' % PHYSNET
+    MIRROR_NUM = 0
+    MEM = 128
+
+
 class Taas(object):
     """A flat network on physnet2 with three ports on the node: the
     monitor's (VM in rxonly), the source's (VM answering pings), and a
@@ -51,14 +73,9 @@ class Taas(object):
         node.ns('ip addr add 10.113.0.1/24 dev %s' % node.PHY_NS)
         self.ports = {}
         for name in ('mon', 'src', 'src2'):
-            self.ports[name] = stack.post('port', {
-                'name': 'taas-' + name, 'network_id': self.net,
-                'binding:host_id': node.HOST,
-                'device_owner': 'compute:nova',
-                'device_id': str(uuid.uuid4())})
+            self.add_port(name, wait=False)
         for name in self.ports:
-            wait_for(lambda: stack.get('port', self.id(name))['status'] ==
-                     'ACTIVE', timeout=30, what='port %s ACTIVE' % name)
+            self.wait_active(name)
         node.vm(self.vhost('mon'), self.mac('mon'), fwd='rxonly')
         node.vm(self.vhost('src'), self.mac('src'))
         for name in ('mon', 'src'):
@@ -66,6 +83,26 @@ class Taas(object):
             node.wait_link(self.vhost(name))
         node.neigh(self.ip('src'), self.mac('src'))
         self.service = None
+
+    def add_port(self, name, host=None, wait=True):
+        """A port of a VM (compute:nova) bound to `host` (the node's by
+        default); no VM is needed for SPP to bind it and report it up."""
+        self.ports[name] = self.stack.post('port', {
+            'name': 'taas-' + name, 'network_id': self.net,
+            'binding:host_id': host or self.node.HOST,
+            'device_owner': 'compute:nova',
+            'device_id': str(uuid.uuid4())})
+        if wait:
+            self.wait_active(name)
+        return self.ports[name]
+
+    def wait_active(self, name):
+        wait_for(lambda: self.stack.get('port', self.id(name))['status'] ==
+                 'ACTIVE', timeout=30, what='port %s ACTIVE' % name)
+        self.ports[name] = self.stack.get('port', self.id(name))
+
+    def delete_port(self, name):
+        self.stack.delete('port', self.ports.pop(name)['id'])
 
     def id(self, name):
         return self.ports[name]['id']
@@ -104,6 +141,11 @@ class Taas(object):
         code, body = self.req('DELETE', '/%ss/%s' % (what, oid))
         assert code == 204, body
 
+    def ensure_service(self):
+        if self.service is None:
+            self.service = self.create_service()
+        return self.service
+
     def flows(self):
         return self.req('GET', '/tap_flows')[1]['tap_flows']
 
@@ -115,22 +157,18 @@ class Taas(object):
                              K.tap_action_prefix(h), K.tap_status_prefix(h))
                 for kv in self.etcd.get_prefix(p)[0]]
 
+    def all_keys(self):
+        """Every etcd key under networking-spp's root, with its value."""
+        return dict(self.etcd.get_prefix(K.ROOT)[0])
+
     def wiring(self):
         """(spp_vf's components, spp_mirror's), by name: type, rx, tx."""
-        def comps(st):
-            return {c['name']: (c['type'],
-                                [p['port'] for p in c['rx_port']],
-                                [p['port'] for p in c['tx_port']])
-                    for c in st['components'] if c.get('name')}
         spp = self.node.spp
-        return (comps(spp.vf_status(1)),
-                comps(spp.mirror_status(TaasNode.MIRROR_ID)))
+        return (components(spp.vf_status(1)),
+                components(spp.mirror_status(TaasNode.MIRROR_ID)))
 
     def wiring_vf(self):
-        return {c['name']: (c['type'], [p['port'] for p in c['rx_port']],
-                            [p['port'] for p in c['tx_port']])
-                for c in self.node.spp.vf_status(1)['components']
-                if c.get('name')}
+        return components(self.node.spp.vf_status(1))
 
     def traffic(self, copies):
         """N pings to the source VM: all answered, the source VM gets N
@@ -297,14 +335,120 @@ def test_refusals_change_nothing(stack, tnode, taas):
     taas.delete('tap_flow', flow2['id'])
 
 
+@pytest.fixture
+def tnode2(stack):
+    n = TaasNode2(stack)
+    yield n
+    n.close()
+
+
+def test_flow_from_another_host_refused(stack, tnode, taas, tnode2):
+    """A source port bound by SPP on taas-cn2 and the tap service's port
+    on taas-cn1: the tap flow is refused with PortsOnOtherHosts, and
+    nothing changes (etcd under networking-spp's root, spp_mirror, spp_vf
+    of both hosts, the flows)."""
+    taas.ensure_service()
+    port = taas.add_port('cn2', host=tnode2.HOST)
+    try:
+        assert port['binding:host_id'] == tnode2.HOST
+        assert port['binding:vif_type'] == 'vhostuser'
+        assert taas.vhost('cn2') == TaasNode2.VHOST_BASE
+        assert taas.etcd.get(K.bind_port(tnode2.HOST, port['id']))
+
+        def state():
+            st = tnode2.vf_status()
+            return (taas.all_keys(), taas.wiring(), st['ports'],
+                    components(st), taas.flows())
+        before = state()
+        assert 'vhost:%d' % TaasNode2.VHOST_BASE in before[2]
+        code, body = taas.req('POST', '/tap_flows', {'tap_flow': {
+            'name': 'x', 'tap_service_id': taas.service['id'],
+            'source_port': port['id'], 'direction': 'BOTH'}})
+        assert code == 400, body
+        err = body['NeutronError']
+        assert err['type'] == 'PortsOnOtherHosts', err
+        assert err['message'] == (
+            "Source port %s is on host taas-cn2, the tap service's port %s "
+            "on host taas-cn1: SPP mirrors between ports of one host only"
+            % (port['id'], taas.id('mon')))
+        time.sleep(2)       # two passes of each agent
+        assert state() == before
+    finally:
+        taas.delete_port('cn2')
+    wait_for(lambda: not [k for k in taas.all_keys()
+                          if k.startswith(K.bind_port_prefix(tnode2.HOST))],
+             timeout=20, what='the cn2 port unbound')
+
+
 def test_service_delete_removes_its_flows(stack, tnode, taas):
     plain = taas.wiring()
+    taas.ensure_service()
     taas.create_flow('BOTH')
     assert taas.wiring()[1] != {}
     taas.delete('tap_service', taas.service['id'])
+    taas.service = None
     assert taas.flows() == []
     wait_for(lambda: taas.wiring()[1] == {}, timeout=10,
              what='mirrors stopped')
     assert taas.wiring() == plain
     assert [v for _k, v in taas.keys()] == ['None', 'None']
+    taas.traffic(0)
+
+
+def test_port_delete_removes_its_flows(stack, tnode, taas):
+    """Deleting a port through Neutron deletes the tap flows whose source
+    it is and the tap services on it (TaaS's PORT PRECOMMIT_DELETE
+    receiver calls our driver's delete hooks): the mirror wiring is
+    undone, spp_mirror's components are free again, the tap keys gone,
+    the other flows and the other VMs' traffic keep going."""
+    taas.ensure_service()
+    plain, plain_keys, plain_all = taas.wiring(), taas.keys(), \
+        taas.all_keys()
+    # the source port of a flow (no VM needed), next to a flow of src
+    taas.add_port('src3')
+    gone = taas.create_flow('OUT', src='src3')
+    kept = taas.create_flow('IN')
+    vf, mirror = taas.wiring()
+    assert len(mirror) == 2
+    fwd = 'forward_%d_rx' % taas.vhost('src3')
+    assert vf[fwd][2] != plain[0][fwd][2]       # to the mirror
+    taas.traffic(1)
+    taas.delete_port('src3')
+    assert [f['id'] for f in taas.flows()] == [kept['id']]
+    h = tnode.HOST
+    for key in (K.tap_info(h, gone['id']), K.tap_action(h, gone['id']),
+                K.tap_status(h, gone['id'])):
+        assert taas.etcd.get(key) is None, key
+    mirrors = dict(taas.etcd.get_prefix(K.mirror_prefix(h))[0])
+    assert sorted(mirrors.values()) == sorted(['None', kept['id']])
+    assert len(taas.wiring()[1]) == 1
+    taas.traffic(1)
+    taas.delete('tap_flow', kept['id'])
+    wait_for(lambda: taas.wiring() == plain, timeout=20,
+             what='the plain wiring back')
+    assert taas.keys() == plain_keys
+    taas.traffic(0)
+
+    # the tap service's port: its service and flow go with it
+    taas.add_port('mon2')
+    code, body = taas.req('POST', '/tap_services', {'tap_service': {
+        'name': 'taas-ts2', 'port_id': taas.id('mon2')}})
+    assert code == 201, body
+    ts2 = body['tap_service']
+    code, body = taas.req('POST', '/tap_flows', {'tap_flow': {
+        'name': 'taas-tf2', 'tap_service_id': ts2['id'],
+        'source_port': taas.id('src'), 'direction': 'BOTH'}})
+    assert code == 201, body
+    assert len(taas.wiring()[1]) == 2
+    assert 'taas_merge_%d' % taas.vhost('mon2') in taas.wiring()[0]
+    taas.traffic(0)         # the copies go to mon2's vhost, not mon's
+    taas.delete_port('mon2')
+    assert taas.flows() == []
+    services = taas.req('GET', '/tap_services')[1]['tap_services']
+    assert [s['id'] for s in services] == [taas.service['id']]
+    wait_for(lambda: taas.wiring() == plain, timeout=20,
+             what='the plain wiring back')
+    assert taas.keys() == plain_keys
+    wait_for(lambda: taas.all_keys() == plain_all, timeout=20,
+             what='nothing left in etcd')
     taas.traffic(0)

@@ -83,12 +83,14 @@ class Spp:
 
     def __init__(self, name, nb_rings=8, vdevs=(), portmask="0x0",
                  pri_lcores="0@0", pri_args=(), start_primary=True,
-                 state=False):
+                 state=False, mem=256):
         """state: spp-ctl keeps its record of the processes in a
         directory of this object's own (self.state_dir, removed by
         close()); else it runs with --no-state, the original's behaviour
-        the tests that restart a process with the same client id expect."""
+        the tests that restart a process with the same client id expect.
+        mem: MB of hugepages the primary reserves (-m)."""
         self.name = name
+        self.mem = mem          # MB of hugepages the primary reserves
         self.prefix = "spptest_" + name
         self.procs = []
         self.state_dir = (tempfile.mkdtemp(prefix="spp-state-" + name + "-")
@@ -131,7 +133,7 @@ class Spp:
         args = ["--lcores", lcores, "--no-pci", "--file-prefix",
                 self.prefix, "--log-level", "lib.eal:warning"]
         if mem:
-            args += ["-m", "256"]
+            args += ["-m", str(self.mem)]
         if secondary:
             args += ["--proc-type", "secondary"]
         return args
