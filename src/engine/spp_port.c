@@ -150,6 +150,33 @@ spp_port_ring_recover(struct rte_ring *r)
 	}
 }
 
+/*
+ * rte_dev_probe(), again when it fails with ENOMSG: a hotplug request the
+ * primary broadcasts to the secondaries fails whole when the socket file of
+ * one killed meanwhile goes away under it (DPDK 22.11, send_msg() getting
+ * ENOENT); the next try no longer sees that file.
+ */
+#define PORT_PROBE_TRIES 5
+#define PORT_PROBE_RETRY_MS 100
+
+static int
+port_probe(const char *devargs)
+{
+	int ret = 0, i;
+
+	for (i = 0; i < PORT_PROBE_TRIES; i++) {
+		ret = rte_dev_probe(devargs);
+		if (ret != -ENOMSG)
+			break;
+		PORT_LOG(WARNING,
+			 "%s: hotplug request lost (a process of the node "
+			 "ended meanwhile), trying again\n",
+			 devargs);
+		rte_delay_us_sleep(PORT_PROBE_RETRY_MS * 1000);
+	}
+	return ret;
+}
+
 static int
 port_ring_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 	       size_t errlen)
@@ -365,7 +392,7 @@ port_vdev_open(struct spp_port *port, const struct spp_port_env *env,
 		if (ret < 0)
 			return ret;
 		if (rte_eth_dev_get_port_by_name(port->devname, &eth_id) != 0)
-			rte_dev_probe(port->devname);
+			port_probe(port->devname);
 		if (rte_eth_dev_get_port_by_name(port->devname, &eth_id) != 0)
 			SPP_ERR(-EIO,
 				"%s: cannot attach %s made by the primary",
@@ -380,7 +407,7 @@ port_vdev_open(struct spp_port *port, const struct spp_port_env *env,
 		PORT_LOG(INFO, "%s: taking over existing device %s\n", rname,
 			 port->devname);
 	} else {
-		ret = rte_dev_probe(devargs);
+		ret = port_probe(devargs);
 		if (ret < 0)
 			SPP_ERR(-EIO, "cannot create %s (%s): %s", rname,
 				devargs, rte_strerror(-ret));
@@ -569,7 +596,7 @@ port_named_open(struct spp_port *port, const struct spp_port_env *env,
 	 */
 	if (rte_eth_dev_get_port_by_name(port->devname, &port->eth_id) != 0 &&
 	    rte_eal_process_type() == RTE_PROC_SECONDARY)
-		rte_dev_probe(port->devname);
+		port_probe(port->devname);
 	if (rte_eth_dev_get_port_by_name(port->devname, &port->eth_id) != 0)
 		SPP_ERR(-ENOENT, "%s does not exist: no ethdev named %s", rname,
 			port->devname);
