@@ -77,15 +77,31 @@ static const struct {
 
 #define NB_PROC_KINDS (sizeof(proc_kinds) / sizeof(proc_kinds[0]))
 
-const char *
-spp_proc_kind_name(enum spp_proc_kind kind)
+static int
+proc_kind_index(enum spp_proc_kind kind)
 {
 	size_t i;
 
 	for (i = 0; i < NB_PROC_KINDS; i++)
 		if (proc_kinds[i].kind == kind)
-			return proc_kinds[i].name;
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+const char *
+spp_proc_kind_name(enum spp_proc_kind kind)
+{
+	int i = proc_kind_index(kind);
+
+	return i < 0 ? NULL : proc_kinds[i].name;
+}
+
+const char *
+spp_proc_kind_binary(enum spp_proc_kind kind)
+{
+	int i = proc_kind_index(kind);
+
+	return i < 0 ? NULL : proc_kinds[i].binary;
 }
 
 enum spp_proc_kind

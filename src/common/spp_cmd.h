@@ -23,6 +23,8 @@ enum spp_proc_kind {
 
 /* Name of a kind as spp-ctl and REST show it ("primary", "nfv", ...). */
 const char *spp_proc_kind_name(enum spp_proc_kind kind);
+/* Binary of a kind ("spp_nfv"), or NULL. */
+const char *spp_proc_kind_binary(enum spp_proc_kind kind);
 /* Kind for a name, or 0. */
 enum spp_proc_kind spp_proc_kind_from_name(const char *name);
 /* Kind for a binary name ("spp_nfv" -> SPP_PROC_NFV), or 0. */

@@ -22,7 +22,7 @@
 #include "spp_msg.h"
 #include "spp_shm.h"
 
-RTE_LOG_REGISTER_DEFAULT(spp_app_logtype, INFO);
+RTE_LOG_REGISTER(spp_app_logtype, spp.app, INFO);
 #define APP_LOG(level, ...)                                                    \
 	rte_log(RTE_LOG_##level, spp_app_logtype, "spp: " __VA_ARGS__)
 
@@ -345,8 +345,7 @@ spp_app_run(struct spp_app *app)
 int
 spp_app_init(struct spp_app *app, int argc, char **argv)
 {
-	const char *prog =
-		app->kind == SPP_PROC_PRIMARY ? "spp_primary" : "spp_nfv";
+	const char *prog = spp_proc_kind_binary(app->kind);
 	enum rte_proc_type_t want = app->kind == SPP_PROC_PRIMARY
 					    ? RTE_PROC_PRIMARY
 					    : RTE_PROC_SECONDARY;
@@ -419,14 +418,14 @@ spp_app_init_secondary(struct spp_app *app, struct spp_port_env *env, int argc,
 		return ret;
 	ret = spp_shm_attach_pool(&env->shm, &env->pool, err, sizeof(err));
 	if (ret < 0) {
-		fprintf(stderr, "spp_%s: %s\n", spp_proc_kind_name(app->kind),
+		fprintf(stderr, "%s: %s\n", spp_proc_kind_binary(app->kind),
 			err);
 		rte_eal_cleanup();
 		return ret;
 	}
 	if (spp_shm_primary_leaving(env->shm)) {
-		fprintf(stderr, "spp_%s: the primary is stopping\n",
-			spp_proc_kind_name(app->kind));
+		fprintf(stderr, "%s: the primary is stopping\n",
+			spp_proc_kind_binary(app->kind));
 		rte_eal_cleanup();
 		return -ESHUTDOWN;
 	}

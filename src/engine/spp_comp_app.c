@@ -34,7 +34,7 @@ spp_comp_app_main(enum spp_proc_kind kind, int argc, char **argv)
 {
 	struct spp_app app = {.kind = kind, .command = comp_app_command};
 	struct spp_port_env env = {.kind = kind};
-	const char *name = spp_proc_kind_name(kind);
+	const char *name = spp_proc_kind_binary(kind);
 	int ret;
 
 	ret = spp_app_init_secondary(&app, &env, argc, argv);
@@ -42,12 +42,12 @@ spp_comp_app_main(enum spp_proc_kind kind, int argc, char **argv)
 		return ret < 0 ? 1 : 0;
 	if (rte_lcore_count() < 2)
 		fprintf(stderr,
-			"spp_%s: warning: one lcore only, components need "
+			"%s: warning: one lcore only, components need "
 			"worker lcores\n",
 			name);
 	ret = spp_comp_init(&comp_app_engine, kind, &env, app.opts.busy_poll);
 	if (ret < 0) {
-		fprintf(stderr, "spp_%s: cannot start the workers: %s\n", name,
+		fprintf(stderr, "%s: cannot start the workers: %s\n", name,
 			strerror(-ret));
 		rte_eal_cleanup();
 		return 1;

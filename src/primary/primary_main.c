@@ -32,7 +32,7 @@
 #include "spp_prefix.h"
 #include "spp_shm.h"
 
-RTE_LOG_REGISTER_DEFAULT(pri_logtype, INFO);
+RTE_LOG_REGISTER(pri_logtype, spp.primary, INFO);
 #define PRI_LOG(level, ...)                                                    \
 	rte_log(RTE_LOG_##level, pri_logtype, "spp_primary: " __VA_ARGS__)
 

@@ -529,5 +529,8 @@ main(void)
 	CHECK(spp_proc_kind_from_name("vf") == SPP_PROC_VF, "kind by name");
 	CHECK(spp_proc_kind_from_binary("spp_pcap") == SPP_PROC_PCAP,
 	      "kind by binary");
+	CHECK(strcmp(spp_proc_kind_binary(SPP_PROC_VF), "spp_vf") == 0 &&
+		      spp_proc_kind_binary(0) == NULL,
+	      "binary of a kind");
 	return unit_done();
 }
