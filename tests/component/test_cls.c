@@ -15,6 +15,7 @@
 #include <rte_mbuf.h>
 
 #include "../unit/unit.h"
+#include "comp_eal.h"
 #include "spp_cls.h"
 
 static struct rte_mempool *pool;
@@ -264,22 +265,7 @@ test_scale(void)
 int
 main(void)
 {
-	char *eal[] = {"test_cls",
-		       "--no-huge",
-		       "-m",
-		       "64",
-		       "--no-pci",
-		       "--no-shconf",
-		       "--no-telemetry",
-		       "--lcores",
-		       "0",
-		       "--log-level",
-		       "error",
-		       "--file-prefix",
-		       "spp_test_cls"};
-	char rundir[PATH_MAX];
-
-	if (rte_eal_init(RTE_DIM(eal), eal) < 0) {
+	if (comp_eal_init("test_cls", "0") < 0) {
 		printf("not ok 1 - EAL init\n1..1\n");
 		return 1;
 	}
@@ -292,8 +278,6 @@ main(void)
 	test_lookup();
 	test_scale();
 	CHECK(rte_mempool_in_use_count(pool) == 0, "no mbuf left in use");
-	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
-	rmdir(rundir); /* the EAL leaves it, empty */
+	comp_eal_done();
 	return unit_done();
 }
