@@ -633,32 +633,59 @@ comp_cls_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 	return ret;
 }
 
+static int
+comp_cmd_start(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
+	       size_t errlen)
+{
+	if ((e->kind == SPP_PROC_MIRROR) != (cmd->comp_type == SPP_COMP_MIRROR))
+		SPP_ERR(-EINVAL, "spp_%s has no %s component",
+			spp_proc_kind_name(e->kind),
+			spp_comp_type_name(cmd->comp_type));
+	return comp_start(e, cmd, err, errlen);
+}
+
+static int
+comp_cmd_stop(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
+	      size_t errlen)
+{
+	return comp_stop(e, cmd->comp_name, err, errlen);
+}
+
+static int
+comp_cmd_cls(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
+	     size_t errlen)
+{
+	if (e->kind != SPP_PROC_VF)
+		SPP_ERR(-EINVAL, "classifier_table is for spp_vf");
+	return comp_cls_command(e, cmd, err, errlen);
+}
+
+typedef int (*comp_cmd_fn)(struct spp_comp_engine *e, const struct spp_cmd *cmd,
+			   char *err, size_t errlen);
+
+/* The commands of the engine, by command id. */
+static const comp_cmd_fn comp_commands[SPP_CMD_MAX] = {
+	[SPP_CMD_COMPONENT_START] = comp_cmd_start,
+	[SPP_CMD_COMPONENT_STOP] = comp_cmd_stop,
+	[SPP_CMD_PORT_ADD] = comp_port_add,
+	[SPP_CMD_PORT_DEL] = comp_port_del,
+	[SPP_CMD_CLS_ADD] = comp_cmd_cls,
+	[SPP_CMD_CLS_DEL] = comp_cmd_cls,
+};
+
+bool
+spp_comp_takes(enum spp_cmd_id id)
+{
+	return (unsigned int)id < SPP_CMD_MAX && comp_commands[id] != NULL;
+}
+
 int
 spp_comp_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 		 char *err, size_t errlen)
 {
-	switch (cmd->id) {
-	case SPP_CMD_COMPONENT_START:
-		if ((e->kind == SPP_PROC_MIRROR) !=
-		    (cmd->comp_type == SPP_COMP_MIRROR))
-			SPP_ERR(-EINVAL, "spp_%s has no %s component",
-				spp_proc_kind_name(e->kind),
-				spp_comp_type_name(cmd->comp_type));
-		return comp_start(e, cmd, err, errlen);
-	case SPP_CMD_COMPONENT_STOP:
-		return comp_stop(e, cmd->comp_name, err, errlen);
-	case SPP_CMD_PORT_ADD:
-		return comp_port_add(e, cmd, err, errlen);
-	case SPP_CMD_PORT_DEL:
-		return comp_port_del(e, cmd, err, errlen);
-	case SPP_CMD_CLS_ADD:
-	case SPP_CMD_CLS_DEL:
-		if (e->kind != SPP_PROC_VF)
-			SPP_ERR(-ENOTSUP, "classifier_table is for spp_vf");
-		return comp_cls_command(e, cmd, err, errlen);
-	default:
-		SPP_ERR(-ENOTSUP, "not a component command");
-	}
+	if (!spp_comp_takes(cmd->id))
+		SPP_ERR(-EINVAL, "not a component command");
+	return comp_commands[cmd->id](e, cmd, err, errlen);
 }
 
 /* -- status -------------------------------------------------------------- */

@@ -124,11 +124,14 @@ void spp_comp_fini(struct spp_comp_engine *e);
 
 /*
  * The commands of spp_vf and spp_mirror other than status and exit
- * (component start/stop, port add/del, classifier_table add/del). Returns
- * 0, or -errno with err saying why.
+ * (component start/stop, port add/del, classifier_table add/del), looked up
+ * in the engine's table by command id. Returns 0, or -errno with err saying
+ * why.
  */
 int spp_comp_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 		     char *err, size_t errlen);
+/* Whether spp_comp_command() takes the command id. */
+bool spp_comp_takes(enum spp_cmd_id id);
 
 /*
  * Add "ports", "components", "port_stats" and for spp_vf "classifier_table"

@@ -548,11 +548,14 @@ exec_ok(struct spp_app *app, const char *line)
 static void
 test_nfv(void)
 {
-	struct spp_app app = {.kind = SPP_PROC_NFV};
+	static struct spp_fwd fwd;
+	struct spp_app app = {.kind = SPP_PROC_NFV,
+			      .handlers = spp_app_fwd_handlers,
+			      .ctx = &fwd};
 	struct spp_port_env env = env_of(SPP_PROC_NFV);
 	json_t *r, *st;
 
-	CHECK(spp_fwd_init(&app.fwd, &env, WORKER, false) == 0,
+	CHECK(spp_fwd_init(&fwd, &env, WORKER, false) == 0,
 	      "nfv forwarder started");
 	CHECK(exec_ok(&app, "add ring:14") && exec_ok(&app, "add ring:15") &&
 		      exec_ok(&app, "patch ring:14 ring:15") &&
@@ -575,7 +578,7 @@ test_nfv(void)
 	      "nfv: stop, patch reset, del");
 	CHECK(!exec_ok(&app, "component start f 1 forward"),
 	      "nfv refuses a vf command");
-	spp_fwd_fini(&app.fwd);
+	spp_fwd_fini(&fwd);
 }
 
 /* -- port open and close ------------------------------------------------ */
