@@ -494,7 +494,7 @@ comp_port_add(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 		if (e->nb_ports == SPP_COMP_MAX_PORTS)
 			SPP_ERR(-ENOSPC, "at most %d ports",
 				SPP_COMP_MAX_PORTS);
-		p = rte_zmalloc("spp_port", sizeof(*p), RTE_CACHE_LINE_SIZE);
+		p = spp_port_alloc();
 		if (p == NULL)
 			SPP_ERR(-ENOMEM, "out of memory");
 		ret = spp_port_open(p, res, &e->env, err, errlen);

@@ -590,7 +590,7 @@ test_ports(void)
 	struct spp_port p;
 	struct spp_res r = {.queue = -1};
 	uint16_t before = rte_eth_dev_count_avail();
-	char err[256], path[64];
+	char err[256] = "", path[64];
 	int ret;
 
 	r.type = SPP_RES_RING;
@@ -688,7 +688,7 @@ test_capture(void)
 	struct spp_opts o;
 	char dir[] = "/tmp/spp_test_capture.XXXXXX";
 	uint64_t end, frames = 0, bytes = 0;
-	char err[256];
+	char err[256] = "";
 	unsigned int i;
 
 	if (mkdtemp(dir) == NULL) {
