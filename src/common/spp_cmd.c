@@ -148,6 +148,12 @@ spp_comp_type_name(enum spp_comp_type t)
 	return (size_t)t < NB_COMP_TYPES ? comp_types[t].name : NULL;
 }
 
+unsigned int
+spp_comp_type_procs(enum spp_comp_type t)
+{
+	return (size_t)t < NB_COMP_TYPES ? comp_types[t].procs : 0;
+}
+
 enum spp_comp_type
 spp_comp_type_from_name(const char *name)
 {

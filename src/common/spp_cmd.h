@@ -122,6 +122,8 @@ enum spp_cls_type {
  * "mirror"; NULL for SPP_COMP_NONE or an invalid type.
  */
 const char *spp_comp_type_name(enum spp_comp_type t);
+/* The process kinds that run a component type (bits), 0 if invalid. */
+unsigned int spp_comp_type_procs(enum spp_comp_type t);
 /* "classifier_mac" is accepted as an old name of "classifier". 0 if unknown. */
 enum spp_comp_type spp_comp_type_from_name(const char *name);
 

@@ -79,8 +79,16 @@ struct spp_comp {
 	struct spp_cls_table *cls; /* classifier: its table, built from tx */
 };
 
+struct spp_comp_task;
+/*
+ * One pass of a component over its rx ports: frames moved (0 when none
+ * came). Runs on its worker lcore; counts only.
+ */
+typedef unsigned int (*spp_comp_run_fn)(const struct spp_comp_task *t);
+
 /* What one worker lcore runs: immutable once published. */
 struct spp_comp_task {
+	spp_comp_run_fn run; /* its type's */
 	enum spp_comp_type type;
 	enum spp_copy_mode copy;
 	uint16_t nb_rx, nb_tx;
