@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Component test of the classifier (src/engine/spp_cls.c): entries, tables
+ * Component test of the classifier (src/datapath/spp_cls.c): entries, tables
  * and the fast-path lookup on real mbufs, in one EAL process without
  * hugepages. TAP output.
  */
