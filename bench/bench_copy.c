@@ -15,6 +15,8 @@
 #include <rte_eal.h>
 #include <rte_mbuf.h>
 
+#include "../tests/component/comp_eal.h"
+
 #define BURST 32
 #define ROUNDS 20000
 
@@ -48,25 +50,11 @@ int
 main(int argc, char **argv)
 {
 	static const uint16_t sizes[] = {64, 128, 256, 512, 768, 1024, 1500};
-	char *eal[] = {"bench_copy",
-		       "--no-huge",
-		       "-m",
-		       "128",
-		       "--no-pci",
-		       "--no-shconf",
-		       "--no-telemetry",
-		       "--lcores",
-		       "0",
-		       "--log-level",
-		       "error",
-		       "--file-prefix",
-		       "spp_bench_copy"};
 	int json = argc > 1 && strcmp(argv[1], "--json") == 0;
-	char rundir[PATH_MAX];
 	struct rte_mempool *pool;
 	unsigned int i;
 
-	if (rte_eal_init(RTE_DIM(eal), eal) < 0)
+	if (comp_eal_init("bench_copy", "0") < 0)
 		return 1;
 	pool = rte_pktmbuf_pool_create("bench_copy", 4095, 256, 0,
 				       RTE_MBUF_DEFAULT_BUF_SIZE, 0);
@@ -86,8 +74,6 @@ main(int argc, char **argv)
 	}
 	if (json)
 		printf("]\n");
-	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
-	rmdir(rundir);
+	comp_eal_done();
 	return 0;
 }

@@ -8,25 +8,6 @@
 
 #include "spp_err.h"
 
-static const char *const req_collections[] = {
-	[0] = "",
-	/* indexed by the bit number of enum spp_proc_kind */
-	[1] = "nfvs",
-	[2] = "vfs",
-	[3] = "mirrors",
-	[4] = "pcaps",
-};
-
-static const char *
-req_collection(enum spp_proc_kind kind)
-{
-	unsigned int bit = (unsigned int)__builtin_ctz((unsigned int)kind);
-
-	return bit < sizeof(req_collections) / sizeof(req_collections[0])
-		       ? req_collections[bit]
-		       : "";
-}
-
 int
 cli_req_target(const char *text, struct cli_target *t, char *err, size_t errlen)
 {
@@ -77,7 +58,8 @@ cli_req_base(const struct cli_target *t, char *buf, size_t len)
 	if (t->kind == SPP_PROC_PRIMARY)
 		snprintf(buf, len, "/v1/primary");
 	else
-		snprintf(buf, len, "/v1/%s/%u", req_collection(t->kind), t->id);
+		snprintf(buf, len, "/v1/%s/%u",
+			 spp_proc_info(t->kind)->collection, t->id);
 }
 
 void

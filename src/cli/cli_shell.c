@@ -614,10 +614,19 @@ shell_config(struct cli_shell *sh, char *args)
 static int
 shell_topo(struct cli_shell *sh, char *args)
 {
+	const char *file = args[0] != '\0' ? args : NULL;
 	char err[SHELL_ERR_LEN];
+	json_t *snap;
 	int ret;
 
-	ret = cli_topo(sh, args[0] != '\0' ? args : NULL, err, sizeof(err));
+	ret = cli_topo_check(file, err, sizeof(err));
+	if (ret == 0) {
+		snap = cli_shell_snapshot(sh, err, sizeof(err));
+		ret = snap == NULL
+			      ? -EIO
+			      : cli_topo(snap, sh->out, file, err, sizeof(err));
+		json_decref(snap);
+	}
 	if (ret < 0)
 		return shell_fail(sh, ret, "topo", err);
 	return 0;

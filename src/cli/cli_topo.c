@@ -3,12 +3,12 @@
 
 #include <errno.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli_shell.h"
 #include "spp_err.h"
 
 extern char **environ;
@@ -276,14 +276,9 @@ topo_render(const char *text, const char *format, const char *file, char *err,
 }
 
 int
-cli_topo(struct cli_shell *sh, const char *file, char *err, size_t errlen)
+cli_topo_check(const char *file, char *err, size_t errlen)
 {
 	const char *ext = file != NULL ? strrchr(file, '.') : NULL;
-	char *text = NULL;
-	size_t len = 0;
-	json_t *snap;
-	FILE *mem;
-	int ret = 0;
 
 	if (file != NULL && (ext == NULL || (strcmp(ext, ".dot") != 0 &&
 					     strcmp(ext, ".svg") != 0 &&
@@ -292,19 +287,29 @@ cli_topo(struct cli_shell *sh, const char *file, char *err, size_t errlen)
 			"expected FILE.dot, FILE.svg or FILE.png, got "
 			"'%s'",
 			file);
-	snap = cli_shell_snapshot(sh, err, errlen);
-	if (snap == NULL)
-		return -EIO;
+	return 0;
+}
+
+int
+cli_topo(const json_t *snap, FILE *out, const char *file, char *err,
+	 size_t errlen)
+{
+	const char *ext = file != NULL ? strrchr(file, '.') : NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int ret;
+
+	ret = cli_topo_check(file, err, errlen);
+	if (ret < 0)
+		return ret;
 	mem = open_memstream(&text, &len);
-	if (mem == NULL) {
-		json_decref(snap);
+	if (mem == NULL)
 		SPP_ERR(-ENOMEM, "out of memory");
-	}
 	cli_topo_dot(snap, mem);
 	fclose(mem);
-	json_decref(snap);
 	if (file == NULL)
-		fputs(text, sh->out);
+		fputs(text, out);
 	else if (strcmp(ext, ".dot") == 0) {
 		FILE *f = fopen(file, "w");
 
@@ -322,7 +327,7 @@ cli_topo(struct cli_shell *sh, const char *file, char *err, size_t errlen)
 	} else
 		ret = topo_render(text, ext + 1, file, err, errlen);
 	if (ret == 0 && file != NULL)
-		fprintf(sh->out, "wrote %s\n", file);
+		fprintf(out, "wrote %s\n", file);
 	free(text);
 	return ret;
 }

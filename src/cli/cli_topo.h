@@ -12,16 +12,21 @@
 
 #include <jansson.h>
 
-struct cli_shell;
-
 /* The dot text of a snapshot (cli_shell_snapshot()). No network. */
 void cli_topo_dot(const json_t *snap, FILE *out);
 
 /*
- * Take a snapshot of the current node and write it: to sh->out when file
- * is NULL, else to FILE.dot, or render FILE.svg / FILE.png with dot.
- * Returns 0 or -errno with what went wrong in err.
+ * Whether file names an output topo writes (FILE.dot, FILE.svg, FILE.png;
+ * NULL: standard output). Returns 0 or -EINVAL with why in err.
  */
-int cli_topo(struct cli_shell *sh, const char *file, char *err, size_t errlen);
+int cli_topo_check(const char *file, char *err, size_t errlen);
+
+/*
+ * Write the graph of a snapshot (cli_shell_snapshot()): to out when file
+ * is NULL, else to FILE.dot, or render FILE.svg / FILE.png with dot (then
+ * say so on out). Returns 0 or -errno with what went wrong in err.
+ */
+int cli_topo(const json_t *snap, FILE *out, const char *file, char *err,
+	     size_t errlen);
 
 #endif /* CLI_TOPO_H */

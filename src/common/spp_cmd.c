@@ -63,29 +63,61 @@ static const struct {
 
 #define NB_COMP_TYPES (sizeof(comp_types) / sizeof(comp_types[0]))
 
-static const struct {
-	enum spp_proc_kind kind;
-	const char *name;
-	const char *binary;
-} proc_kinds[] = {
-	{SPP_PROC_PRIMARY, "primary", "spp_primary"},
-	{SPP_PROC_NFV, "nfv", "spp_nfv"},
-	{SPP_PROC_VF, "vf", "spp_vf"},
-	{SPP_PROC_MIRROR, "mirror", "spp_mirror"},
-	{SPP_PROC_PCAP, "pcap", "spp_pcap"},
+static const struct spp_proc_info proc_kinds[] = {
+	{SPP_PROC_PRIMARY,
+	 "primary",
+	 "spp_primary",
+	 "primary",
+	 NULL,
+	 {"-p", "-n", "-s"}},
+	{SPP_PROC_NFV, "nfv", "spp_nfv", "nfvs", "-n", {"-s", "-n", NULL}},
+	{SPP_PROC_VF,
+	 "vf",
+	 "spp_vf",
+	 "vfs",
+	 "--client-id",
+	 {"-s", "--client-id", NULL}},
+	{SPP_PROC_MIRROR,
+	 "mirror",
+	 "spp_mirror",
+	 "mirrors",
+	 "--client-id",
+	 {"-s", "--client-id", NULL}},
+	{SPP_PROC_PCAP,
+	 "pcap",
+	 "spp_pcap",
+	 "pcaps",
+	 "--client-id",
+	 {"-s", "--client-id", "-c"}},
 };
 
 #define NB_PROC_KINDS (sizeof(proc_kinds) / sizeof(proc_kinds[0]))
 
-const char *
-spp_proc_kind_name(enum spp_proc_kind kind)
+const struct spp_proc_info *
+spp_proc_info(enum spp_proc_kind kind)
 {
 	size_t i;
 
 	for (i = 0; i < NB_PROC_KINDS; i++)
 		if (proc_kinds[i].kind == kind)
-			return proc_kinds[i].name;
+			return &proc_kinds[i];
 	return NULL;
+}
+
+const char *
+spp_proc_kind_name(enum spp_proc_kind kind)
+{
+	const struct spp_proc_info *p = spp_proc_info(kind);
+
+	return p == NULL ? NULL : p->name;
+}
+
+const char *
+spp_proc_kind_binary(enum spp_proc_kind kind)
+{
+	const struct spp_proc_info *p = spp_proc_info(kind);
+
+	return p == NULL ? NULL : p->binary;
 }
 
 enum spp_proc_kind
@@ -114,6 +146,12 @@ const char *
 spp_comp_type_name(enum spp_comp_type t)
 {
 	return (size_t)t < NB_COMP_TYPES ? comp_types[t].name : NULL;
+}
+
+unsigned int
+spp_comp_type_procs(enum spp_comp_type t)
+{
+	return (size_t)t < NB_COMP_TYPES ? comp_types[t].procs : 0;
 }
 
 enum spp_comp_type

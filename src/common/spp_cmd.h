@@ -21,8 +21,28 @@ enum spp_proc_kind {
 	SPP_PROC_PCAP = 1 << 4,
 };
 
+/*
+ * The facts about a process kind that the processes, spp-ctl and the CLI
+ * share: its names, its REST collection, and the application options a
+ * launch needs.
+ */
+struct spp_proc_info {
+	enum spp_proc_kind kind;
+	const char *name;	/* "nfv": spp-ctl, REST, the CLI */
+	const char *binary;	/* "spp_nfv": the program, launch */
+	const char *collection; /* "nfvs": /v1/nfvs/ID; "primary" */
+	const char *id_opt;	/* "-n", "--client-id"; NULL: no id */
+	/* the application options a launch must give (after "--") */
+	const char *required[3];
+};
+
+/* The facts about a kind, or NULL for no kind. */
+const struct spp_proc_info *spp_proc_info(enum spp_proc_kind kind);
+
 /* Name of a kind as spp-ctl and REST show it ("primary", "nfv", ...). */
 const char *spp_proc_kind_name(enum spp_proc_kind kind);
+/* Binary of a kind ("spp_nfv"), or NULL. */
+const char *spp_proc_kind_binary(enum spp_proc_kind kind);
 /* Kind for a name, or 0. */
 enum spp_proc_kind spp_proc_kind_from_name(const char *name);
 /* Kind for a binary name ("spp_nfv" -> SPP_PROC_NFV), or 0. */
@@ -102,6 +122,8 @@ enum spp_cls_type {
  * "mirror"; NULL for SPP_COMP_NONE or an invalid type.
  */
 const char *spp_comp_type_name(enum spp_comp_type t);
+/* The process kinds that run a component type (bits), 0 if invalid. */
+unsigned int spp_comp_type_procs(enum spp_comp_type t);
 /* "classifier_mac" is accepted as an old name of "classifier". 0 if unknown. */
 enum spp_comp_type spp_comp_type_from_name(const char *name);
 

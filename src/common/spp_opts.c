@@ -145,8 +145,10 @@ opts_pcap(const char *opt, const char *val, struct spp_opts *o, char *err,
 static bool
 opts_long_id(enum spp_proc_kind kind)
 {
-	return kind == SPP_PROC_VF || kind == SPP_PROC_MIRROR ||
-	       kind == SPP_PROC_PCAP;
+	const struct spp_proc_info *p = spp_proc_info(kind);
+
+	return p != NULL && p->id_opt != NULL &&
+	       strcmp(p->id_opt, "--client-id") == 0;
 }
 
 /* The value of option argv[*i], moving *i past it. */

@@ -8,21 +8,6 @@
 
 #include "spp_res.h"
 
-/* What each secondary needs after "--", and which option is its id. */
-static const struct {
-	enum spp_proc_kind kind;
-	const char *id_opt;
-	const char *required[3];
-} ctl_launch_apps[] = {
-	{SPP_PROC_NFV, "-n", {"-s", "-n", NULL}},
-	{SPP_PROC_VF, "--client-id", {"-s", "--client-id", NULL}},
-	{SPP_PROC_MIRROR, "--client-id", {"-s", "--client-id", NULL}},
-	{SPP_PROC_PCAP, "--client-id", {"-s", "--client-id", "-c"}},
-};
-
-#define CTL_LAUNCH_NB_APPS                                                     \
-	(sizeof(ctl_launch_apps) / sizeof(ctl_launch_apps[0]))
-
 /* Missing items, listed in one message. */
 struct ctl_launch_missing {
 	char text[256];
@@ -177,8 +162,8 @@ ctl_launch_line(struct ctl_call *call)
 					   "app", NULL};
 	struct ctl_launch_missing missing = {.len = 0};
 	const json_t *name, *id, *eal, *app;
-	enum spp_proc_kind kind;
-	size_t a = CTL_LAUNCH_NB_APPS, i, len;
+	const struct spp_proc_info *info = NULL;
+	size_t i, len;
 	json_int_t client_id = 0;
 	char opt[64], *line;
 	FILE *f;
@@ -192,13 +177,10 @@ ctl_launch_line(struct ctl_call *call)
 	if (name == NULL) {
 		ctl_launch_missing(&missing, "proc_name");
 	} else {
-		kind = json_is_string(name) ? spp_proc_kind_from_binary(
-						      json_string_value(name))
-					    : 0;
-		for (a = 0; a < CTL_LAUNCH_NB_APPS; a++)
-			if (ctl_launch_apps[a].kind == kind)
-				break;
-		if (a == CTL_LAUNCH_NB_APPS) {
+		if (json_is_string(name))
+			info = spp_proc_info(spp_proc_kind_from_binary(
+				json_string_value(name)));
+		if (info == NULL || info->id_opt == NULL) {
 			ctl_fail(call, 400,
 				 "invalid proc_name: expected "
 				 "spp_nfv, spp_vf, spp_mirror or "
@@ -232,10 +214,8 @@ ctl_launch_line(struct ctl_call *call)
 		return NULL;
 	} else {
 		for (i = 0; i < 3; i++) {
-			const char *req =
-				a < CTL_LAUNCH_NB_APPS
-					? ctl_launch_apps[a].required[i]
-					: (i == 0 ? "-s" : NULL);
+			const char *req = info != NULL ? info->required[i]
+						       : (i == 0 ? "-s" : NULL);
 
 			if (req == NULL || ctl_launch_has(app, req))
 				continue;
@@ -247,12 +227,12 @@ ctl_launch_line(struct ctl_call *call)
 		ctl_fail(call, 400, "launch: missing %s", missing.text);
 		return NULL;
 	}
-	if (!ctl_launch_same_id(json_object_get(app, ctl_launch_apps[a].id_opt),
+	if (!ctl_launch_same_id(json_object_get(app, info->id_opt),
 				client_id)) {
 		ctl_fail(call, 400,
 			 "app option %s must be the client_id "
 			 "%" JSON_INTEGER_FORMAT,
-			 ctl_launch_apps[a].id_opt, client_id);
+			 info->id_opt, client_id);
 		return NULL;
 	}
 	if (ctl_proc_id_in_use((unsigned int)client_id, call->err,

@@ -17,7 +17,10 @@
 int
 main(int argc, char **argv)
 {
-	struct spp_app app = {.kind = SPP_PROC_NFV};
+	static struct spp_fwd fwd;
+	struct spp_app app = {.kind = SPP_PROC_NFV,
+			      .handlers = spp_app_fwd_handlers,
+			      .ctx = &fwd};
 	struct spp_port_env env = {.kind = SPP_PROC_NFV};
 	int ret;
 
@@ -27,7 +30,7 @@ main(int argc, char **argv)
 	if (spp_app_first_worker() == RTE_MAX_LCORE)
 		fprintf(stderr, "spp_nfv: warning: one lcore only, it can "
 				"take commands but not forward\n");
-	ret = spp_fwd_init(&app.fwd, &env, spp_app_first_worker(),
+	ret = spp_fwd_init(&fwd, &env, spp_app_first_worker(),
 			   app.opts.busy_poll);
 	if (ret < 0) {
 		fprintf(stderr, "spp_nfv: cannot start the forwarder: %s\n",
@@ -35,10 +38,10 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
-	spp_fwd_add_phys(&app.fwd);
+	spp_fwd_add_phys(&fwd);
 	spp_app_signals();
 	ret = spp_app_run(&app);
-	spp_fwd_fini(&app.fwd);
+	spp_fwd_fini(&fwd);
 	rte_eal_cleanup();
 	return ret < 0 ? 1 : 0;
 }

@@ -32,7 +32,7 @@
 #include "spp_prefix.h"
 #include "spp_shm.h"
 
-RTE_LOG_REGISTER_DEFAULT(pri_logtype, INFO);
+RTE_LOG_REGISTER(pri_logtype, spp.primary, INFO);
 #define PRI_LOG(level, ...)                                                    \
 	rte_log(RTE_LOG_##level, pri_logtype, "spp_primary: " __VA_ARGS__)
 
@@ -45,6 +45,7 @@ struct pri {
 	struct spp_shm *shm;
 	struct rte_mempool *pool;
 	struct rte_ring *rings[SPP_SHM_MAX_RINGS];
+	struct spp_fwd fwd; /* the primary's forwarder */
 };
 
 static struct pri pri;
@@ -167,7 +168,7 @@ pri_setup_phys(const struct spp_opts *o)
 }
 
 static json_t *
-pri_status(struct spp_app *app)
+pri_status(void)
 {
 	json_t *st = json_object(), *fwd = json_object();
 	json_t *phys = json_array(), *rings = json_array();
@@ -178,8 +179,8 @@ pri_status(struct spp_app *app)
 			    json_integer(rte_get_main_lcore()));
 	json_object_set_new(st, "lcores", spp_app_lcores());
 	/* as the original: no forwarder object when there is no forwarder */
-	if (app->fwd.worker_lcore != RTE_MAX_LCORE) {
-		spp_fwd_status(&app->fwd, fwd);
+	if (pri.fwd.worker_lcore != RTE_MAX_LCORE) {
+		spp_fwd_status(&pri.fwd, fwd);
 		json_object_set_new(st, "forwarder", fwd);
 	} else {
 		json_decref(fwd);
@@ -422,51 +423,75 @@ pri_launch(struct spp_app *app, const struct spp_cmd *cmd, char *err,
 }
 
 /*
- * A forwarder command: -ENOTSUP to let the forwarder take it, or -EINVAL
- * when the primary runs on one lcore and so has no forwarder.
+ * The forwarder's commands, but for a pipe (added and deleted on the
+ * primary itself), and refused when the primary runs on one lcore and so
+ * has no forwarder.
  */
 static int
-pri_no_forwarder(const struct spp_app *app, char *err, size_t errlen)
+pri_fwd_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+		char *err, size_t errlen)
 {
-	if (app->fwd.worker_lcore != RTE_MAX_LCORE)
-		return -ENOTSUP;
-	snprintf(err, errlen,
-		 "the primary has no forwarder: it runs on one lcore (give "
-		 "it two lcores or more to add ports, patch and forward)");
-	return -EINVAL;
+	if (cmd->id == SPP_CMD_ADD && cmd->res[0].type == SPP_RES_PIPE &&
+	    cmd->nres == 3)
+		return pri_add_pipe(cmd, err, errlen);
+	if (cmd->id == SPP_CMD_DEL && cmd->res[0].type == SPP_RES_PIPE &&
+	    spp_fwd_find(&pri.fwd, &cmd->res[0]) == NULL)
+		return pri_del_pipe(cmd->res[0].id, false, err, errlen);
+	if (pri.fwd.worker_lcore == RTE_MAX_LCORE) {
+		snprintf(err, errlen,
+			 "the primary has no forwarder: it runs on one lcore "
+			 "(give it two lcores or more to add ports, patch and "
+			 "forward)");
+		return -EINVAL;
+	}
+	return spp_app_fwd_handlers[cmd->id](app, cmd, data, err, errlen);
 }
 
 static int
-pri_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-	    char *err, size_t errlen)
+pri_cmd_status(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+	       char *err, size_t errlen)
 {
-	switch (cmd->id) {
-	case SPP_CMD_STATUS:
-		*data = pri_status(app);
-		return 0;
-	case SPP_CMD_CLEAR:
-		pri_clear();
-		return 0;
-	case SPP_CMD_LAUNCH:
-		return pri_launch(app, cmd, err, errlen);
-	case SPP_CMD_ADD:
-		if (cmd->res[0].type == SPP_RES_PIPE && cmd->nres == 3)
-			return pri_add_pipe(cmd, err, errlen);
-		return pri_no_forwarder(app, err, errlen);
-	case SPP_CMD_DEL:
-		if (cmd->res[0].type == SPP_RES_PIPE &&
-		    spp_fwd_find(&app->fwd, &cmd->res[0]) == NULL)
-			return pri_del_pipe(cmd->res[0].id, false, err, errlen);
-		return pri_no_forwarder(app, err, errlen);
-	case SPP_CMD_PATCH:
-	case SPP_CMD_PATCH_RESET:
-	case SPP_CMD_FORWARD:
-	case SPP_CMD_STOP:
-		return pri_no_forwarder(app, err, errlen);
-	default:
-		return -ENOTSUP;
-	}
+	RTE_SET_USED(app);
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(err);
+	RTE_SET_USED(errlen);
+	*data = pri_status();
+	return 0;
 }
+
+static int
+pri_cmd_clear(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+	      char *err, size_t errlen)
+{
+	RTE_SET_USED(app);
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(data);
+	RTE_SET_USED(err);
+	RTE_SET_USED(errlen);
+	pri_clear();
+	return 0;
+}
+
+static int
+pri_cmd_launch(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+	       char *err, size_t errlen)
+{
+	RTE_SET_USED(data);
+	return pri_launch(app, cmd, err, errlen);
+}
+
+static const spp_app_handler_fn pri_handlers[SPP_CMD_MAX] = {
+	[SPP_CMD_STATUS] = pri_cmd_status,
+	[SPP_CMD_CLEAR] = pri_cmd_clear,
+	[SPP_CMD_EXIT] = spp_app_cmd_exit,
+	[SPP_CMD_LAUNCH] = pri_cmd_launch,
+	[SPP_CMD_ADD] = pri_fwd_command,
+	[SPP_CMD_DEL] = pri_fwd_command,
+	[SPP_CMD_PATCH] = pri_fwd_command,
+	[SPP_CMD_PATCH_RESET] = pri_fwd_command,
+	[SPP_CMD_FORWARD] = pri_fwd_command,
+	[SPP_CMD_STOP] = pri_fwd_command,
+};
 
 /* "1234, 1235" from pids[0..n-1] (at most PRI_MAX_PIDS of them). */
 static void
@@ -526,12 +551,12 @@ pri_stop_secondaries(void)
 }
 
 static void
-pri_cleanup(struct spp_app *app)
+pri_cleanup(void)
 {
 	unsigned int i;
 	uint16_t eth_id;
 
-	spp_fwd_fini(&app->fwd);
+	spp_fwd_fini(&pri.fwd);
 	for (i = 0; i < SPP_SHM_MAX_PIPES; i++)
 		if (pri.shm->pipe[i].active)
 			pri_del_pipe(i, true, NULL, 0);
@@ -548,7 +573,9 @@ pri_cleanup(struct spp_app *app)
 int
 main(int argc, char **argv)
 {
-	struct spp_app app = {.kind = SPP_PROC_PRIMARY, .command = pri_command};
+	struct spp_app app = {.kind = SPP_PROC_PRIMARY,
+			      .handlers = pri_handlers,
+			      .ctx = &pri.fwd};
 	struct spp_port_env env = {.kind = SPP_PROC_PRIMARY};
 	char prefix[256], list[PRI_MAX_PIDS * 12];
 	int32_t users[PRI_MAX_PIDS];
@@ -611,7 +638,7 @@ main(int argc, char **argv)
 	}
 	env.shm = pri.shm;
 	env.pool = pri.pool;
-	ret = spp_fwd_init(&app.fwd, &env, spp_app_first_worker(),
+	ret = spp_fwd_init(&pri.fwd, &env, spp_app_first_worker(),
 			   app.opts.busy_poll);
 	if (ret < 0) {
 		fprintf(stderr, "spp_primary: cannot start the forwarder: %s\n",
@@ -619,20 +646,20 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
-	if (app.fwd.worker_lcore != RTE_MAX_LCORE)
-		spp_fwd_add_phys(&app.fwd);
+	if (pri.fwd.worker_lcore != RTE_MAX_LCORE)
+		spp_fwd_add_phys(&pri.fwd);
 	PRI_LOG(INFO, "%u phy port(s), %u ring(s), %u mbufs, forwarder %s\n",
 		pri.shm->nb_phy, pri.shm->nb_rings, nb_mbufs,
-		app.fwd.worker_lcore == RTE_MAX_LCORE ? "off (one lcore)"
+		pri.fwd.worker_lcore == RTE_MAX_LCORE ? "off (one lcore)"
 						      : "on");
 	spp_app_signal_flag(&pri.shm->stopping);
 	spp_app_signals();
 	ret = spp_app_run(&app);
 	/* the forwarder's worker first: it polls shared rings and ports */
-	spp_fwd_fini(&app.fwd);
+	spp_fwd_fini(&pri.fwd);
 	if (pri_stop_secondaries() < 0)
 		return ret < 0 ? 1 : 0;
-	pri_cleanup(&app);
+	pri_cleanup();
 	spp_prefix_collect();
 	rte_eal_cleanup();
 	/* the last process of the node: nothing of it stays behind */

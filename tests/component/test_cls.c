@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Component test of the classifier (src/engine/spp_cls.c): entries, tables
+ * Component test of the classifier (src/datapath/spp_cls.c): entries, tables
  * and the fast-path lookup on real mbufs, in one EAL process without
  * hugepages. TAP output.
  */
@@ -19,6 +19,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "../unit/unit.h"
+#include "comp_eal.h"
 #include "spp_cls.h"
 
 static struct rte_mempool *pool;
@@ -526,22 +527,7 @@ test_hitless(void)
 int
 main(void)
 {
-	char *eal[] = {"test_cls",
-		       "--no-huge",
-		       "-m",
-		       "64",
-		       "--no-pci",
-		       "--no-shconf",
-		       "--no-telemetry",
-		       "--lcores",
-		       "0@0,1@1",
-		       "--log-level",
-		       "error",
-		       "--file-prefix",
-		       "spp_test_cls"};
-	char rundir[PATH_MAX];
-
-	if (rte_eal_init(RTE_DIM(eal), eal) < 0) {
+	if (comp_eal_init("test_cls", "0@0,1@1") < 0) {
 		printf("not ok 1 - EAL init\n1..1\n");
 		return 1;
 	}
@@ -557,8 +543,6 @@ main(void)
 	test_full();
 	test_hitless();
 	CHECK(rte_mempool_in_use_count(pool) == 0, "no mbuf left in use");
-	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
-	rmdir(rundir); /* the EAL leaves it, empty */
+	comp_eal_done();
 	return unit_done();
 }

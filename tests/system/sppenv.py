@@ -50,10 +50,11 @@ def sh(cmd, check=True):
 class Proc:
     """A process with its output in a log file."""
 
-    def __init__(self, name, argv, env=None):
-        os.makedirs(LOGDIR, exist_ok=True)
+    def __init__(self, name, argv, env=None, logdir=None):
+        logdir = logdir or LOGDIR
+        os.makedirs(logdir, exist_ok=True)
         self.name = name
-        self.log = os.path.join(LOGDIR, name + ".log")
+        self.log = os.path.join(logdir, name + ".log")
         self.logf = open(self.log, "w")
         self.p = subprocess.Popen(argv, stdout=self.logf,
                                   stderr=subprocess.STDOUT,
@@ -79,7 +80,12 @@ class Proc:
 
 
 class Spp:
-    """spp-ctl plus spp_primary, and the secondaries started later."""
+    """spp-ctl plus spp_primary, and the secondaries started later. A
+    subclass may take the binaries (bin_dir) and put the logs (log_dir)
+    elsewhere."""
+
+    bin_dir = BIN
+    log_dir = LOGDIR
 
     def __init__(self, name, nb_rings=8, vdevs=(), portmask="0x0",
                  pri_lcores="0@0", pri_args=(), start_primary=True,
@@ -113,11 +119,12 @@ class Spp:
     # -- processes --------------------------------------------------------
     def start_ctl(self):
         ctl = Proc(self.name + "-spp-ctl",
-                   [os.path.join(BIN, "ctl", "spp-ctl"), "-b", "127.0.0.1",
-                    "-p", str(self.pri_port), "-s", str(self.sec_port),
-                    "-a", str(self.ctl_port)] +
+                   [os.path.join(self.bin_dir, "ctl", "spp-ctl"),
+                    "-b", "127.0.0.1", "-p", str(self.pri_port),
+                    "-s", str(self.sec_port), "-a", str(self.ctl_port)] +
                    (["--state-dir", self.state_dir] if self.state_dir
-                    else ["--no-state"]))
+                    else ["--no-state"]),
+                   logdir=self.log_dir)
         self.procs.append(ctl)
         wait_for(lambda: self._reachable(), what="spp-ctl REST port")
         return ctl
@@ -140,13 +147,14 @@ class Spp:
 
     def start_primary(self, vdevs=(), portmask="0x0", lcores="0@0",
                       extra=()):
-        argv = [os.path.join(BIN, "spp_primary")] + self.eal(lcores)
+        argv = [os.path.join(self.bin_dir, "spp_primary")] + self.eal(lcores)
         for v in vdevs:
             argv += ["--vdev", v]
         argv += ["--", "-p", portmask, "-n", str(self.nb_rings),
                  "-s", "127.0.0.1:%d" % self.pri_port,
-                 "--log-dir", os.path.join(LOGDIR, self.name)] + list(extra)
-        self.primary = Proc(self.name + "-primary", argv)
+                 "--log-dir", os.path.join(self.log_dir, self.name)] + list(extra)
+        self.primary = Proc(self.name + "-primary", argv,
+                            logdir=self.log_dir)
         self.procs.append(self.primary)
         wait_for(lambda: self.has_process("primary") or
                  not self.primary.alive(), timeout=30, what="primary")
@@ -154,14 +162,14 @@ class Spp:
         return self.primary
 
     def nfv_argv(self, cid, lcores="1@0,2@1", extra=()):
-        return ([os.path.join(BIN, "spp_nfv")] +
+        return ([os.path.join(self.bin_dir, "spp_nfv")] +
                 self.eal(lcores, secondary=True, mem=False) +
                 ["--", "-n", str(cid), "-s", "127.0.0.1:%d" % self.sec_port] +
                 list(extra))
 
     def start_nfv(self, cid, lcores="1@0,2@1", extra=(), wait=True):
         p = Proc("%s-nfv%d" % (self.name, cid),
-                 self.nfv_argv(cid, lcores, extra))
+                 self.nfv_argv(cid, lcores, extra), logdir=self.log_dir)
         self.procs.append(p)
         if wait:
             wait_for(lambda: self.has_process("nfv", cid) or not p.alive(),
@@ -193,11 +201,12 @@ class Spp:
         return self.ok(self.get("/pcaps/%d" % cid), 200)
 
     def start_comp(self, kind, cid, lcores, extra=(), wait=True):
-        argv = ([os.path.join(BIN, "spp_" + kind)] +
+        argv = ([os.path.join(self.bin_dir, "spp_" + kind)] +
                 self.eal(lcores, secondary=True, mem=False) +
                 ["--", "--client-id", str(cid), "-s",
                  "127.0.0.1:%d" % self.sec_port] + list(extra))
-        p = Proc("%s-%s%d" % (self.name, kind, cid), argv)
+        p = Proc("%s-%s%d" % (self.name, kind, cid), argv,
+                 logdir=self.log_dir)
         self.procs.append(p)
         if wait:
             wait_for(lambda: self.has_process(kind, cid) or not p.alive(),
@@ -486,7 +495,7 @@ class DpdkPeer:
     secondary_of, a secondary of an SPP primary (for pipes)."""
 
     def __init__(self, name, vdevs=(), lcores="0@0,1@1", secondary_of=None,
-                 fwd="io", extra=()):
+                 fwd="io", extra=(), logdir=None):
         self.name = name
         self.prefix = (secondary_of.prefix if secondary_of
                        else "spppeer_" + name)
@@ -503,7 +512,7 @@ class DpdkPeer:
             argv += ["--vdev", v]
         argv += ["--", "--forward-mode=" + fwd, "--auto-start",
                  "--no-mlockall", "--stats-period", "100"] + list(extra)
-        self.proc = Proc("peer-" + name, argv)
+        self.proc = Proc("peer-" + name, argv, logdir=logdir)
 
     def wait_ready(self, timeout=30):
         """Wait until testpmd forwards. A peer that does not get there is

@@ -6,7 +6,7 @@ interval, from /proc."""
 import os
 import time
 
-from sppenv import Proc
+from sppenv import Proc, wait_for
 
 
 def cpu_seconds(pid):
@@ -53,6 +53,21 @@ def test_bad_options_are_refused(spp):
     assert not spp.has_process("nfv", 1)
 
 
+def test_each_program_names_itself(spp):
+    """A bad option is reported under the program's own name, with its own
+    usage (spp_vf once called itself spp_nfv)."""
+    for kind, lcores in (("vf", "3@0"), ("mirror", "5@0")):
+        p = spp.start_comp(kind, 9, lcores, extra=["--frobnicate"],
+                           wait=False)
+        p.p.wait(timeout=30)
+        p.stop()
+        out = p.output()
+        assert p.p.returncode != 0
+        assert "spp_%s: unknown option '--frobnicate'" % kind in out, out
+        assert "usage: spp_%s " % kind in out, out
+        assert "spp_nfv" not in out, out
+
+
 def worker(st, lcore):
     ws = {w["lcore"]: w for w in st["workers"]}
     assert set(ws) == {lcore}, st["workers"]
@@ -93,3 +108,26 @@ def test_worker_cycles(spp):
     st = spp.vf_status(2)
     b, i = worker(st, 4)
     assert b == 0 and i > 0 and st["tsc_hz"] == hz
+
+
+def test_log_level_per_module(spp):
+    """Each module has a log type of its own (spp.app, spp.port, spp.vhost,
+    ...): --log-level spp.app:warning silences the connection notice of
+    spp.app and nothing else."""
+    def nfv(cid, lcores, level):
+        argv = spp.nfv_argv(cid, lcores)
+        i = argv.index("--")
+        argv[i:i] = ["--log-level", level]
+        p = Proc("%s-nfv%d" % (spp.name, cid), argv)
+        spp.procs.append(p)
+        wait_for(lambda: spp.has_process("nfv", cid) or not p.alive(),
+                 timeout=30, what="nfv %d" % cid)
+        assert p.alive(), p.output()
+        return p
+
+    loud = nfv(1, "1@0,2@1", "spp.port:debug")
+    quiet = nfv(2, "11@0,12@1", "spp.app:warning")
+    spp.nfv_status(2)  # connected for sure
+    wait_for(lambda: "connected to spp-ctl" in loud.output(),
+             what="the notice")
+    assert "connected to spp-ctl" not in quiet.output()

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""The benchmark's judging (bench/run.py), on made-up figures, no process
-started: which ratios are judged against their targets and which are not
-comparable (core-to-core modes that differ, a CPU the host slowed, windows
-that vary), and which round of contenders is kept."""
+"""The benchmark's judging (bench/sppbench/judging.py) and its table
+(report.py), on made-up figures, no process started: which ratios are
+judged against their targets and which are not comparable (core-to-core
+modes that differ, a CPU the host slowed, windows that vary), and which
+round of contenders is kept."""
 
-import importlib.util
 import os
 import sys
 
@@ -16,19 +16,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 
 @pytest.fixture
 def R():
-    """bench/run.py as a module, with its settings and the shared sppenv
-    module's paths put back afterwards (importing it points sppenv's logs
-    at build/bench-logs)."""
-    spec = importlib.util.spec_from_file_location(
-        "spp_bench_run", os.path.join(ROOT, "bench", "run.py"))
-    sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
-    import sppenv
-    saved = (sppenv.LOGDIR, sppenv.BIN)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    mod.CFG.speed_base = 2.8
-    yield mod
-    sppenv.LOGDIR, sppenv.BIN = saved
+    """The benchmark's judging (bench/sppbench/judging.py), with the
+    settings put back afterwards."""
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    from sppbench import judging
+    saved = vars(judging.CFG).copy()
+    judging.CFG.speed_base = 2.8
+    yield judging
+    vars(judging.CFG).update(saved)
 
 
 def fig(who, mpps, mode="near", speed=(2.8, 2.8), windows=None):
@@ -94,7 +89,8 @@ def test_the_table_says_why(R):
     rows = [R.row("1 x", "", fig("spp", 100),
                   [fig("tpmd", 65, speed=(3.64, 2.8))],
                   targets={"tpmd": 0.95})]
-    text = R.table(rows, {})
+    from sppbench import report
+    text = report.table(rows, {})
     assert "(tpmd: CPU slowed 1.30x: not comparable)" in text
     assert "tpmd CPU slowed 1.30x |" in text
     assert "met" not in text

@@ -529,5 +529,15 @@ main(void)
 	CHECK(spp_proc_kind_from_name("vf") == SPP_PROC_VF, "kind by name");
 	CHECK(spp_proc_kind_from_binary("spp_pcap") == SPP_PROC_PCAP,
 	      "kind by binary");
+	CHECK(strcmp(spp_proc_info(SPP_PROC_MIRROR)->collection, "mirrors") ==
+			      0 &&
+		      strcmp(spp_proc_info(SPP_PROC_NFV)->id_opt, "-n") == 0 &&
+		      strcmp(spp_proc_info(SPP_PROC_PCAP)->required[2], "-c") ==
+			      0 &&
+		      spp_proc_info(0) == NULL,
+	      "facts of a kind: collection, id option, launch options");
+	CHECK(strcmp(spp_proc_kind_binary(SPP_PROC_VF), "spp_vf") == 0 &&
+		      spp_proc_kind_binary(0) == NULL,
+	      "binary of a kind");
 	return unit_done();
 }

@@ -22,7 +22,7 @@
 #include "spp_msg.h"
 #include "spp_shm.h"
 
-RTE_LOG_REGISTER_DEFAULT(spp_app_logtype, INFO);
+RTE_LOG_REGISTER(spp_app_logtype, spp.app, INFO);
 #define APP_LOG(level, ...)                                                    \
 	rte_log(RTE_LOG_##level, spp_app_logtype, "spp: " __VA_ARGS__)
 
@@ -88,48 +88,96 @@ spp_app_status_head(const struct spp_app *app)
 			 spp_app_lcores());
 }
 
-/* The forwarder commands shared by spp_nfv and the primary. */
-static int
-app_fwd_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-		char *err, size_t errlen)
+int
+spp_app_cmd_exit(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+		 char *err, size_t errlen)
 {
-	struct spp_fwd *fwd = &app->fwd;
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(data);
+	RTE_SET_USED(err);
+	RTE_SET_USED(errlen);
+	app->exit_requested = true;
+	return 0;
+}
 
-	switch (cmd->id) {
-	case SPP_CMD_STATUS:
-		*data = spp_app_status_head(app);
-		spp_fwd_status(fwd, *data);
-		return 0;
-	case SPP_CMD_ADD:
-		return spp_fwd_add(fwd, &cmd->res[0], err, errlen);
-	case SPP_CMD_DEL:
-		return spp_fwd_del(fwd, &cmd->res[0], err, errlen);
-	case SPP_CMD_PATCH:
-		return spp_fwd_patch(fwd, &cmd->res[0], &cmd->res[1], err,
-				     errlen);
-	case SPP_CMD_PATCH_RESET:
-		return spp_fwd_patch_reset(fwd);
-	case SPP_CMD_FORWARD:
-	case SPP_CMD_STOP:
-		if (cmd->id == SPP_CMD_FORWARD &&
-		    fwd->worker_lcore == RTE_MAX_LCORE) {
-			snprintf(err, errlen,
-				 "cannot forward: this process "
-				 "has no worker lcore (give it "
-				 "two lcores or more)");
-			return -EINVAL;
-		}
-		return spp_fwd_set_running(fwd, cmd->id == SPP_CMD_FORWARD, err,
-					   errlen);
-	case SPP_CMD_EXIT:
-		app->exit_requested = true;
-		return 0;
-	default:
-		snprintf(err, errlen, "command not supported by %s",
-			 spp_proc_kind_name(app->kind));
+/* -- the forwarder commands of spp_nfv and the primary --------------------- */
+
+static int
+app_fwd_status(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+	       char *err, size_t errlen)
+{
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(err);
+	RTE_SET_USED(errlen);
+	*data = spp_app_status_head(app);
+	spp_fwd_status(app->ctx, *data);
+	return 0;
+}
+
+static int
+app_fwd_add(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+	    char *err, size_t errlen)
+{
+	RTE_SET_USED(data);
+	return spp_fwd_add(app->ctx, &cmd->res[0], err, errlen);
+}
+
+static int
+app_fwd_del(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+	    char *err, size_t errlen)
+{
+	RTE_SET_USED(data);
+	return spp_fwd_del(app->ctx, &cmd->res[0], err, errlen);
+}
+
+static int
+app_fwd_patch(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+	      char *err, size_t errlen)
+{
+	RTE_SET_USED(data);
+	return spp_fwd_patch(app->ctx, &cmd->res[0], &cmd->res[1], err, errlen);
+}
+
+static int
+app_fwd_patch_reset(struct spp_app *app, const struct spp_cmd *cmd,
+		    json_t **data, char *err, size_t errlen)
+{
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(data);
+	RTE_SET_USED(err);
+	RTE_SET_USED(errlen);
+	return spp_fwd_patch_reset(app->ctx);
+}
+
+/* forward and stop */
+static int
+app_fwd_run(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+	    char *err, size_t errlen)
+{
+	struct spp_fwd *fwd = app->ctx;
+
+	RTE_SET_USED(data);
+	if (cmd->id == SPP_CMD_FORWARD && fwd->worker_lcore == RTE_MAX_LCORE) {
+		snprintf(err, errlen,
+			 "cannot forward: this process "
+			 "has no worker lcore (give it "
+			 "two lcores or more)");
 		return -EINVAL;
 	}
+	return spp_fwd_set_running(fwd, cmd->id == SPP_CMD_FORWARD, err,
+				   errlen);
 }
+
+const spp_app_handler_fn spp_app_fwd_handlers[SPP_CMD_MAX] = {
+	[SPP_CMD_STATUS] = app_fwd_status,
+	[SPP_CMD_EXIT] = spp_app_cmd_exit,
+	[SPP_CMD_ADD] = app_fwd_add,
+	[SPP_CMD_DEL] = app_fwd_del,
+	[SPP_CMD_PATCH] = app_fwd_patch,
+	[SPP_CMD_PATCH_RESET] = app_fwd_patch_reset,
+	[SPP_CMD_FORWARD] = app_fwd_run,
+	[SPP_CMD_STOP] = app_fwd_run,
+};
 
 json_t *
 spp_app_exec(struct spp_app *app, const char *line)
@@ -141,15 +189,19 @@ spp_app_exec(struct spp_app *app, const char *line)
 
 	ret = spp_cmd_parse(line, app->kind, &cmd, err, sizeof(err));
 	if (ret == 0) {
-		ret = -ENOTSUP;
-		if (app->command != NULL)
-			ret = app->command(app, &cmd, &data, err, sizeof(err));
-		if (ret == -ENOTSUP)
-			ret = app_fwd_command(app, &cmd, &data, err,
-					      sizeof(err));
-	} else if (ret == -ENOTSUP) {
-		ret = -EINVAL;
+		spp_app_handler_fn h = app->handlers[cmd.id];
+
+		if (h != NULL) {
+			ret = h(app, &cmd, &data, err, sizeof(err));
+		} else {
+			snprintf(err, sizeof(err),
+				 "command not supported by %s",
+				 spp_proc_kind_name(app->kind));
+			ret = -EINVAL;
+		}
 	}
+	if (ret == -ENOTSUP)
+		ret = -EINVAL;
 	spp_cmd_free(&cmd);
 	if (ret < 0) {
 		json_decref(data);
@@ -345,8 +397,7 @@ spp_app_run(struct spp_app *app)
 int
 spp_app_init(struct spp_app *app, int argc, char **argv)
 {
-	const char *prog =
-		app->kind == SPP_PROC_PRIMARY ? "spp_primary" : "spp_nfv";
+	const char *prog = spp_proc_kind_binary(app->kind);
 	enum rte_proc_type_t want = app->kind == SPP_PROC_PRIMARY
 					    ? RTE_PROC_PRIMARY
 					    : RTE_PROC_SECONDARY;
@@ -419,14 +470,14 @@ spp_app_init_secondary(struct spp_app *app, struct spp_port_env *env, int argc,
 		return ret;
 	ret = spp_shm_attach_pool(&env->shm, &env->pool, err, sizeof(err));
 	if (ret < 0) {
-		fprintf(stderr, "spp_%s: %s\n", spp_proc_kind_name(app->kind),
+		fprintf(stderr, "%s: %s\n", spp_proc_kind_binary(app->kind),
 			err);
 		rte_eal_cleanup();
 		return ret;
 	}
 	if (spp_shm_primary_leaving(env->shm)) {
-		fprintf(stderr, "spp_%s: the primary is stopping\n",
-			spp_proc_kind_name(app->kind));
+		fprintf(stderr, "%s: the primary is stopping\n",
+			spp_proc_kind_binary(app->kind));
 		rte_eal_cleanup();
 		return -ESHUTDOWN;
 	}

@@ -79,8 +79,16 @@ struct spp_comp {
 	struct spp_cls_table *cls; /* classifier: its table, built from tx */
 };
 
+struct spp_comp_task;
+/*
+ * One pass of a component over its rx ports: frames moved (0 when none
+ * came). Runs on its worker lcore; counts only.
+ */
+typedef unsigned int (*spp_comp_run_fn)(const struct spp_comp_task *t);
+
 /* What one worker lcore runs: immutable once published. */
 struct spp_comp_task {
+	spp_comp_run_fn run; /* its type's */
 	enum spp_comp_type type;
 	enum spp_copy_mode copy;
 	uint16_t nb_rx, nb_tx;
@@ -124,11 +132,14 @@ void spp_comp_fini(struct spp_comp_engine *e);
 
 /*
  * The commands of spp_vf and spp_mirror other than status and exit
- * (component start/stop, port add/del, classifier_table add/del). Returns
- * 0, or -errno with err saying why.
+ * (component start/stop, port add/del, classifier_table add/del), looked up
+ * in the engine's table by command id. Returns 0, or -errno with err saying
+ * why.
  */
 int spp_comp_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 		     char *err, size_t errlen);
+/* Whether spp_comp_command() takes the command id. */
+bool spp_comp_takes(enum spp_cmd_id id);
 
 /*
  * Add "ports", "components", "port_stats" and for spp_vf "classifier_table"

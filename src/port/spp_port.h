@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <rte_ethdev.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
@@ -88,6 +89,18 @@ struct spp_port_ops {
 	 */
 	void (*close)(struct spp_port *port, const struct spp_port_env *env);
 };
+
+/*
+ * A zeroed port for spp_port_open(), aligned as its counters need (apart
+ * cache lines for rx and tx; rte_zmalloc's cache-line alignment is half
+ * of it). Free it with rte_free(). NULL when out of memory.
+ */
+static inline struct spp_port *
+spp_port_alloc(void)
+{
+	return rte_zmalloc("spp_port", sizeof(struct spp_port),
+			   __alignof__(struct spp_port));
+}
 
 /*
  * Open the port named by res for this process. Returns 0 or -errno: -EINVAL

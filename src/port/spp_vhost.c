@@ -12,7 +12,7 @@
 
 #include "spp_err.h"
 
-RTE_LOG_REGISTER_SUFFIX(spp_vhost_logtype, vhost, INFO);
+RTE_LOG_REGISTER(spp_vhost_logtype, spp.vhost, INFO);
 #define VHOST_LOG(level, ...)                                                  \
 	rte_log(RTE_LOG_##level, spp_vhost_logtype, "spp_vhost: " __VA_ARGS__)
 

@@ -2,7 +2,8 @@
 /*
  * What every SPP DPDK process shares: the connection to spp-ctl (connect,
  * retry, hello, reconnect), the command loop with the one command parser,
- * the replies, and the forwarder commands of spp_nfv and the primary.
+ * the replies through each kind's handler table, and the forwarder commands
+ * of spp_nfv and the primary.
  */
 #ifndef SPP_APP_H
 #define SPP_APP_H
@@ -20,18 +21,23 @@ struct spp_app;
 struct spp_shm;
 
 /*
- * A command the process handles itself. Returns 0 with *data set to the
- * reply data (or left NULL for none), -ENOTSUP to let the shared handlers
- * take the command, or another -errno with err saying what went wrong.
+ * The handler of one command: 0 with *data set to the reply data (or left
+ * NULL for none), or -errno with err saying what went wrong.
  */
-typedef int (*spp_app_cmd_fn)(struct spp_app *app, const struct spp_cmd *cmd,
-			      json_t **data, char *err, size_t errlen);
+typedef int (*spp_app_handler_fn)(struct spp_app *app,
+				  const struct spp_cmd *cmd, json_t **data,
+				  char *err, size_t errlen);
 
 struct spp_app {
 	enum spp_proc_kind kind;
 	struct spp_opts opts;
-	struct spp_fwd fwd;
-	spp_app_cmd_fn command; /* may be NULL */
+	/*
+	 * The process kind's handlers, indexed by command id (spp_cmd.h);
+	 * NULL where the kind does not take the command.
+	 */
+	const spp_app_handler_fn *handlers;
+	/* what the handlers work on: the forwarder, components, capture */
+	void *ctx;
 	bool exit_requested;
 	/*
 	 * A secondary's view of the primary's shared area (NULL in the
@@ -40,6 +46,15 @@ struct spp_app {
 	 */
 	struct spp_shm *shm;
 };
+
+/*
+ * Handlers every kind shares: "exit", and the forwarder's commands of
+ * spp_nfv and the primary (status, add, del, patch, patch reset, forward,
+ * stop) on the struct spp_fwd in app->ctx.
+ */
+int spp_app_cmd_exit(struct spp_app *app, const struct spp_cmd *cmd,
+		     json_t **data, char *err, size_t errlen);
+extern const spp_app_handler_fn spp_app_fwd_handlers[SPP_CMD_MAX];
 
 /* Set by SIGINT/SIGTERM: the process ends at the next chance. */
 extern volatile int spp_app_signaled;

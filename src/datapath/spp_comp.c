@@ -214,21 +214,35 @@ comp_run_mirror(const struct spp_comp_task *t)
 	return n;
 }
 
-static unsigned int
-comp_run_task(const struct spp_comp_task *t)
-{
-	switch (t->type) {
-	case SPP_COMP_FORWARD:
-	case SPP_COMP_MERGE:
-		return comp_run_merge(t);
-	case SPP_COMP_CLASSIFIER:
-		return comp_run_classifier(t);
-	case SPP_COMP_MIRROR:
-		return comp_run_mirror(t);
-	default:
-		return 0;
-	}
-}
+/*
+ * What a component type is: its pass over a burst, the rx and tx ports it
+ * runs with, what it prepares before a change is published and what it adds
+ * to status. Its name and the processes that run it are in spp_cmd.c. A new
+ * type is an entry here and one there.
+ */
+struct comp_type {
+	spp_comp_run_fn run;
+	uint16_t min_rx, max_rx;
+	uint16_t min_tx, max_tx;
+	int (*prepare)(struct spp_comp_engine *e, struct spp_comp *c,
+		       struct spp_cls_table **t, char *err, size_t errlen);
+	void (*status)(const struct spp_comp *c, json_t *o);
+};
+
+static int comp_cls_prepare(struct spp_comp_engine *e, struct spp_comp *c,
+			    struct spp_cls_table **t, char *err, size_t errlen);
+static void comp_mirror_status(const struct spp_comp *c, json_t *o);
+
+static const struct comp_type comp_types[] = {
+	[SPP_COMP_FORWARD] = {comp_run_merge, 1, 1, 1, 1, NULL, NULL},
+	[SPP_COMP_MERGE] = {comp_run_merge, 1, SPP_COMP_MAX_DIR_PORTS, 1, 1,
+			    NULL, NULL},
+	[SPP_COMP_CLASSIFIER] = {comp_run_classifier, 1, 1, 1,
+				 SPP_COMP_MAX_DIR_PORTS, comp_cls_prepare,
+				 NULL},
+	[SPP_COMP_MIRROR] = {comp_run_mirror, 1, 1, 2, 2, NULL,
+			     comp_mirror_status},
+};
 
 struct comp_worker_arg {
 	struct spp_comp_engine *e;
@@ -255,7 +269,7 @@ comp_worker(void *arg)
 		uint16_t i;
 
 		for (i = 0; i < cfg->nb_tasks; i++)
-			moved += comp_run_task(&cfg->tasks[i]);
+			moved += cfg->tasks[i].run(&cfg->tasks[i]);
 		spp_worker_pass_done(&loop, moved, cfg->nb_tasks != 0, e->qs,
 				     a->tid);
 	}
@@ -281,17 +295,10 @@ comp_is_worker(const struct spp_comp_engine *e, unsigned int lcore)
 static bool
 comp_ready(const struct spp_comp *c)
 {
-	switch (c->type) {
-	case SPP_COMP_FORWARD:
-	case SPP_COMP_MERGE:
-		return c->nb_rx >= 1 && c->nb_tx == 1;
-	case SPP_COMP_CLASSIFIER:
-		return c->nb_rx == 1 && c->nb_tx >= 1;
-	case SPP_COMP_MIRROR:
-		return c->nb_rx == 1 && c->nb_tx == 2;
-	default:
-		return false;
-	}
+	const struct comp_type *t = &comp_types[c->type];
+
+	return c->nb_rx >= t->min_rx && c->nb_rx <= t->max_rx &&
+	       c->nb_tx >= t->min_tx && c->nb_tx <= t->max_tx;
 }
 
 /*
@@ -314,6 +321,7 @@ comp_publish(struct spp_comp_engine *e, unsigned int lcore)
 
 		if (c->lcore != lcore || !comp_ready(c))
 			continue;
+		t->run = comp_types[c->type].run;
 		t->type = c->type;
 		t->copy = c->copy;
 		t->nb_rx = c->nb_rx;
@@ -332,23 +340,34 @@ comp_publish(struct spp_comp_engine *e, unsigned int lcore)
 }
 
 /*
- * Publish a change of component c: a classifier gets a new table for its
- * tx ports and entries first; the old one is freed after the grace period.
+ * A classifier's table for its tx ports and the entries (built before it is
+ * published); the old one is freed after the grace period.
+ */
+static int
+comp_cls_prepare(struct spp_comp_engine *e, struct spp_comp *c,
+		 struct spp_cls_table **t, char *err, size_t errlen)
+{
+	struct spp_res tx[SPP_COMP_MAX_DIR_PORTS];
+	unsigned int i;
+
+	for (i = 0; i < c->nb_tx; i++)
+		tx[i] = c->tx[i].port->res;
+	return spp_cls_build(&e->cls_db, tx, c->nb_tx, e->qs, t, err, errlen);
+}
+
+/*
+ * Publish a change of component c, after its type prepared what its task
+ * reads (a classifier's new table).
  */
 static int
 comp_commit(struct spp_comp_engine *e, struct spp_comp *c, char *err,
 	    size_t errlen)
 {
-	struct spp_res tx[SPP_COMP_MAX_DIR_PORTS];
 	struct spp_cls_table *old = c->cls, *t = NULL;
-	unsigned int i;
 	int ret;
 
-	if (c->type == SPP_COMP_CLASSIFIER) {
-		for (i = 0; i < c->nb_tx; i++)
-			tx[i] = c->tx[i].port->res;
-		ret = spp_cls_build(&e->cls_db, tx, c->nb_tx, e->qs, &t, err,
-				    errlen);
+	if (comp_types[c->type].prepare != NULL) {
+		ret = comp_types[c->type].prepare(e, c, &t, err, errlen);
 		if (ret < 0)
 			return ret;
 		c->cls = t;
@@ -452,16 +471,7 @@ comp_port_release(struct spp_comp_engine *e, struct spp_port *p)
 static int
 comp_max_ports(enum spp_comp_type t, enum spp_dir dir)
 {
-	if (dir == SPP_DIR_RX)
-		return t == SPP_COMP_MERGE ? SPP_COMP_MAX_DIR_PORTS : 1;
-	switch (t) {
-	case SPP_COMP_CLASSIFIER:
-		return SPP_COMP_MAX_DIR_PORTS;
-	case SPP_COMP_MIRROR:
-		return 2;
-	default:
-		return 1;
-	}
+	return dir == SPP_DIR_RX ? comp_types[t].max_rx : comp_types[t].max_tx;
 }
 
 static int
@@ -495,7 +505,7 @@ comp_port_add(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 		if (e->nb_ports == SPP_COMP_MAX_PORTS)
 			SPP_ERR(-ENOSPC, "at most %d ports",
 				SPP_COMP_MAX_PORTS);
-		p = rte_zmalloc("spp_port", sizeof(*p), RTE_CACHE_LINE_SIZE);
+		p = spp_port_alloc();
 		if (p == NULL)
 			SPP_ERR(-ENOMEM, "out of memory");
 		ret = spp_port_open(p, res, &e->env, err, errlen);
@@ -658,32 +668,59 @@ comp_cls_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 	return ret;
 }
 
+static int
+comp_cmd_start(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
+	       size_t errlen)
+{
+	if (!(spp_comp_type_procs(cmd->comp_type) & e->kind))
+		SPP_ERR(-EINVAL, "spp_%s has no %s component",
+			spp_proc_kind_name(e->kind),
+			spp_comp_type_name(cmd->comp_type));
+	return comp_start(e, cmd, err, errlen);
+}
+
+static int
+comp_cmd_stop(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
+	      size_t errlen)
+{
+	return comp_stop(e, cmd->comp_name, err, errlen);
+}
+
+static int
+comp_cmd_cls(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
+	     size_t errlen)
+{
+	if (e->kind != SPP_PROC_VF)
+		SPP_ERR(-EINVAL, "classifier_table is for spp_vf");
+	return comp_cls_command(e, cmd, err, errlen);
+}
+
+typedef int (*comp_cmd_fn)(struct spp_comp_engine *e, const struct spp_cmd *cmd,
+			   char *err, size_t errlen);
+
+/* The commands of the engine, by command id. */
+static const comp_cmd_fn comp_commands[SPP_CMD_MAX] = {
+	[SPP_CMD_COMPONENT_START] = comp_cmd_start,
+	[SPP_CMD_COMPONENT_STOP] = comp_cmd_stop,
+	[SPP_CMD_PORT_ADD] = comp_port_add,
+	[SPP_CMD_PORT_DEL] = comp_port_del,
+	[SPP_CMD_CLS_ADD] = comp_cmd_cls,
+	[SPP_CMD_CLS_DEL] = comp_cmd_cls,
+};
+
+bool
+spp_comp_takes(enum spp_cmd_id id)
+{
+	return (unsigned int)id < SPP_CMD_MAX && comp_commands[id] != NULL;
+}
+
 int
 spp_comp_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 		 char *err, size_t errlen)
 {
-	switch (cmd->id) {
-	case SPP_CMD_COMPONENT_START:
-		if ((e->kind == SPP_PROC_MIRROR) !=
-		    (cmd->comp_type == SPP_COMP_MIRROR))
-			SPP_ERR(-EINVAL, "spp_%s has no %s component",
-				spp_proc_kind_name(e->kind),
-				spp_comp_type_name(cmd->comp_type));
-		return comp_start(e, cmd, err, errlen);
-	case SPP_CMD_COMPONENT_STOP:
-		return comp_stop(e, cmd->comp_name, err, errlen);
-	case SPP_CMD_PORT_ADD:
-		return comp_port_add(e, cmd, err, errlen);
-	case SPP_CMD_PORT_DEL:
-		return comp_port_del(e, cmd, err, errlen);
-	case SPP_CMD_CLS_ADD:
-	case SPP_CMD_CLS_DEL:
-		if (e->kind != SPP_PROC_VF)
-			SPP_ERR(-ENOTSUP, "classifier_table is for spp_vf");
-		return comp_cls_command(e, cmd, err, errlen);
-	default:
-		SPP_ERR(-ENOTSUP, "not a component command");
-	}
+	if (!spp_comp_takes(cmd->id))
+		SPP_ERR(-EINVAL, "not a component command");
+	return comp_commands[cmd->id](e, cmd, err, errlen);
 }
 
 /* -- status -------------------------------------------------------------- */
@@ -707,7 +744,15 @@ comp_ports_json(const struct spp_comp_port *a, uint16_t n)
 	return arr;
 }
 
-/* A component in a status; a mirror adds its copy mode. */
+/* A mirror's copy mode in its status. */
+static void
+comp_mirror_status(const struct spp_comp *c, json_t *o)
+{
+	json_object_set_new(o, "copy",
+			    json_string(spp_copy_mode_name(c->copy)));
+}
+
+/* A component in a status, with what its type adds. */
 static json_t *
 comp_json(const struct spp_comp *c)
 {
@@ -719,9 +764,8 @@ comp_json(const struct spp_comp *c)
 		(json_int_t)c->stats.rx, "tx", (json_int_t)c->stats.tx, "drop",
 		(json_int_t)c->stats.drop);
 
-	if (c->type == SPP_COMP_MIRROR)
-		json_object_set_new(o, "copy",
-				    json_string(spp_copy_mode_name(c->copy)));
+	if (comp_types[c->type].status != NULL)
+		comp_types[c->type].status(c, o);
 	return o;
 }
 

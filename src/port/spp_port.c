@@ -17,7 +17,7 @@
 #include <rte_errno.h>
 #include <rte_log.h>
 
-RTE_LOG_REGISTER_DEFAULT(spp_port_logtype, INFO);
+RTE_LOG_REGISTER(spp_port_logtype, spp.port, INFO);
 #define PORT_LOG(level, ...)                                                   \
 	rte_log(RTE_LOG_##level, spp_port_logtype, "spp_port: " __VA_ARGS__)
 

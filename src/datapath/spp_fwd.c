@@ -186,7 +186,7 @@ spp_fwd_add(struct spp_fwd *fwd, const struct spp_res *res, char *err,
 	if (fwd->nb_ports == SPP_FWD_MAX_PORTS)
 		SPP_ERR(-ENOSPC, "cannot add %s: at most %d ports", name,
 			SPP_FWD_MAX_PORTS);
-	port = rte_zmalloc("spp_port", sizeof(*port), RTE_CACHE_LINE_SIZE);
+	port = spp_port_alloc();
 	if (port == NULL)
 		SPP_ERR(-ENOMEM, "cannot add %s: out of memory", name);
 	ret = spp_port_open(port, res, &fwd->env, err, errlen);
