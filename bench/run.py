@@ -27,6 +27,7 @@ import sys
 from sppbench.base import (BIN, BUILD, CFG, CLEANUP, LOGDIR, XCORE, log,
                            speed_probe, tsc_hz)
 from sppbench.report import machine, machine_line, table, update_md
+from sppbench import latency
 from sppbench.scenarios import SCENARIOS
 
 
@@ -109,11 +110,14 @@ def main():
                 "spread_threshold": CFG.spread_threshold,
                 "speed_base_cycles": CFG.speed_base}
     doc = {"machine": m, "settings": settings, "scenarios": rows,
-           "errors": errors}
+           "latency": latency.RESULTS, "errors": errors}
     os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
     with open(a.json, "w") as f:
         json.dump(doc, f, indent=1)
     text = "Machine: %s\n\n%s" % (machine_line(m), table(rows, m))
+    if latency.RESULTS:
+        text += "\n\nRound trip (bench_latency):\n\n" + \
+            latency.table(latency.RESULTS)
     print(text)
     if errors:
         print("errors: " + "; ".join("%s: %s" % (e["scenario"], e["error"])
@@ -124,7 +128,7 @@ def main():
             (" --only " + a.only if a.only else "")
         update_md(a.md, "%s\n\n`%s`, warm-up %g s, %d windows of 1 s "
                   "(median)\n\n%s" % (machine_line(m), cmd, CFG.warmup,
-                                      CFG.windows, table(rows, m)))
+                                      CFG.windows, text.split("\n\n", 1)[1]))
     return 1 if errors or any("error" in c for r in rows
                               for c in [r["ours"]] + r["anchors"]) else 0
 

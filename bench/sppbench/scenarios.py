@@ -7,6 +7,7 @@ import time
 from .base import (CFG, CLEANUP, failed, foreign_load, probes_around, result,
                    run_contender, sample_rate)
 from .judging import comparable_rounds, disturbed, row
+from .latency import scen_latency
 from .contenders import (PCAP_DIR, PCAP_FSIZE, Reaper, VF_FRAMES, VF_LOOP_RING,
                          VF_MACS, bench_copy, ovs_available, ovs_missing,
                          phy_rx, s1_ovs, s1_spp, s1_testpmd, s2_spp,
@@ -286,4 +287,5 @@ SCENARIOS = [
     ("vf", scen_vf),
     ("mirror", scen_mirror),
     ("pcap", scen_pcap),
+    ("latency", scen_latency),
 ]
