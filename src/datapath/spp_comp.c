@@ -10,10 +10,15 @@
 #include <rte_ether.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_net.h>
 
 #include "spp_worker.h"
+
+RTE_LOG_REGISTER(spp_comp_logtype, spp.comp, INFO);
+#define COMP_LOG(level, ...)                                                   \
+	rte_log(RTE_LOG_##level, spp_comp_logtype, "spp.comp: " __VA_ARGS__)
 
 /* -- fast path ---------------------------------------------------------- */
 
@@ -423,8 +428,11 @@ comp_start(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 	if (ret < 0) {
 		e->comps[--e->nb_comps] = NULL;
 		rte_free(c);
+		return ret;
 	}
-	return ret;
+	COMP_LOG(DEBUG, "%s %s started on lcore %u\n",
+		 spp_comp_type_name(c->type), c->name, c->lcore);
+	return 0;
 }
 
 /* -- ports --------------------------------------------------------------- */
@@ -524,8 +532,11 @@ comp_port_add(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 	if (ret < 0) {
 		(*n)--;
 		comp_port_release(e, p);
+		return ret;
 	}
-	return ret;
+	COMP_LOG(DEBUG, "%s is %s port %u of %s\n", name, dname, *n - 1,
+		 c->name);
+	return 0;
 }
 
 static int
@@ -561,6 +572,8 @@ comp_port_del(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 		(*n)++;
 		return ret;
 	}
+	COMP_LOG(DEBUG, "%s is no %s port of %s any more\n", name,
+		 cmd->dir == SPP_DIR_RX ? "rx" : "tx", c->name);
 	comp_port_release(e, p);
 	return 0;
 }
@@ -591,6 +604,7 @@ comp_stop(struct spp_comp_engine *e, const char *cname, char *err,
 		e->comps[e->nb_comps++] = c;
 		SPP_ERR(-ENOMEM, "out of memory");
 	}
+	COMP_LOG(DEBUG, "%s stopped\n", c->name);
 	spp_cls_free(c->cls);
 	rte_free(c);
 	for (i = 0; i < n; i++)

@@ -7,15 +7,11 @@
  *               [--port-num P rxq R txq T]... [--log-dir DIR] [--busy-poll]
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rte_dev.h>
@@ -29,6 +25,7 @@
 
 #include "spp_app.h"
 #include "spp_err.h"
+#include "spp_launch.h"
 #include "spp_prefix.h"
 #include "spp_shm.h"
 
@@ -335,93 +332,6 @@ pri_del_pipe(unsigned int id, bool force, char *err, size_t errlen)
 	return 0;
 }
 
-/* Directory of this binary, where the secondaries are too. */
-static int
-pri_bin_path(const char *proc, char *path, size_t len)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n <= 0)
-		return -errno;
-	self[n] = '\0';
-	snprintf(path, len, "%s/%s", dirname(self), proc);
-	return access(path, X_OK) == 0 ? 0 : -errno;
-}
-
-static bool
-pri_has_opt(char **argv, int argc, const char *opt)
-{
-	size_t len = strlen(opt);
-	int i;
-
-	for (i = 0; i < argc; i++)
-		if (strncmp(argv[i], opt, len) == 0 &&
-		    (argv[i][len] == '\0' || argv[i][len] == '='))
-			return true;
-	return false;
-}
-
-static int
-pri_launch(struct spp_app *app, const struct spp_cmd *cmd, char *err,
-	   size_t errlen)
-{
-	char path[PATH_MAX], logpath[PATH_MAX], prefix[128];
-	char *argv[SPP_CMD_MAX_ARGS + 8];
-	int argc = 0, i, fd;
-	pid_t pid;
-
-	if (pri_bin_path(cmd->proc_name, path, sizeof(path)) < 0)
-		SPP_ERR(-EINVAL,
-			"%s is not installed next to spp_primary "
-			"(%s)",
-			cmd->proc_name, path);
-	if (mkdir(app->opts.log_dir, 0755) < 0 && errno != EEXIST)
-		SPP_ERR(-EINVAL, "cannot create log directory %s: %s",
-			app->opts.log_dir, strerror(errno));
-	snprintf(logpath, sizeof(logpath), "%s/%s-%u.log", app->opts.log_dir,
-		 cmd->proc_name, cmd->client_id);
-	snprintf(prefix, sizeof(prefix), "--file-prefix=%s",
-		 strrchr(rte_eal_get_runtime_dir(), '/') + 1);
-	argv[argc++] = (char *)(uintptr_t)cmd->proc_name;
-	for (i = 0; i < cmd->eal_argc; i++)
-		argv[argc++] = cmd->eal_argv[i];
-	if (!pri_has_opt(cmd->eal_argv, cmd->eal_argc, "--proc-type"))
-		argv[argc++] = (char *)(uintptr_t) "--proc-type=secondary";
-	if (!pri_has_opt(cmd->eal_argv, cmd->eal_argc, "--file-prefix"))
-		argv[argc++] = prefix;
-	argv[argc++] = (char *)(uintptr_t) "--";
-	for (i = 0; i < cmd->app_argc; i++)
-		argv[argc++] = cmd->app_argv[i];
-	argv[argc] = NULL;
-
-	fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (fd < 0)
-		SPP_ERR(-EINVAL, "cannot open log file %s: %s", logpath,
-			strerror(errno));
-	pid = fork();
-	if (pid < 0) {
-		close(fd);
-		SPP_ERR(-EAGAIN, "cannot start %s: %s", cmd->proc_name,
-			strerror(errno));
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		setsid();
-		dup2(null, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		close_range(3, ~0U, 0);
-		execv(path, argv);
-		_exit(127);
-	}
-	close(fd);
-	PRI_LOG(INFO, "launched %s %u, pid %d, log %s\n", cmd->proc_name,
-		cmd->client_id, (int)pid, logpath);
-	return 0;
-}
-
 /*
  * The forwarder's commands, but for a pipe (added and deleted on the
  * primary itself), and refused when the primary runs on one lcore and so
@@ -477,7 +387,7 @@ pri_cmd_launch(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 	       char *err, size_t errlen)
 {
 	RTE_SET_USED(data);
-	return pri_launch(app, cmd, err, errlen);
+	return spp_launch(cmd, app->opts.log_dir, err, errlen);
 }
 
 static const spp_app_handler_fn pri_handlers[SPP_CMD_MAX] = {

@@ -6,7 +6,8 @@
  * is checked by counts and bytes: nfv's patch, vf's forward, merge,
  * classifier (mac, vlan, default, broadcast) and VLAN add/rewrite/strip,
  * mirror's deep, shallow and auto copies, spp_pcap's capture; then port
- * open and close of the types that need no peer (ring, nullpmd, pcap).
+ * open and close of the types that need no peer (ring, nullpmd, pcap), and
+ * the argv of the primary's launch.
  * TAP output.
  */
 #include <dirent.h>
@@ -31,6 +32,7 @@
 #include "spp_capture.h"
 #include "spp_comp.h"
 #include "spp_fwd.h"
+#include "spp_launch.h"
 #include "spp_msg.h"
 #include "spp_shm.h"
 
@@ -641,6 +643,50 @@ test_ports(void)
 	      "spp_vf refuses pcap ports: %s", err);
 }
 
+/* -- the primary's launch --------------------------------------------- */
+
+static void
+test_launch(void)
+{
+	char *argv[SPP_LAUNCH_MAX_ARGS], err[256] = "";
+	struct spp_cmd cmd;
+	int argc, ret;
+
+	ret = spp_cmd_parse("launch 3 spp_nfv -l 1,2 -m 64 -- -n 3 -s "
+			    "127.0.0.1:6666",
+			    SPP_PROC_PRIMARY, &cmd, err, sizeof(err));
+	CHECK(ret == 0, "launch command parsed (%s)", err);
+	if (ret != 0)
+		return;
+	argc = spp_launch_argv(&cmd, "--file-prefix=node", argv);
+	CHECK(argc == 12 && strcmp(argv[0], "spp_nfv") == 0 &&
+		      strcmp(argv[1], "-l") == 0 &&
+		      strcmp(argv[5], "--proc-type=secondary") == 0 &&
+		      strcmp(argv[6], "--file-prefix=node") == 0 &&
+		      strcmp(argv[7], "--") == 0 &&
+		      strcmp(argv[8], "-n") == 0 &&
+		      strcmp(argv[11], "127.0.0.1:6666") == 0 &&
+		      argv[12] == NULL,
+	      "argv: binary, EAL options, secondary of the node, --, "
+	      "application options (%d words)",
+	      argc);
+	spp_cmd_free(&cmd);
+
+	spp_cmd_parse("launch 4 spp_vf --proc-type=auto --file-prefix x -- "
+		      "--client-id 4 -s 127.0.0.1:6666",
+		      SPP_PROC_PRIMARY, &cmd, err, sizeof(err));
+	argc = spp_launch_argv(&cmd, "--file-prefix=node", argv);
+	CHECK(argc == 9 && strcmp(argv[1], "--proc-type=auto") == 0 &&
+		      strcmp(argv[2], "--file-prefix") == 0 &&
+		      strcmp(argv[4], "--") == 0,
+	      "a --proc-type or --file-prefix given is kept, not added");
+	ret = spp_launch(&cmd, "/tmp", err, sizeof(err));
+	CHECK(ret == -EINVAL && strstr(err, "spp_vf is not installed next "
+					    "to spp_primary") != NULL,
+	      "no binary next to this one: %s", err);
+	spp_cmd_free(&cmd);
+}
+
 /* -- spp_pcap ----------------------------------------------------------- */
 
 static void
@@ -742,6 +788,7 @@ main(void)
 	test_mirror();
 	test_nfv();
 	test_ports();
+	test_launch();
 	test_capture();
 	CHECK(rte_mempool_in_use_count(pool) == 0, "no mbuf left in use (%d)",
 	      rte_mempool_in_use_count(pool));

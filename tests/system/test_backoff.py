@@ -131,3 +131,20 @@ def test_log_level_per_module(spp):
     wait_for(lambda: "connected to spp-ctl" in loud.output(),
              what="the notice")
     assert "connected to spp-ctl" not in quiet.output()
+
+
+def test_component_debug_log(spp):
+    """--log-level spp.comp:debug: spp_vf says where each component runs
+    and which ports it takes."""
+    argv = [os.path.join(spp.bin_dir, "spp_vf")] + \
+        spp.eal("3@0,4@1", secondary=True, mem=False) + \
+        ["--log-level", "spp.comp:debug", "--", "--client-id", "2", "-s",
+         "127.0.0.1:%d" % spp.sec_port]
+    p = Proc("%s-vf2" % spp.name, argv)
+    spp.procs.append(p)
+    wait_for(lambda: spp.has_process("vf", 2) or not p.alive(),
+             timeout=30, what="vf 2")
+    spp.vf(2, "component start fw 4 forward", "port add ring:0 rx fw")
+    out = p.output()
+    assert "spp.comp: forward fw started on lcore 4" in out, out
+    assert "spp.comp: ring:0 is rx port 0 of fw" in out, out
