@@ -110,14 +110,17 @@ def main():
                 "spread_threshold": CFG.spread_threshold,
                 "speed_base_cycles": CFG.speed_base}
     doc = {"machine": m, "settings": settings, "scenarios": rows,
-           "latency": latency.RESULTS, "errors": errors}
+           "latency": latency.RESULTS, "idle": latency.IDLE,
+           "errors": errors}
     os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
     with open(a.json, "w") as f:
         json.dump(doc, f, indent=1)
     text = "Machine: %s\n\n%s" % (machine_line(m), table(rows, m))
     if latency.RESULTS:
         text += "\n\nRound trip (bench_latency):\n\n" + \
-            latency.table(latency.RESULTS)
+            latency.table(latency.RESULTS) + \
+            "\n\nspp_nfv with no traffic (/proc, 5 s):\n\n" + \
+            latency.idle_table(latency.IDLE)
     print(text)
     if errors:
         print("errors: " + "; ".join("%s: %s" % (e["scenario"], e["error"])

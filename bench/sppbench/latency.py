@@ -17,6 +17,7 @@ and how many frames came back."""
 import json
 import os
 import subprocess
+import time
 
 from .base import BUILD, CFG, CLEANUP, log
 from .contenders import TestPmd, spp_done, spp_node
@@ -26,6 +27,7 @@ RATES = ((10000, 1), (1000000, 32))
 SECONDS = 5
 GEN_LCORE = 9
 RESULTS = []  # filled by scen_latency(), read by run.py
+IDLE = []  # the CPU an idle spp_nfv takes, per contender
 
 
 def generate(s, rate, burst, seconds):
@@ -69,11 +71,26 @@ def measure(who, path, s):
     return out
 
 
+def cpu_share(pid, seconds=5.0):
+    """Share of a CPU the process `pid` used over `seconds` (/proc)."""
+    def cpu():
+        tot = 0
+        for t in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/stat" % (pid, t)) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            tot += int(fields[11]) + int(fields[12])
+        return tot / os.sysconf("SC_CLK_TCK")
+    a, t0 = cpu(), time.monotonic()
+    time.sleep(seconds)
+    return (cpu() - a) / (time.monotonic() - t0)
+
+
 def spp_path(hops, busy):
     s = lat_node("bench_lat")
     try:
-        s.start_nfv(1, lcores="1@%d,2@%d" % (CFG.main_cpu, CFG.fwd_cpu),
-                    extra=["--busy-poll"] if busy else [])
+        nfv = s.start_nfv(1, lcores="1@%d,2@%d" % (CFG.main_cpu,
+                                                   CFG.fwd_cpu),
+                          extra=["--busy-poll"] if busy else [])
         cmds = ["add ring:0", "add ring:1"]
         if hops == 1:
             cmds += ["patch ring:1 ring:0"]
@@ -81,6 +98,14 @@ def spp_path(hops, busy):
             cmds += ["add ring:2", "patch ring:1 ring:2",
                      "patch ring:2 ring:0"]
         s.nfv(1, *(cmds + ["forward"]))
+        time.sleep(3)  # past the 2 s of short sleeps after traffic
+        idle = cpu_share(nfv.p.pid)
+        log("latency: spp_nfv %s with no traffic: %.1f%% of a CPU" % (
+            "--busy-poll" if busy else "default", 100 * idle))
+        IDLE.append({"who": "SPP " + ("--busy-poll" if busy else "default"),
+                     "path": "rings, %d hop%s" % (hops, "s" if hops > 1
+                                                  else ""),
+                     "idle_cpu_pct": round(100 * idle, 1)})
         return measure("SPP " + ("--busy-poll" if busy else "default"),
                        "rings, %d hop%s" % (hops, "s" if hops > 1 else ""),
                        s)
@@ -108,6 +133,14 @@ def scen_latency():
                lambda: spp_path(2, True)):
         RESULTS.extend(fn())
     return []
+
+
+def idle_table(idle):
+    lines = ["| path | contender | CPU with no traffic |", "|---|---|---|"]
+    for i in idle:
+        lines.append("| %s | %s | %.1f%% |" % (i["path"], i["who"],
+                                               i["idle_cpu_pct"]))
+    return "\n".join(lines)
 
 
 def table(results):

@@ -1,6 +1,26 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "spp_worker.h"
 
+#include <sys/prctl.h>
+
+/* the timer slack of a worker's sleeps, in ns */
+#define WORKER_TIMER_SLACK_NS 1000
+
+void
+spp_worker_loop_init(struct spp_worker_loop *w, bool busy_poll,
+		     struct spp_worker_cycles *cycles)
+{
+	w->busy_poll = busy_poll;
+	w->cycles = cycles;
+	w->last = rte_rdtsc();
+	w->last_work = 0;
+	w->hold = rte_get_tsc_hz() / 1000000 * SPP_WORKER_HOLD_US;
+	w->doze = rte_get_tsc_hz() / 1000 * SPP_WORKER_DOZE_MS;
+	w->sleep_us = SPP_WORKER_SLEEP_MIN_US;
+	/* a sleep of a few us must not last 50 us more */
+	prctl(PR_SET_TIMERSLACK, WORKER_TIMER_SLACK_NS, 0, 0, 0);
+}
+
 void
 spp_worker_cycles_json(json_t *arr, unsigned int lcore,
 		       const struct spp_worker_cycles *c)

@@ -4,7 +4,18 @@
  * quiescent state (the control thread may free what the worker no longer
  * sees; qs NULL for a worker without RCU), account its cycles as busy or
  * idle, and, when nothing moved, back off so that several DPDK processes can
- * share a small machine: spin a while, then sleep offline.
+ * share a small machine.
+ *
+ * The back-off: a worker that moved frames in the last SPP_WORKER_HOLD_US
+ * keeps polling (a light flow, 10 kpps say, then meets no sleeping worker:
+ * its latency is busy polling's). Past that, it sleeps offline, 1 us first,
+ * each sleep twice the one before, up to SPP_WORKER_NAP_US while frames came
+ * in the last SPP_WORKER_DOZE_MS (a ping a second finds it at most 100 us
+ * away), up to SPP_WORKER_IDLE_SLEEP_US after: an idle worker wakes 500
+ * times a second for one pass. A wake costs about 30 us of CPU on a VM (100
+ * us sleeps took 17-26% of a CPU, 2 ms ones take 1.2-1.8%, BENCHMARKS.md).
+ * Its thread's timer slack is 1 us (Linux's default, 50 us, would stretch
+ * the short sleeps).
  */
 #ifndef SPP_WORKER_H
 #define SPP_WORKER_H
@@ -18,9 +29,12 @@
 #include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
-#define SPP_WORKER_IDLE_SPINS 1024
-#define SPP_WORKER_IDLE_SLEEP_US 100
-#define SPP_WORKER_STOPPED_SLEEP_US 1000
+#define SPP_WORKER_HOLD_US 1000u
+#define SPP_WORKER_SLEEP_MIN_US 1u
+#define SPP_WORKER_NAP_US 100u
+#define SPP_WORKER_DOZE_MS 2000u
+#define SPP_WORKER_IDLE_SLEEP_US 2000u
+#define SPP_WORKER_STOPPED_SLEEP_US 2000
 
 /*
  * Where a worker lcore's time goes, in TSC cycles: passes that moved frames
@@ -36,21 +50,18 @@ struct spp_worker_cycles {
 
 /* A worker loop's own state, on its stack. */
 struct spp_worker_loop {
-	unsigned int spins; /* empty passes in a row */
-	bool busy_poll;	    /* never sleep while there is work to poll */
+	bool busy_poll; /* never sleep while there is work to poll */
 	struct spp_worker_cycles *cycles;
-	uint64_t last; /* TSC at the end of the previous pass */
+	uint64_t last;	       /* TSC at the end of the previous pass */
+	uint64_t last_work;    /* TSC of the last pass that moved frames */
+	uint64_t hold;	       /* SPP_WORKER_HOLD_US in TSC cycles */
+	uint64_t doze;	       /* SPP_WORKER_DOZE_MS in TSC cycles */
+	unsigned int sleep_us; /* the next sleep */
 };
 
-static inline void
-spp_worker_loop_init(struct spp_worker_loop *w, bool busy_poll,
-		     struct spp_worker_cycles *cycles)
-{
-	w->spins = 0;
-	w->busy_poll = busy_poll;
-	w->cycles = cycles;
-	w->last = rte_rdtsc();
-}
+/* On the worker's own thread, before its loop. */
+void spp_worker_loop_init(struct spp_worker_loop *w, bool busy_poll,
+			  struct spp_worker_cycles *cycles);
 
 /* One 64-bit store: the control thread never reads half a counter. */
 static inline void
@@ -70,18 +81,24 @@ spp_worker_pass_done(struct spp_worker_loop *w, unsigned int moved,
 	w->last = now;
 	if (qs != NULL)
 		rte_rcu_qsbr_quiescent(qs, tid);
-	if (moved != 0 || (w->busy_poll && running)) {
-		w->spins = 0;
+	if (moved != 0) {
+		w->last_work = now;
+		w->sleep_us = SPP_WORKER_SLEEP_MIN_US;
 		return;
 	}
-	if (running && ++w->spins < SPP_WORKER_IDLE_SPINS) {
+	if (running && w->busy_poll)
+		return;
+	if (running && now - w->last_work < w->hold) {
 		rte_pause();
 		return;
 	}
 	if (qs != NULL)
 		rte_rcu_qsbr_thread_offline(qs, tid);
-	rte_delay_us_sleep(running ? SPP_WORKER_IDLE_SLEEP_US
-				   : SPP_WORKER_STOPPED_SLEEP_US);
+	rte_delay_us_sleep(running ? w->sleep_us : SPP_WORKER_STOPPED_SLEEP_US);
+	w->sleep_us =
+		RTE_MIN(2 * w->sleep_us, now - w->last_work < w->doze
+						 ? SPP_WORKER_NAP_US
+						 : SPP_WORKER_IDLE_SLEEP_US);
 	if (qs != NULL)
 		rte_rcu_qsbr_thread_online(qs, tid);
 	/* the sleep is idle time, not the next pass's */

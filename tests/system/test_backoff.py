@@ -31,7 +31,9 @@ def test_idle_worker_sleeps(spp):
     nfv = spp.start_nfv(1)
     idle_forwarding(spp, 1)
     share = cpu_share(nfv)
-    assert share < 0.3, "idle nfv used %.0f%% of a core" % (share * 100)
+    # the benchmark measures 1.4% (BENCHMARKS.md, latency); 17% with the
+    # old 100 us sleeps
+    assert share < 0.06, "idle nfv used %.1f%% of a core" % (share * 100)
 
 
 def test_busy_poll_keeps_polling(spp):
