@@ -19,7 +19,7 @@ import os
 import subprocess
 import time
 
-from .base import BUILD, CFG, CLEANUP, log
+from .base import BUILD, CFG, CLEANUP, log, sppenv
 from .contenders import TestPmd, spp_done, spp_node
 
 LATENCY = os.path.join(BUILD, "bench", "bench_latency")
@@ -71,20 +71,6 @@ def measure(who, path, s):
     return out
 
 
-def cpu_share(pid, seconds=5.0):
-    """Share of a CPU the process `pid` used over `seconds` (/proc)."""
-    def cpu():
-        tot = 0
-        for t in os.listdir("/proc/%d/task" % pid):
-            with open("/proc/%d/task/%s/stat" % (pid, t)) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            tot += int(fields[11]) + int(fields[12])
-        return tot / os.sysconf("SC_CLK_TCK")
-    a, t0 = cpu(), time.monotonic()
-    time.sleep(seconds)
-    return (cpu() - a) / (time.monotonic() - t0)
-
-
 def spp_path(hops, busy):
     s = lat_node("bench_lat")
     try:
@@ -99,7 +85,7 @@ def spp_path(hops, busy):
                      "patch ring:2 ring:0"]
         s.nfv(1, *(cmds + ["forward"]))
         time.sleep(3)  # past the 2 s of short sleeps after traffic
-        idle = cpu_share(nfv.p.pid)
+        idle = sppenv.cpu_share(nfv.p.pid, 5.0)
         log("latency: spp_nfv %s with no traffic: %.1f%% of a CPU" % (
             "--busy-poll" if busy else "default", 100 * idle))
         IDLE.append({"who": "SPP " + ("--busy-poll" if busy else "default"),

@@ -30,6 +30,18 @@ def free_port():
     return port
 
 
+def cpu_share(pid, seconds=2.0):
+    """Share of a CPU process `pid` (all its threads) used over the next
+    `seconds`, from /proc."""
+    def cpu():
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    a, t0 = cpu(), time.monotonic()
+    time.sleep(seconds)
+    return (cpu() - a) / (time.monotonic() - t0)
+
+
 def wait_for(cond, timeout=10.0, interval=0.1, what="condition"):
     """Poll cond() until it returns a true value; return that value."""
     deadline = time.monotonic() + timeout

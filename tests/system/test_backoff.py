@@ -6,19 +6,12 @@ interval, from /proc."""
 import os
 import time
 
+import sppenv
 from sppenv import Proc, wait_for
 
 
-def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def cpu_share(proc, seconds=2.0):
-    a = cpu_seconds(proc.p.pid)
-    time.sleep(seconds)
-    return (cpu_seconds(proc.p.pid) - a) / seconds
+    return sppenv.cpu_share(proc.p.pid, seconds)
 
 
 def idle_forwarding(spp, cid):
