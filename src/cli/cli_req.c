@@ -267,9 +267,12 @@ req_from_cmd(const struct cli_target *t, const struct spp_cmd *cmd,
 		req_set(req, t, "PUT", "/ports", body);
 		break;
 	case SPP_CMD_PATCH:
-		req_set(req, t, "PUT", "/patches",
-			json_pack("{s:o, s:o}", "src", req_port(&cmd->res[0]),
-				  "dst", req_port(&cmd->res[1])));
+		body = json_pack("{s:o, s:o}", "src", req_port(&cmd->res[0]),
+				 "dst", req_port(&cmd->res[1]));
+		if (cmd->core != SPP_CMD_LCORE_ANY)
+			json_object_set_new(body, "lcore",
+					    json_integer(cmd->core));
+		req_set(req, t, "PUT", "/patches", body);
 		break;
 	case SPP_CMD_PATCH_RESET:
 		req_set(req, t, "DELETE", "/patches", NULL);

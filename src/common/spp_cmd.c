@@ -24,8 +24,8 @@ const struct spp_cmd_def spp_cmd_defs[] = {
 	{"del", SPP_CMD_DEL, PROCS_FWD, "RES", "delete a port"},
 	{"patch reset", SPP_CMD_PATCH_RESET, PROCS_FWD, "",
 	 "remove every patch"},
-	{"patch", SPP_CMD_PATCH, PROCS_FWD, "SRC DST",
-	 "one-way patch from SRC to DST"},
+	{"patch", SPP_CMD_PATCH, PROCS_FWD, "SRC DST [LCORE]",
+	 "one-way patch from SRC to DST (on worker LCORE)"},
 	{"forward", SPP_CMD_FORWARD, PROCS_FWD, "", "start forwarding"},
 	{"stop", SPP_CMD_STOP, PROCS_FWD | SPP_PROC_PCAP, "",
 	 "stop forwarding or capturing"},
@@ -59,6 +59,7 @@ static const struct {
 	[SPP_COMP_MERGE] = {"merge", SPP_PROC_VF},
 	[SPP_COMP_CLASSIFIER] = {"classifier", SPP_PROC_VF},
 	[SPP_COMP_MIRROR] = {"mirror", SPP_PROC_MIRROR},
+	[SPP_COMP_PATCH] = {"patch", SPP_PROC_NFV | SPP_PROC_PRIMARY},
 };
 
 #define NB_COMP_TYPES (sizeof(comp_types) / sizeof(comp_types[0]))
@@ -652,11 +653,15 @@ cmd_parse_args(struct spp_cmd *cmd, const struct spp_cmd_def *def,
 		/* "add pipe:N" alone takes an existing pipe as a port */
 		return cmd_parse_res(cmd, argv[0], err, errlen);
 	case SPP_CMD_PATCH:
-		if (argc != 2)
+		if (argc != 2 && argc != 3)
 			return cmd_usage(def, err, errlen);
 		ret = cmd_parse_res(cmd, argv[0], err, errlen);
 		if (ret == 0)
 			ret = cmd_parse_res(cmd, argv[1], err, errlen);
+		cmd->core = SPP_CMD_LCORE_ANY;
+		if (ret == 0 && argc == 3)
+			ret = cmd_parse_uint(argv[2], SPP_CMD_LCORE_MAX,
+					     "lcore", &cmd->core, err, errlen);
 		return ret;
 	case SPP_CMD_LAUNCH:
 		return cmd_parse_launch(cmd, argv, argc, err, errlen);

@@ -79,6 +79,7 @@ enum spp_comp_type {
 	SPP_COMP_MERGE,
 	SPP_COMP_CLASSIFIER,
 	SPP_COMP_MIRROR,
+	SPP_COMP_PATCH, /* an nfv patch: made by spp_fwd, not by a command */
 };
 
 /* Direction a port is attached to a component with. */
@@ -115,6 +116,8 @@ enum spp_cls_type {
 #define SPP_COMP_NAME_LEN 32
 /* Largest lcore of "component start" (RTE_MAX_LCORE - 1). */
 #define SPP_CMD_LCORE_MAX 127
+/* "patch SRC DST" without an lcore: the process places the patch. */
+#define SPP_CMD_LCORE_ANY (SPP_CMD_LCORE_MAX + 1)
 #define SPP_VLAN_ID_MAX 4095
 #define SPP_VLAN_PCP_MAX 7
 
@@ -146,7 +149,7 @@ struct spp_cmd {
 	char **app_argv; /* NULL-terminated */
 	/* component start/stop, port add/del: component name */
 	const char *comp_name; /* points into the tokens; <= 31 chars */
-	unsigned int core;     /* component start: lcore id, 0-127 */
+	unsigned int core; /* component start, patch: lcore id, 0-127 (ANY) */
 	enum spp_comp_type comp_type;
 	enum spp_copy_mode copy; /* component start ... mirror [MODE] */
 	/* port add/del: the port is res[0] (nres = 1) */

@@ -118,18 +118,27 @@ ctl_api_ports(struct ctl_call *call)
 	ctl_commandf(call, "add %s %s %s", port, rx, tx);
 }
 
-/* {"src":RES,"dst":RES} -> "patch SRC DST" */
+/*
+ * {"src":RES,"dst":RES[,"lcore":N]} -> "patch SRC DST [N]" (the worker lcore
+ * the patch runs on; without it the process places it)
+ */
 static void
 ctl_api_patches(struct ctl_call *call)
 {
-	static const char *const keys[] = {"src", "dst", NULL};
-	char src[SPP_RES_NAME_LEN], dst[SPP_RES_NAME_LEN];
+	static const char *const keys[] = {"src", "dst", "lcore", NULL};
+	char src[SPP_RES_NAME_LEN], dst[SPP_RES_NAME_LEN], lcore[24] = "";
+	json_int_t lc;
 
 	if (ctl_body_keys(call, keys) < 0 ||
 	    ctl_body_port(call, "src", src, sizeof(src)) < 0 ||
 	    ctl_body_port(call, "dst", dst, sizeof(dst)) < 0)
 		return;
-	ctl_commandf(call, "patch %s %s", src, dst);
+	if (json_object_get(call->body, "lcore") != NULL) {
+		if (ctl_body_int(call, "lcore", &lc) < 0)
+			return;
+		snprintf(lcore, sizeof(lcore), " %" JSON_INTEGER_FORMAT, lc);
+	}
+	ctl_commandf(call, "patch %s %s%s", src, dst, lcore);
 }
 
 /*

@@ -339,7 +339,7 @@ static int
 state_of_fwd(const json_t *st, json_t *out, char *err, size_t errlen)
 {
 	const json_t *v, *src;
-	char dst[SPP_RES_NAME_LEN + 2];
+	char dst[SPP_RES_NAME_LEN + 24];
 	struct spp_res r;
 	size_t i;
 
@@ -357,6 +357,13 @@ state_of_fwd(const json_t *st, json_t *out, char *err, size_t errlen)
 			return -EINVAL;
 		dst[0] = ' ';
 		state_res(&r, dst + 1, sizeof(dst) - 1);
+		/* a patch the user put on an lcore goes back there */
+		if (json_is_true(json_object_get(v, "pinned")) &&
+		    json_is_integer(json_object_get(v, "lcore")))
+			snprintf(dst + strlen(dst), sizeof(dst) - strlen(dst),
+				 " %" JSON_INTEGER_FORMAT,
+				 json_integer_value(
+					 json_object_get(v, "lcore")));
 		if (state_add_port_line(out, "patch ", src, dst, err, errlen) <
 		    0)
 			return -EINVAL;

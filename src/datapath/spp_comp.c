@@ -247,6 +247,7 @@ static const struct comp_type comp_types[] = {
 				 NULL},
 	[SPP_COMP_MIRROR] = {comp_run_mirror, 1, 1, 2, 2, NULL,
 			     comp_mirror_status},
+	[SPP_COMP_PATCH] = {comp_run_merge, 1, 1, 1, 1, NULL, NULL},
 };
 
 struct comp_worker_arg {
@@ -285,8 +286,8 @@ comp_worker(void *arg)
 
 /* -- publication -------------------------------------------------------- */
 
-static bool
-comp_is_worker(const struct spp_comp_engine *e, unsigned int lcore)
+bool
+spp_comp_is_worker(const struct spp_comp_engine *e, unsigned int lcore)
 {
 	unsigned int i;
 
@@ -313,9 +314,12 @@ comp_ready(const struct spp_comp *c)
 static int
 comp_publish(struct spp_comp_engine *e, unsigned int lcore)
 {
-	struct spp_comp_lcore_cfg *cfg, *old = e->cfg[lcore];
+	struct spp_comp_lcore_cfg *cfg, *old;
 	unsigned int i, n = 0;
 
+	if (!spp_comp_is_worker(e, lcore)) /* kept, never run */
+		return 0;
+	old = e->cfg[lcore];
 	cfg = calloc(1,
 		     sizeof(*cfg) + e->nb_comps * sizeof(struct spp_comp_task));
 	if (cfg == NULL)
@@ -324,7 +328,7 @@ comp_publish(struct spp_comp_engine *e, unsigned int lcore)
 		struct spp_comp *c = e->comps[i];
 		struct spp_comp_task *t = &cfg->tasks[n];
 
-		if (c->lcore != lcore || !comp_ready(c))
+		if (e->paused || c->lcore != lcore || !comp_ready(c))
 			continue;
 		t->run = comp_types[c->type].run;
 		t->type = c->type;
@@ -410,7 +414,7 @@ comp_start(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 
 	if (comp_find(e, cmd->comp_name) != NULL)
 		SPP_ERR(-EEXIST, "component %s exists", cmd->comp_name);
-	if (!comp_is_worker(e, cmd->core))
+	if (!spp_comp_is_worker(e, cmd->core))
 		SPP_ERR(-EINVAL,
 			"lcore %u is not a worker lcore of this process",
 			cmd->core);
@@ -471,9 +475,42 @@ comp_port_release(struct spp_comp_engine *e, struct spp_port *p)
 		return;
 	for (i = 0; e->ports[i] != p; i++)
 		;
-	e->ports[i] = e->ports[--e->nb_ports];
+	if (e->held[i])
+		return;
+	e->nb_ports--;
+	e->ports[i] = e->ports[e->nb_ports];
+	e->held[i] = e->held[e->nb_ports];
+	e->ports[e->nb_ports] = NULL;
+	e->held[e->nb_ports] = false;
 	spp_port_close(p, &e->env);
 	rte_free(p);
+}
+
+/* The port res of the process, opened if it is not open yet. */
+static int
+comp_port_get(struct spp_comp_engine *e, const struct spp_res *res,
+	      struct spp_port **pp, char *err, size_t errlen)
+{
+	struct spp_port *p = spp_port_find(e->ports, e->nb_ports, res);
+	int ret;
+
+	if (p != NULL) {
+		*pp = p;
+		return 0;
+	}
+	if (e->nb_ports == SPP_COMP_MAX_PORTS)
+		SPP_ERR(-ENOSPC, "at most %d ports", SPP_COMP_MAX_PORTS);
+	p = spp_port_alloc();
+	if (p == NULL)
+		SPP_ERR(-ENOMEM, "out of memory");
+	ret = spp_port_open(p, res, &e->env, err, errlen);
+	if (ret < 0) {
+		rte_free(p);
+		return ret;
+	}
+	e->ports[e->nb_ports++] = p;
+	*pp = p;
+	return 0;
 }
 
 static int
@@ -504,25 +541,13 @@ comp_port_add(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 			spp_comp_type_name(c->type), c->name,
 			comp_max_ports(c->type, cmd->dir), dname);
 	p = spp_port_find(e->ports, e->nb_ports, res);
-	if (p != NULL) {
-		user = comp_port_user(e, p, cmd->dir, NULL);
-		if (user != NULL)
-			SPP_ERR(-EEXIST, "%s is already the %s port of %s",
-				name, dname, user->name);
-	} else {
-		if (e->nb_ports == SPP_COMP_MAX_PORTS)
-			SPP_ERR(-ENOSPC, "at most %d ports",
-				SPP_COMP_MAX_PORTS);
-		p = spp_port_alloc();
-		if (p == NULL)
-			SPP_ERR(-ENOMEM, "out of memory");
-		ret = spp_port_open(p, res, &e->env, err, errlen);
-		if (ret < 0) {
-			rte_free(p);
-			return ret;
-		}
-		e->ports[e->nb_ports++] = p;
-	}
+	user = p == NULL ? NULL : comp_port_user(e, p, cmd->dir, NULL);
+	if (user != NULL)
+		SPP_ERR(-EEXIST, "%s is already the %s port of %s", name, dname,
+			user->name);
+	ret = comp_port_get(e, res, &p, err, errlen);
+	if (ret < 0)
+		return ret;
 	a = cmd->dir == SPP_DIR_RX ? &c->rx[*n] : &c->tx[*n];
 	a->port = p;
 	a->vlan_op = cmd->vlan_op;
@@ -578,16 +603,12 @@ comp_port_del(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 	return 0;
 }
 
-static int
-comp_stop(struct spp_comp_engine *e, const char *cname, char *err,
-	  size_t errlen)
+int
+spp_comp_remove(struct spp_comp_engine *e, struct spp_comp *c)
 {
-	struct spp_comp *c = comp_find(e, cname);
 	struct spp_port *ports[2 * SPP_COMP_MAX_DIR_PORTS];
 	unsigned int i, k, n = 0;
 
-	if (c == NULL)
-		SPP_ERR(-ENOENT, "no component %s", cname);
 	for (i = 0; i < c->nb_rx; i++)
 		ports[n++] = c->rx[i].port;
 	/* a port can be both an rx and a tx port of it (a loop): once */
@@ -602,7 +623,7 @@ comp_stop(struct spp_comp_engine *e, const char *cname, char *err,
 	e->comps[i] = e->comps[--e->nb_comps];
 	if (comp_publish(e, c->lcore) < 0) {
 		e->comps[e->nb_comps++] = c;
-		SPP_ERR(-ENOMEM, "out of memory");
+		return -ENOMEM;
 	}
 	COMP_LOG(DEBUG, "%s stopped\n", c->name);
 	spp_cls_free(c->cls);
@@ -697,7 +718,13 @@ static int
 comp_cmd_stop(struct spp_comp_engine *e, const struct spp_cmd *cmd, char *err,
 	      size_t errlen)
 {
-	return comp_stop(e, cmd->comp_name, err, errlen);
+	struct spp_comp *c = comp_find(e, cmd->comp_name);
+
+	if (c == NULL)
+		SPP_ERR(-ENOENT, "no component %s", cmd->comp_name);
+	if (spp_comp_remove(e, c) < 0)
+		SPP_ERR(-ENOMEM, "out of memory");
+	return 0;
 }
 
 static int
@@ -735,6 +762,151 @@ spp_comp_command(struct spp_comp_engine *e, const struct spp_cmd *cmd,
 	if (!spp_comp_takes(cmd->id))
 		SPP_ERR(-EINVAL, "not a component command");
 	return comp_commands[cmd->id](e, cmd, err, errlen);
+}
+
+/* -- components built by a layer over the engine (spp_fwd) ---------------- */
+
+struct spp_port *
+spp_comp_port_find(const struct spp_comp_engine *e, const struct spp_res *res)
+{
+	return spp_port_find(e->ports, e->nb_ports, res);
+}
+
+int
+spp_comp_port_hold(struct spp_comp_engine *e, const struct spp_res *res,
+		   char *err, size_t errlen)
+{
+	char name[SPP_RES_NAME_LEN];
+	struct spp_port *p;
+	unsigned int i;
+	int ret;
+
+	ret = comp_port_get(e, res, &p, err, errlen);
+	if (ret < 0)
+		return ret;
+	for (i = 0; e->ports[i] != p; i++)
+		;
+	if (e->held[i]) {
+		spp_res_format_human(res, name, sizeof(name));
+		SPP_ERR(-EEXIST, "%s is already added", name);
+	}
+	e->held[i] = true;
+	return 0;
+}
+
+void
+spp_comp_port_unhold(struct spp_comp_engine *e, struct spp_port *p)
+{
+	unsigned int i;
+
+	for (i = 0; e->ports[i] != p; i++)
+		;
+	e->held[i] = false;
+	comp_port_release(e, p);
+}
+
+int
+spp_comp_place(struct spp_comp_engine *e, struct spp_comp **cp,
+	       const char *name, enum spp_comp_type type, unsigned int lcore,
+	       struct spp_port *rx, struct spp_port *tx, char *err,
+	       size_t errlen)
+{
+	struct spp_comp *c = *cp, saved;
+	struct spp_port *old_rx = NULL, *old_tx = NULL;
+	bool moved;
+	int ret;
+
+	if (c == NULL) {
+		if (e->nb_comps == SPP_COMP_MAX)
+			SPP_ERR(-ENOSPC, "at most %d components", SPP_COMP_MAX);
+		c = rte_zmalloc("spp_comp", sizeof(*c), RTE_CACHE_LINE_SIZE);
+		if (c == NULL)
+			SPP_ERR(-ENOMEM, "out of memory");
+		snprintf(c->name, sizeof(c->name), "%s", name);
+		c->type = type;
+		c->lcore = lcore;
+		e->comps[e->nb_comps++] = c;
+	} else {
+		old_rx = c->rx[0].port;
+		old_tx = c->tx[0].port;
+	}
+	saved = *c;
+	moved = c->lcore != lcore;
+	if (moved) {
+		/* the old lcore lets it go before the new one takes it */
+		c->lcore = RTE_MAX_LCORE;
+		ret = comp_publish(e, saved.lcore);
+		if (ret < 0)
+			goto fail;
+		c->lcore = lcore;
+	}
+	c->nb_rx = 1;
+	c->nb_tx = 1;
+	c->rx[0] = (struct spp_comp_port){.port = rx};
+	c->tx[0] = (struct spp_comp_port){.port = tx};
+	ret = comp_publish(e, lcore);
+	if (ret < 0)
+		goto fail;
+	*cp = c;
+	if (old_rx != NULL && old_rx != rx && old_rx != tx)
+		comp_port_release(e, old_rx);
+	if (old_tx != NULL && old_tx != rx && old_tx != tx && old_tx != old_rx)
+		comp_port_release(e, old_tx);
+	return 0;
+fail:
+	if (*cp == NULL) {
+		e->comps[--e->nb_comps] = NULL;
+		rte_free(c);
+	} else {
+		*c = saved;
+		if (moved) /* back where it was: the best we can do */
+			comp_publish(e, saved.lcore);
+	}
+	SPP_ERR(-ENOMEM, "out of memory");
+}
+
+int
+spp_comp_set_paused(struct spp_comp_engine *e, bool paused)
+{
+	bool was = e->paused;
+	unsigned int i;
+
+	e->paused = paused;
+	for (i = 0; i < e->nb_workers; i++)
+		if (comp_publish(e, e->workers[i]) < 0) {
+			e->paused = was;
+			while (i-- > 0)
+				comp_publish(e, e->workers[i]);
+			return -ENOMEM;
+		}
+	return 0;
+}
+
+unsigned int
+spp_comp_least_loaded(const struct spp_comp_engine *e)
+{
+	unsigned int w, i, n, best = RTE_MAX_LCORE, best_n = UINT32_MAX;
+
+	for (w = 0; w < e->nb_workers; w++) {
+		for (i = 0, n = 0; i < e->nb_comps; i++)
+			n += e->comps[i]->lcore == e->workers[w];
+		if (n < best_n) {
+			best_n = n;
+			best = e->workers[w];
+		}
+	}
+	return best;
+}
+
+void
+spp_comp_workers_status(const struct spp_comp_engine *e, json_t *obj)
+{
+	json_t *workers = spp_worker_status(obj);
+	unsigned int w;
+
+	for (w = 0; w < e->nb_workers; w++)
+		spp_worker_cycles_json(workers, e->workers[w],
+				       &e->cycles[e->workers[w]]);
 }
 
 /* -- status -------------------------------------------------------------- */
@@ -824,7 +996,7 @@ void
 spp_comp_status(const struct spp_comp_engine *e, json_t *obj)
 {
 	json_t *ports = json_array(), *comps = json_array();
-	json_t *stats = json_array(), *workers;
+	json_t *stats = json_array();
 	const struct spp_port *sorted[RTE_DIM(e->ports)];
 	char name[SPP_RES_NAME_LEN];
 	unsigned int i, w;
@@ -864,10 +1036,7 @@ spp_comp_status(const struct spp_comp_engine *e, json_t *obj)
 	json_object_set_new(obj, "ports", ports);
 	json_object_set_new(obj, "components", comps);
 	json_object_set_new(obj, "port_stats", stats);
-	workers = spp_worker_status(obj);
-	for (w = 0; w < e->nb_workers; w++)
-		spp_worker_cycles_json(workers, e->workers[w],
-				       &e->cycles[e->workers[w]]);
+	spp_comp_workers_status(e, obj);
 	if (e->kind == SPP_PROC_VF)
 		json_object_set_new(obj, "classifier_table",
 				    spp_cls_db_json(&e->cls_db, comp_cls_active,
@@ -922,7 +1091,9 @@ spp_comp_fini(struct spp_comp_engine *e)
 	unsigned int i;
 
 	while (e->nb_comps > 0)
-		comp_stop(e, e->comps[0]->name, NULL, 0);
+		spp_comp_remove(e, e->comps[0]);
+	while (e->nb_ports > 0)
+		spp_comp_port_unhold(e, e->ports[0]);
 	__atomic_store_n(&e->quit, true, __ATOMIC_RELAXED);
 	for (i = 0; i < e->nb_workers; i++) {
 		rte_eal_wait_lcore(e->workers[i]);

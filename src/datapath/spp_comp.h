@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Components of spp_vf and spp_mirror: named units of work (forward, merge,
- * classifier, mirror) started on worker lcores, several per lcore, with
- * ports attached to them at run time.
+ * The one engine of every process that moves frames: components (the nfv
+ * patch, forward, merge, classifier, mirror) on worker lcores, several per
+ * lcore, with ports attached to them at run time. spp_vf and spp_mirror
+ * drive it with component commands; spp_nfv and the primary's forwarder
+ * through spp_fwd, which makes each patch a component.
  *
  * Threads: every spp_comp_* function but the workers runs on the control
  * thread, one at a time. Each worker lcore sees an immutable list of tasks
@@ -113,12 +115,15 @@ struct spp_comp_engine {
 	/* control thread only */
 	enum spp_proc_kind kind;
 	struct spp_port_env env;
+	bool paused; /* nothing published runs (nfv's "stop") */
 	unsigned int nb_workers;
 	unsigned int workers[RTE_MAX_LCORE]; /* lcore ids */
 	unsigned int nb_comps;
 	struct spp_comp *comps[SPP_COMP_MAX];
 	unsigned int nb_ports;
 	struct spp_port *ports[SPP_COMP_MAX_PORTS];
+	/* ports[i] was added on its own ("add RES"): kept while unused */
+	bool held[SPP_COMP_MAX_PORTS];
 	struct spp_cls_db cls_db; /* classifier_table entries (spp_vf) */
 };
 
@@ -146,5 +151,48 @@ bool spp_comp_takes(enum spp_cmd_id id);
  * to a status.
  */
 void spp_comp_status(const struct spp_comp_engine *e, json_t *obj);
+
+/*
+ * For a layer that builds components itself rather than from commands (the
+ * nfv patches of spp_fwd). Control thread.
+ */
+
+/* A port of the process, or NULL. */
+struct spp_port *spp_comp_port_find(const struct spp_comp_engine *e,
+				    const struct spp_res *res);
+/*
+ * Open the port res (if it is not open) and keep it open while no component
+ * uses it, until spp_comp_port_unhold(). -EEXIST if it is held already.
+ */
+int spp_comp_port_hold(struct spp_comp_engine *e, const struct spp_res *res,
+		       char *err, size_t errlen);
+/* No more held: closed once no component uses it (at once if none does). */
+void spp_comp_port_unhold(struct spp_comp_engine *e, struct spp_port *p);
+/*
+ * Make *cp a component of type with one rx and one tx port on lcore: a new
+ * one named name when *cp is NULL, else *cp rewired. A component that moves
+ * to another lcore leaves the old one (grace period) before the new one
+ * runs it, so no frame is taken twice. 0, or -errno with err set.
+ */
+int spp_comp_place(struct spp_comp_engine *e, struct spp_comp **cp,
+		   const char *name, enum spp_comp_type type,
+		   unsigned int lcore, struct spp_port *rx, struct spp_port *tx,
+		   char *err, size_t errlen);
+/* Stop and free component c. 0, or -ENOMEM (c is kept). */
+int spp_comp_remove(struct spp_comp_engine *e, struct spp_comp *c);
+/*
+ * Stop (paused) or go on running every component, each lcore's at once.
+ * 0 or -ENOMEM.
+ */
+int spp_comp_set_paused(struct spp_comp_engine *e, bool paused);
+/*
+ * The worker lcore with the fewest components (the first such in lcore
+ * order), RTE_MAX_LCORE when the process has no worker.
+ */
+unsigned int spp_comp_least_loaded(const struct spp_comp_engine *e);
+/* Whether lcore is a worker lcore of the engine. */
+bool spp_comp_is_worker(const struct spp_comp_engine *e, unsigned int lcore);
+/* The "workers" of a status: each worker lcore's busy and idle cycles. */
+void spp_comp_workers_status(const struct spp_comp_engine *e, json_t *obj);
 
 #endif /* SPP_COMP_H */

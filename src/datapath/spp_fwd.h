@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The patch-panel forwarder of spp_nfv and of the primary: a set of ports,
- * one-way patches between them, and one worker lcore that moves packets
- * along the patches while forwarding is on.
+ * The patch panel of spp_nfv and of the primary's forwarder: a set of ports
+ * and one-way patches between them, moved while forwarding is on. A layer
+ * over the one engine (spp_comp.h): each patch is a component of type patch
+ * (one rx, one tx) on one of the worker lcores, so the patches of a process
+ * spread over all its workers; the engine publishes, frees after grace
+ * periods and runs the worker loop.
  *
- * Threads: every spp_fwd_* function but the worker runs on the control
- * thread, one at a time. The worker sees the configuration through one
- * pointer published with release semantics; a replaced configuration (and a
- * deleted port) is freed only after an RCU grace period (rte_rcu_qsbr), so
- * the worker never sees a half-built table or a closed port.
+ * Threads: every spp_fwd_* function runs on the control thread.
  */
 #ifndef SPP_FWD_H
 #define SPP_FWD_H
@@ -18,46 +17,36 @@
 #include <jansson.h>
 #include <rte_rcu_qsbr.h>
 
+#include "spp_comp.h"
 #include "spp_port.h"
-#include "spp_worker.h"
 
-#define SPP_FWD_MAX_PORTS 128
-#define SPP_FWD_BURST 64
+#define SPP_FWD_MAX_PORTS SPP_COMP_MAX_PORTS
+#define SPP_FWD_MAX_PATCHES SPP_COMP_MAX
 
+/* A one-way patch: a component of type patch of the engine. */
 struct spp_fwd_patch {
 	struct spp_port *src;
 	struct spp_port *dst;
-};
-
-/* What the worker reads: immutable once published. */
-struct spp_fwd_cfg {
-	bool running;
-	uint16_t nb_patches;
-	struct spp_fwd_patch patches[];
+	struct spp_comp *comp;
+	bool pinned; /* its lcore was given by the user */
 };
 
 struct spp_fwd {
-	/* shared with the worker */
-	struct spp_fwd_cfg *cfg;
-	struct rte_rcu_qsbr *qs;
-	bool quit;
-	bool busy_poll;
-	unsigned int worker_lcore;	 /* RTE_MAX_LCORE: no worker */
-	struct spp_worker_cycles cycles; /* the worker's */
-	/* control thread only */
-	struct spp_port_env env;
+	struct spp_comp_engine e;  /* its ports are the forwarder's ports */
+	unsigned int worker_lcore; /* the first worker; RTE_MAX_LCORE: none */
 	bool running;
-	unsigned int nb_ports;
-	struct spp_port *ports[SPP_FWD_MAX_PORTS];
+	unsigned int nb_patches; /* in the order they were made */
+	struct spp_fwd_patch patches[SPP_FWD_MAX_PATCHES];
 };
 
 /*
- * Set up the forwarder and start its worker on worker_lcore (RTE_MAX_LCORE
- * for none: commands then work but nothing moves). Returns 0 or -errno.
+ * Set up the forwarder on the engine, with a worker on every worker lcore of
+ * the process (none: commands then work but nothing moves). Its kind is
+ * env->kind. Returns 0 or -errno.
  */
 int spp_fwd_init(struct spp_fwd *fwd, const struct spp_port_env *env,
-		 unsigned int worker_lcore, bool busy_poll);
-/* Stop the worker, delete every port. */
+		 bool busy_poll);
+/* Stop the workers, delete every port. */
 void spp_fwd_fini(struct spp_fwd *fwd);
 
 /*
@@ -77,8 +66,16 @@ int spp_fwd_add(struct spp_fwd *fwd, const struct spp_res *res, char *err,
 unsigned int spp_fwd_add_phys(struct spp_fwd *fwd);
 int spp_fwd_del(struct spp_fwd *fwd, const struct spp_res *res, char *err,
 		size_t errlen);
+/*
+ * Patch src to dst on worker lcore (RTE_MAX_LCORE: the engine places it).
+ * Patches to one port run on one lcore, as a port is sent to from one
+ * lcore only: a patch to a port other patches go to runs where they do,
+ * and an lcore given against that is refused. An unpinned patch goes to the
+ * least loaded lcore.
+ */
 int spp_fwd_patch(struct spp_fwd *fwd, const struct spp_res *src,
-		  const struct spp_res *dst, char *err, size_t errlen);
+		  const struct spp_res *dst, unsigned int lcore, char *err,
+		  size_t errlen);
 int spp_fwd_patch_reset(struct spp_fwd *fwd);
 int spp_fwd_set_running(struct spp_fwd *fwd, bool running, char *err,
 			size_t errlen);
@@ -89,7 +86,8 @@ struct spp_port *spp_fwd_find(const struct spp_fwd *fwd,
 
 /*
  * Add "status", "ports", "patches" and "port_stats" to obj as in the nfv
- * status shape of interface.md.
+ * status shape of interface.md; each patch also says its "lcore" and, when
+ * the user chose it, "pinned".
  */
 void spp_fwd_status(const struct spp_fwd *fwd, json_t *obj);
 

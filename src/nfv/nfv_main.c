@@ -30,8 +30,7 @@ main(int argc, char **argv)
 	if (spp_app_first_worker() == RTE_MAX_LCORE)
 		fprintf(stderr, "spp_nfv: warning: one lcore only, it can "
 				"take commands but not forward\n");
-	ret = spp_fwd_init(&fwd, &env, spp_app_first_worker(),
-			   app.opts.busy_poll);
+	ret = spp_fwd_init(&fwd, &env, app.opts.busy_poll);
 	if (ret < 0) {
 		fprintf(stderr, "spp_nfv: cannot start the forwarder: %s\n",
 			strerror(-ret));

@@ -548,8 +548,7 @@ main(int argc, char **argv)
 	}
 	env.shm = pri.shm;
 	env.pool = pri.pool;
-	ret = spp_fwd_init(&pri.fwd, &env, spp_app_first_worker(),
-			   app.opts.busy_poll);
+	ret = spp_fwd_init(&pri.fwd, &env, app.opts.busy_poll);
 	if (ret < 0) {
 		fprintf(stderr, "spp_primary: cannot start the forwarder: %s\n",
 			strerror(-ret));

@@ -135,7 +135,10 @@ app_fwd_patch(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 	      char *err, size_t errlen)
 {
 	RTE_SET_USED(data);
-	return spp_fwd_patch(app->ctx, &cmd->res[0], &cmd->res[1], err, errlen);
+	return spp_fwd_patch(app->ctx, &cmd->res[0], &cmd->res[1],
+			     cmd->core == SPP_CMD_LCORE_ANY ? RTE_MAX_LCORE
+							    : cmd->core,
+			     err, errlen);
 }
 
 static int

@@ -547,6 +547,114 @@ exec_ok(struct spp_app *app, const char *line)
 	return ok;
 }
 
+/* The lcore patch i of an nfv status runs on, -1 if none is said. */
+static int
+patch_lcore(struct spp_app *app, unsigned int i)
+{
+	json_t *r = spp_app_exec(app, "status");
+	json_t *p = json_array_get(
+		json_object_get(json_object_get(r, "data"), "patches"), i);
+	int lc = json_is_integer(json_object_get(p, "lcore"))
+			 ? (int)json_integer_value(json_object_get(p, "lcore"))
+			 : -1;
+
+	json_decref(r);
+	return lc;
+}
+
+/*
+ * Frames put on ring in while the patch from it is rewired to another port
+ * on another lcore, and back: every frame comes out of one of outs, none
+ * twice, none lost.
+ */
+static void
+check_rewire(struct spp_app *app, unsigned int in, const unsigned int *outs,
+	     const char *const *rewires, unsigned int nb_rewires)
+{
+	struct rte_mbuf *m[256];
+	unsigned int sent = 0, got = 0, i, k, o;
+	bool ok = true;
+
+	for (i = 0; i < 40; i++) {
+		sent += put(in, MAC_A, -1, 64, 50);
+		if (i % 10 == 5 && i / 10 < nb_rewires)
+			ok &= exec_ok(app, rewires[i / 10]);
+		for (o = 0; o < 2; o++) {
+			k = rte_ring_dequeue_burst(rings[outs[o]], (void **)m,
+						   RTE_DIM(m), NULL);
+			got += k;
+			free_all(m, k);
+		}
+		rte_delay_us_sleep(200);
+	}
+	for (o = 0; o < 2; o++) {
+		k = get(outs[o], m, 0);
+		got += k;
+		free_all(m, k);
+	}
+	CHECK(ok && sent == 2000 && got == sent,
+	      "nfv: %u frames put while the patch moved lcores %u times, %u "
+	      "came out, none lost or twice",
+	      sent, nb_rewires, got);
+}
+
+/*
+ * nfv's patches spread over the worker lcores (1 and 2): an unpinned patch
+ * goes to the least loaded; patches to one port run on one lcore; an lcore
+ * can be given; a patch rewired to a port sent to from another lcore moves
+ * there without losing a frame.
+ */
+static void
+test_nfv_lcores(struct spp_app *app)
+{
+	static const char *const rewires[] = {
+		"patch ring:10 ring:13", "patch ring:10 ring:11",
+		"patch ring:10 ring:13", "patch ring:10 ring:11"};
+	static const unsigned int outs[] = {11, 13};
+	unsigned int i;
+	int a, b;
+
+	for (i = 9; i <= 14; i++) {
+		char line[32];
+
+		snprintf(line, sizeof(line), "add ring:%u", i);
+		CHECK(exec_ok(app, line), "nfv: %s", line);
+	}
+	CHECK(exec_ok(app, "patch ring:9 ring:11") &&
+		      exec_ok(app, "patch ring:12 ring:13") &&
+		      exec_ok(app, "forward"),
+	      "nfv: two patches, forward");
+	a = patch_lcore(app, 0);
+	b = patch_lcore(app, 1);
+	CHECK((a == 1 && b == 2) || (a == 2 && b == 1),
+	      "nfv: two patches on two worker lcores (%d, %d)", a, b);
+	check_through(9, 11, 100, "nfv patch on the first lcore");
+	check_through(12, 13, 100, "nfv patch on the second lcore");
+	CHECK(exec_ok(app, "patch ring:14 ring:11") && patch_lcore(app, 2) == a,
+	      "nfv: a patch to ring:11 runs where the other one to it does");
+	CHECK(!exec_ok(app, b == 1 ? "patch ring:10 ring:11 1"
+				   : "patch ring:10 ring:11 2"),
+	      "nfv: refused, an lcore given against the patches to ring:11");
+	CHECK(!exec_ok(app, "patch ring:10 ring:11 5"),
+	      "nfv: refused, lcore 5 is no worker lcore");
+	CHECK(exec_ok(app, "patch reset"), "nfv: patch reset");
+	CHECK(exec_ok(app, "patch ring:9 ring:11 2") &&
+		      exec_ok(app, "patch ring:12 ring:13 1") &&
+		      patch_lcore(app, 0) == 2 && patch_lcore(app, 1) == 1,
+	      "nfv: patches pinned to lcores 2 and 1");
+	CHECK(exec_ok(app, "patch ring:10 ring:13") && patch_lcore(app, 2) == 1,
+	      "nfv: ring:10 -> ring:13 on lcore 1 (where ring:13's is)");
+	check_rewire(app, 10, outs, rewires, RTE_DIM(rewires));
+	CHECK(exec_ok(app, "stop") && exec_ok(app, "patch reset"),
+	      "nfv: stop, patch reset");
+	for (i = 9; i <= 14; i++) {
+		char line[32];
+
+		snprintf(line, sizeof(line), "del ring:%u", i);
+		CHECK(exec_ok(app, line), "nfv: %s", line);
+	}
+}
+
 static void
 test_nfv(void)
 {
@@ -557,8 +665,7 @@ test_nfv(void)
 	struct spp_port_env env = env_of(SPP_PROC_NFV);
 	json_t *r, *st;
 
-	CHECK(spp_fwd_init(&fwd, &env, WORKER, false) == 0,
-	      "nfv forwarder started");
+	CHECK(spp_fwd_init(&fwd, &env, false) == 0, "nfv forwarder started");
 	CHECK(exec_ok(&app, "add ring:14") && exec_ok(&app, "add ring:15") &&
 		      exec_ok(&app, "patch ring:14 ring:15") &&
 		      exec_ok(&app, "forward"),
@@ -580,6 +687,7 @@ test_nfv(void)
 	      "nfv: stop, patch reset, del");
 	CHECK(!exec_ok(&app, "component start f 1 forward"),
 	      "nfv refuses a vf command");
+	test_nfv_lcores(&app);
 	spp_fwd_fini(&fwd);
 }
 

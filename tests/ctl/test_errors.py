@@ -214,7 +214,7 @@ def test_bad_primary_ports(ctl, both, body, error):
     ({"src": "phy:0"}, "missing key 'dst'"),
     ({"dst": "phy:0"}, "missing key 'src'"),
     ({"src": "phy:0", "dst": "ring:0", "action": "add"},
-     "unknown key 'action' (expected src, dst)"),
+     "unknown key 'action' (expected src, dst, lcore)"),
     ({"src": "phy:x", "dst": "ring:0"},
      "src: invalid port number in 'phy:x', expected 0-1023"),
     ({"src": "phy:0", "dst": "bad"},

@@ -42,6 +42,12 @@ def cpu_share(pid, seconds=2.0):
     return (cpu() - a) / (time.monotonic() - t0)
 
 
+def src_dst(patches):
+    """An nfv status's patches as the original had them: src and dst only
+    (ours also say the worker lcore each runs on)."""
+    return [{"src": p["src"], "dst": p["dst"]} for p in patches]
+
+
 def wait_for(cond, timeout=10.0, interval=0.1, what="condition"):
     """Poll cond() until it returns a true value; return that value."""
     deadline = time.monotonic() + timeout

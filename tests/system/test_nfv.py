@@ -8,7 +8,7 @@ import time
 
 from scapy.all import IP, UDP, Ether, Raw, rdpcap, wrpcap
 
-from sppenv import Spp, wait_for
+from sppenv import Spp, wait_for, src_dst
 
 
 def ring(status, rid):
@@ -22,8 +22,11 @@ def test_null_ring_null_counters(spp_nfv):
     st = spp.nfv_status(1)
     assert st["status"] == "running"
     assert st["ports"] == ["nullpmd:1", "ring:1", "nullpmd:2"]
-    assert st["patches"] == [{"src": "nullpmd:1", "dst": "ring:1"},
-                             {"src": "ring:1", "dst": "nullpmd:2"}]
+    assert src_dst(st["patches"]) == [
+        {"src": "nullpmd:1", "dst": "ring:1"},
+        {"src": "ring:1", "dst": "nullpmd:2"}]
+    # each patch runs on a worker lcore of the process
+    assert all(p["lcore"] in st["lcores"] for p in st["patches"])
     r1 = ring(spp.pri_status(), 1)["rx"]
     wait_for(lambda: ring(spp.pri_status(), 1)["rx"] > r1 + 10000,
              what="ring:1 counters to rise")
@@ -132,8 +135,9 @@ def test_primary_forwarder():
                  what="primary forwarder moving packets")
         fw = spp.pri_status()["forwarder"]
         assert fw["status"] == "running"
-        assert fw["patches"] == [{"src": "nullpmd:5", "dst": "ring:2"},
-                                 {"src": "ring:2", "dst": "nullpmd:6"}]
+        assert src_dst(fw["patches"]) == [
+            {"src": "nullpmd:5", "dst": "ring:2"},
+            {"src": "ring:2", "dst": "nullpmd:6"}]
         spp.ok(spp.put("/primary/forward", {"action": "stop"}), 204)
         spp.ok(spp.delete("/primary/patches"), 204)
         assert spp.pri_status()["forwarder"]["patches"] == []
