@@ -60,6 +60,8 @@ static const struct {
 	[SPP_COMP_CLASSIFIER] = {"classifier", SPP_PROC_VF},
 	[SPP_COMP_MIRROR] = {"mirror", SPP_PROC_MIRROR},
 	[SPP_COMP_PATCH] = {"patch", SPP_PROC_NFV | SPP_PROC_PRIMARY},
+	[SPP_COMP_CAPTURE] = {"capture", SPP_PROC_PCAP},
+	[SPP_COMP_WRITER] = {"writer", SPP_PROC_PCAP},
 };
 
 #define NB_COMP_TYPES (sizeof(comp_types) / sizeof(comp_types[0]))

@@ -79,7 +79,9 @@ enum spp_comp_type {
 	SPP_COMP_MERGE,
 	SPP_COMP_CLASSIFIER,
 	SPP_COMP_MIRROR,
-	SPP_COMP_PATCH, /* an nfv patch: made by spp_fwd, not by a command */
+	SPP_COMP_PATCH,	  /* an nfv patch: made by spp_fwd, not by a command */
+	SPP_COMP_CAPTURE, /* spp_pcap's receiver and writers: made by */
+	SPP_COMP_WRITER,  /* spp_capture, not by a command */
 };
 
 /* Direction a port is attached to a component with. */

@@ -18,7 +18,6 @@
 #include <rte_ring.h>
 
 #include "spp_shm.h"
-#include "spp_worker.h"
 
 RTE_LOG_REGISTER(spp_capture_logtype, spp.capture, INFO);
 #define CAPTURE_LOG(level, ...)                                                \
@@ -57,59 +56,50 @@ static struct capture_writer_arg capture_wargs[SPP_CAPTURE_MAX_WRITERS];
 
 /* -- receiver ------------------------------------------------------------ */
 
-static int
-capture_receiver(void *arg)
+unsigned int
+spp_capture_run_receiver(const struct spp_comp_task *t)
 {
-	struct spp_capture *c = arg;
-	struct spp_worker_loop loop;
+	struct spp_capture *c = t->ctx;
 	struct rte_mbuf *pkts[SPP_CAPTURE_BURST];
 	struct capture_item items[SPP_CAPTURE_BURST];
-	unsigned int next = 0, k;
+	uint32_t st = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
+	uint32_t gen = __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE);
+	bool run = st == SPP_CAPTURE_RUNNING;
+	unsigned int k;
 	uint16_t i, n;
 
-	spp_worker_loop_init(&loop, c->busy_poll, &c->rx_cycles);
-	while (!__atomic_load_n(&c->quit, __ATOMIC_RELAXED)) {
-		uint32_t st = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
-		uint32_t gen = __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE);
-		bool run = st == SPP_CAPTURE_RUNNING;
+	n = run || c->has_pass ? spp_port_rx(&c->port, pkts, SPP_CAPTURE_BURST)
+			       : 0;
+	if (n != 0 && run) {
+		uint64_t ts = capture_now_ns();
+		struct rte_ring *r = c->writers[c->next].ring;
 
-		n = run || c->has_pass
-			    ? spp_port_rx(&c->port, pkts, SPP_CAPTURE_BURST)
-			    : 0;
-		if (n != 0 && run) {
-			uint64_t ts = capture_now_ns();
-			struct rte_ring *r = c->writers[next].ring;
-
-			for (i = 0; i < n; i++) {
-				items[i].m = pkts[i];
-				items[i].ts_ns = ts;
-				/* the writer's reference; the pass port's
-				 * is the one rx gave */
-				if (c->has_pass)
-					for (struct rte_mbuf *s = pkts[i];
-					     s != NULL; s = s->next)
-						rte_mbuf_refcnt_update(s, 1);
-			}
-			k = rte_ring_sp_enqueue_burst_elem(
-				r, items, sizeof(items[0]), n, NULL);
-			for (i = (uint16_t)k; i < n; i++)
-				rte_pktmbuf_free(items[i].m);
-			c->ring_drop += n - k;
-			next = (next + 1) % c->nb_writers;
-		}
-		if (n != 0) {
-			c->rx += n;
+		for (i = 0; i < n; i++) {
+			items[i].m = pkts[i];
+			items[i].ts_ns = ts;
+			/* the writer's reference; the pass port's is the one
+			 * rx gave */
 			if (c->has_pass)
-				c->passed += spp_port_tx(&c->pass, pkts, n);
+				for (struct rte_mbuf *s = pkts[i]; s != NULL;
+				     s = s->next)
+					rte_mbuf_refcnt_update(s, 1);
 		}
-		if (st == SPP_CAPTURE_STOPPING &&
-		    __atomic_load_n(&c->rx_stopped_gen, __ATOMIC_RELAXED) !=
-			    gen)
-			__atomic_store_n(&c->rx_stopped_gen, gen,
-					 __ATOMIC_RELEASE);
-		spp_worker_pass_done(&loop, n, run || c->has_pass, NULL, 0);
+		k = rte_ring_sp_enqueue_burst_elem(r, items, sizeof(items[0]),
+						   n, NULL);
+		for (i = (uint16_t)k; i < n; i++)
+			rte_pktmbuf_free(items[i].m);
+		c->ring_drop += n - k;
+		c->next = (c->next + 1) % c->nb_writers;
 	}
-	return 0;
+	if (n != 0) {
+		c->rx += n;
+		if (c->has_pass)
+			c->passed += spp_port_tx(&c->pass, pkts, n);
+	}
+	if (st == SPP_CAPTURE_STOPPING &&
+	    __atomic_load_n(&c->rx_stopped_gen, __ATOMIC_RELAXED) != gen)
+		__atomic_store_n(&c->rx_stopped_gen, gen, __ATOMIC_RELEASE);
+	return n;
 }
 
 /* -- writers ------------------------------------------------------------- */
@@ -198,41 +188,32 @@ capture_write(struct spp_capture *c, struct capture_writer_arg *a,
 		capture_rotate(c, a);
 }
 
-static int
-capture_writer(void *arg)
+unsigned int
+spp_capture_run_writer(const struct spp_comp_task *t)
 {
-	struct capture_writer_arg *a = arg;
+	struct capture_writer_arg *a = t->ctx;
 	struct spp_capture *c = a->c;
 	struct spp_capture_writer *w = a->w;
-	struct spp_worker_loop loop;
 	struct capture_item items[SPP_CAPTURE_BURST];
+	uint32_t st = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
+	uint32_t gen = __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE);
 	unsigned int i, n;
 
-	spp_worker_loop_init(&loop, c->busy_poll, &w->cycles);
-	while (!__atomic_load_n(&c->quit, __ATOMIC_RELAXED)) {
-		uint32_t st = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
-		uint32_t gen = __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE);
-
-		n = rte_ring_sc_dequeue_burst_elem(w->ring, items,
-						   sizeof(items[0]),
-						   SPP_CAPTURE_BURST, NULL);
-		for (i = 0; i < n; i++) {
-			capture_write(c, a, &items[i]);
-			rte_pktmbuf_free(items[i].m);
-		}
-		/* stopping: once the receiver is done and the ring empty,
-		 * everything of this capture is written */
-		if (n == 0 && st == SPP_CAPTURE_STOPPING &&
-		    w->closed_gen != gen &&
-		    __atomic_load_n(&c->rx_stopped_gen, __ATOMIC_ACQUIRE) ==
-			    gen &&
-		    rte_ring_empty(w->ring)) {
-			capture_close_file(w, a->idx);
-			__atomic_store_n(&w->closed_gen, gen, __ATOMIC_RELEASE);
-		}
-		spp_worker_pass_done(&loop, n, st != SPP_CAPTURE_IDLE, NULL, 0);
+	n = rte_ring_sc_dequeue_burst_elem(w->ring, items, sizeof(items[0]),
+					   SPP_CAPTURE_BURST, NULL);
+	for (i = 0; i < n; i++) {
+		capture_write(c, a, &items[i]);
+		rte_pktmbuf_free(items[i].m);
 	}
-	return 0;
+	/* stopping: once the receiver is done and the ring empty, everything
+	 * of this capture is written */
+	if (n == 0 && st == SPP_CAPTURE_STOPPING && w->closed_gen != gen &&
+	    __atomic_load_n(&c->rx_stopped_gen, __ATOMIC_ACQUIRE) == gen &&
+	    rte_ring_empty(w->ring)) {
+		capture_close_file(w, a->idx);
+		__atomic_store_n(&w->closed_gen, gen, __ATOMIC_RELEASE);
+	}
+	return n;
 }
 
 /* -- control ------------------------------------------------------------- */
@@ -325,7 +306,7 @@ void
 spp_capture_status(const struct spp_capture *c, json_t *obj)
 {
 	uint32_t st = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
-	json_t *cores = json_array(), *o, *workers;
+	json_t *cores = json_array(), *o;
 	const char *error = NULL;
 	unsigned int i;
 
@@ -357,11 +338,7 @@ spp_capture_status(const struct spp_capture *c, json_t *obj)
 		obj, "status",
 		json_string(st == SPP_CAPTURE_IDLE ? "idle" : "running"));
 	json_object_set_new(obj, "core", cores);
-	workers = spp_worker_status(obj);
-	spp_worker_cycles_json(workers, c->rx_lcore, &c->rx_cycles);
-	for (i = 0; i < c->nb_writers; i++)
-		spp_worker_cycles_json(workers, c->writers[i].lcore,
-				       &c->writers[i].cycles);
+	spp_comp_workers_status(&c->e, obj);
 	if (error != NULL)
 		json_object_set_new(obj, "error", json_string(error));
 }
@@ -429,9 +406,7 @@ spp_capture_init(struct spp_capture *c, const struct spp_opts *opts,
 	int ret;
 
 	memset(c, 0, sizeof(*c));
-	c->env = *env;
 	c->fsize = opts->fsize;
-	c->busy_poll = opts->busy_poll;
 	snprintf(c->out_dir, sizeof(c->out_dir), "%s", opts->out_dir);
 	spp_res_format(&opts->capture, c->port_tag, sizeof(c->port_tag));
 	/* "phy:0nq1" -> "phy0nq1" in file names */
@@ -449,14 +424,23 @@ spp_capture_init(struct spp_capture *c, const struct spp_opts *opts,
 		SPP_ERR(-EINVAL,
 			"spp_pcap needs 3 lcores or more: the main one, a "
 			"receiver and at least one writer");
-	ret = spp_port_open(&c->port, &opts->capture, &c->env, err, errlen);
-	if (ret < 0)
+	ret = spp_comp_init(&c->e, SPP_PROC_PCAP, env, opts->busy_poll);
+	if (ret < 0) {
+		spp_comp_fini(&c->e);
+		SPP_ERR(ret, "cannot start the capture lcores: %s",
+			strerror(-ret));
+	}
+	ret = spp_port_open(&c->port, &opts->capture, &c->e.env, err, errlen);
+	if (ret < 0) {
+		spp_comp_fini(&c->e);
 		return ret;
+	}
 	if (opts->pass_to.type != SPP_RES_NONE) {
-		ret = spp_port_open(&c->pass, &opts->pass_to, &c->env, err,
+		ret = spp_port_open(&c->pass, &opts->pass_to, &c->e.env, err,
 				    errlen);
 		if (ret < 0) {
-			spp_port_close(&c->port, &c->env);
+			spp_port_close(&c->port, &c->e.env);
+			spp_comp_fini(&c->e);
 			return ret;
 		}
 		c->has_pass = true;
@@ -481,19 +465,19 @@ spp_capture_init(struct spp_capture *c, const struct spp_opts *opts,
 	capture_hz = rte_get_tsc_hz();
 	capture_t0_ns =
 		(uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-	ret = rte_eal_remote_launch(capture_receiver, c, c->rx_lcore);
+	ret = spp_comp_place(&c->e, &c->rx_comp, "receive", SPP_COMP_CAPTURE,
+			     c->rx_lcore, NULL, NULL, c, err, errlen);
 	for (i = 0; ret == 0 && i < c->nb_writers; i++) {
 		capture_wargs[i] = (struct capture_writer_arg){
 			.c = c, .w = &c->writers[i], .idx = i + 1};
-		ret = rte_eal_remote_launch(capture_writer, &capture_wargs[i],
-					    c->writers[i].lcore);
+		snprintf(name, sizeof(name), "write%u", i + 1);
+		ret = spp_comp_place(&c->e, &c->writers[i].comp, name,
+				     SPP_COMP_WRITER, c->writers[i].lcore, NULL,
+				     NULL, &capture_wargs[i], err, errlen);
 	}
-	if (ret < 0) {
+	if (ret < 0)
 		spp_capture_fini(c);
-		SPP_ERR(ret, "cannot start the capture lcores: %s",
-			strerror(-ret));
-	}
-	return 0;
+	return ret;
 }
 
 void
@@ -503,8 +487,8 @@ spp_capture_fini(struct spp_capture *c)
 
 	if (__atomic_load_n(&c->state, __ATOMIC_RELAXED) == SPP_CAPTURE_RUNNING)
 		spp_capture_stop(c, NULL, 0);
-	__atomic_store_n(&c->quit, true, __ATOMIC_RELAXED);
-	rte_eal_mp_wait_lcore();
+	/* the receiver and writers stop before their rings and ports go */
+	spp_comp_fini(&c->e);
 	for (i = 0; i < c->nb_writers; i++) {
 		struct capture_item it;
 
@@ -517,7 +501,7 @@ spp_capture_fini(struct spp_capture *c)
 		c->writers[i].ring = NULL;
 	}
 	if (c->has_pass)
-		spp_port_close(&c->pass, &c->env);
+		spp_port_close(&c->pass, &c->e.env);
 	if (c->port.res.type != SPP_RES_NONE)
-		spp_port_close(&c->port, &c->env);
+		spp_port_close(&c->port, &c->e.env);
 }

@@ -8,6 +8,9 @@
  * With a pass-to port the receiver also sends every frame on to it (the
  * same mbuf, one more reference): a capture point inside a live chain.
  *
+ * The receiver and the writers are components of the one engine
+ * (spp_comp.h), types capture and writer, each on a worker lcore of its own.
+ *
  * Threads: spp_capture_start/stop/status run on the control thread; the
  * receiver and the writers only read the state word and write their own
  * counters. Stop waits until every writer has written what it was given
@@ -22,10 +25,10 @@
 #include <jansson.h>
 #include <rte_ring.h>
 
+#include "spp_comp.h"
 #include "spp_opts.h"
 #include "spp_pcapw.h"
 #include "spp_port.h"
-#include "spp_worker.h"
 
 #define SPP_CAPTURE_MAX_WRITERS 16
 #define SPP_CAPTURE_RING_SIZE 4096
@@ -49,18 +52,18 @@ struct spp_capture_writer {
 	/* written by the writer, read by the control thread */
 	int failed;	     /* -errno once a write failed */
 	uint32_t closed_gen; /* the generation whose file it closed */
-	struct spp_worker_cycles cycles;
+	struct spp_comp *comp;
 };
 
 struct spp_capture {
 	/* set up by spp_capture_init */
-	struct spp_port_env env;
+	struct spp_comp_engine e; /* runs the receiver and the writers */
+	struct spp_comp *rx_comp;
 	struct spp_port port, pass;
 	bool has_pass;
 	char port_tag[24]; /* "phy0", "ring1", "phy0nq1" in file names */
 	char out_dir[256];
 	uint64_t fsize;
-	bool busy_poll;
 	unsigned int rx_lcore;
 	unsigned int nb_writers;
 	struct spp_capture_writer writers[SPP_CAPTURE_MAX_WRITERS];
@@ -71,10 +74,9 @@ struct spp_capture {
 	uint32_t state; /* enum spp_capture_state */
 	uint32_t gen;	/* incremented by every start */
 	uint32_t rx_stopped_gen;
-	bool quit;
-	/* receiver counters */
+	/* the receiver's */
+	unsigned int next; /* the writer it hands the next burst to */
 	uint64_t rx, ring_drop, passed;
-	struct spp_worker_cycles rx_cycles;
 };
 
 /*
@@ -96,5 +98,9 @@ int spp_capture_stop(struct spp_capture *c, char *err, size_t errlen);
 
 /* "status", "core" (receive and write roles) and counters into obj. */
 void spp_capture_status(const struct spp_capture *c, json_t *obj);
+
+/* The passes of the receiver and of a writer (the engine's run functions). */
+unsigned int spp_capture_run_receiver(const struct spp_comp_task *t);
+unsigned int spp_capture_run_writer(const struct spp_comp_task *t);
 
 #endif /* SPP_CAPTURE_H */

@@ -14,6 +14,7 @@
 #include <rte_malloc.h>
 #include <rte_net.h>
 
+#include "spp_capture.h"
 #include "spp_worker.h"
 
 RTE_LOG_REGISTER(spp_comp_logtype, spp.comp, INFO);
@@ -248,6 +249,9 @@ static const struct comp_type comp_types[] = {
 	[SPP_COMP_MIRROR] = {comp_run_mirror, 1, 1, 2, 2, NULL,
 			     comp_mirror_status},
 	[SPP_COMP_PATCH] = {comp_run_merge, 1, 1, 1, 1, NULL, NULL},
+	/* spp_pcap's: their port and rings are the capture's (ctx) */
+	[SPP_COMP_CAPTURE] = {spp_capture_run_receiver, 0, 0, 0, 0, NULL, NULL},
+	[SPP_COMP_WRITER] = {spp_capture_run_writer, 0, 0, 0, 0, NULL, NULL},
 };
 
 struct comp_worker_arg {
@@ -339,6 +343,7 @@ comp_publish(struct spp_comp_engine *e, unsigned int lcore)
 		memcpy(t->tx, c->tx, sizeof(t->tx));
 		t->cls = c->cls;
 		t->stats = &c->stats;
+		t->ctx = c->ctx;
 		n++;
 	}
 	cfg->nb_tasks = (uint16_t)n;
@@ -808,7 +813,7 @@ spp_comp_port_unhold(struct spp_comp_engine *e, struct spp_port *p)
 int
 spp_comp_place(struct spp_comp_engine *e, struct spp_comp **cp,
 	       const char *name, enum spp_comp_type type, unsigned int lcore,
-	       struct spp_port *rx, struct spp_port *tx, char *err,
+	       struct spp_port *rx, struct spp_port *tx, void *ctx, char *err,
 	       size_t errlen)
 {
 	struct spp_comp *c = *cp, saved;
@@ -827,8 +832,8 @@ spp_comp_place(struct spp_comp_engine *e, struct spp_comp **cp,
 		c->lcore = lcore;
 		e->comps[e->nb_comps++] = c;
 	} else {
-		old_rx = c->rx[0].port;
-		old_tx = c->tx[0].port;
+		old_rx = c->nb_rx != 0 ? c->rx[0].port : NULL;
+		old_tx = c->nb_tx != 0 ? c->tx[0].port : NULL;
 	}
 	saved = *c;
 	moved = c->lcore != lcore;
@@ -840,10 +845,11 @@ spp_comp_place(struct spp_comp_engine *e, struct spp_comp **cp,
 			goto fail;
 		c->lcore = lcore;
 	}
-	c->nb_rx = 1;
-	c->nb_tx = 1;
+	c->nb_rx = rx != NULL;
+	c->nb_tx = tx != NULL;
 	c->rx[0] = (struct spp_comp_port){.port = rx};
 	c->tx[0] = (struct spp_comp_port){.port = tx};
+	c->ctx = ctx;
 	ret = comp_publish(e, lcore);
 	if (ret < 0)
 		goto fail;

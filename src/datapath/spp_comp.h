@@ -79,6 +79,7 @@ struct spp_comp {
 	struct spp_comp_port rx[SPP_COMP_MAX_DIR_PORTS];
 	struct spp_comp_port tx[SPP_COMP_MAX_DIR_PORTS];
 	struct spp_cls_table *cls; /* classifier: its table, built from tx */
+	void *ctx; /* a type built by a layer over the engine: its state */
 };
 
 struct spp_comp_task;
@@ -98,6 +99,7 @@ struct spp_comp_task {
 	struct spp_comp_port tx[SPP_COMP_MAX_DIR_PORTS];
 	const struct spp_cls_table *cls;
 	struct spp_comp_stats *stats;
+	void *ctx;
 };
 
 struct spp_comp_lcore_cfg {
@@ -169,15 +171,16 @@ int spp_comp_port_hold(struct spp_comp_engine *e, const struct spp_res *res,
 /* No more held: closed once no component uses it (at once if none does). */
 void spp_comp_port_unhold(struct spp_comp_engine *e, struct spp_port *p);
 /*
- * Make *cp a component of type with one rx and one tx port on lcore: a new
- * one named name when *cp is NULL, else *cp rewired. A component that moves
- * to another lcore leaves the old one (grace period) before the new one
- * runs it, so no frame is taken twice. 0, or -errno with err set.
+ * Make *cp a component of type on lcore, with rx and tx as its one rx and
+ * tx port (none where NULL) and ctx as its task's ctx: a new one named name
+ * when *cp is NULL, else *cp rewired. A component that moves to another
+ * lcore leaves the old one (grace period) before the new one runs it, so no
+ * frame is taken twice. 0, or -errno with err set.
  */
 int spp_comp_place(struct spp_comp_engine *e, struct spp_comp **cp,
 		   const char *name, enum spp_comp_type type,
 		   unsigned int lcore, struct spp_port *rx, struct spp_port *tx,
-		   char *err, size_t errlen);
+		   void *ctx, char *err, size_t errlen);
 /* Stop and free component c. 0, or -ENOMEM (c is kept). */
 int spp_comp_remove(struct spp_comp_engine *e, struct spp_comp *c);
 /*

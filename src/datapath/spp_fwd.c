@@ -202,7 +202,7 @@ spp_fwd_patch(struct spp_fwd *fwd, const struct spp_res *src,
 	}
 	was = p->comp != NULL ? p->comp->lcore : RTE_MAX_LCORE;
 	ret = spp_comp_place(&fwd->e, &p->comp, name, SPP_COMP_PATCH, on, s, d,
-			     err, errlen);
+			     NULL, err, errlen);
 	if (ret < 0)
 		return ret;
 	if (p == &fwd->patches[fwd->nb_patches])
