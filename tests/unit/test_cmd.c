@@ -469,6 +469,13 @@ main(void)
 		      cmd.res[0].type == SPP_RES_PHY &&
 		      cmd.res[1].type == SPP_RES_RING && cmd.res[1].id == 1,
 	      "patch with extra blanks");
+	CHECK(cmd.core == SPP_CMD_LCORE_ANY, "patch without an lcore: any");
+	spp_cmd_free(&cmd);
+
+	ret = parse("patch ring:0 ring:1 3", SPP_PROC_NFV, &cmd, err);
+	CHECK(ret == 0 && cmd.id == SPP_CMD_PATCH && cmd.nres == 2 &&
+		      cmd.core == 3,
+	      "patch on lcore 3");
 	spp_cmd_free(&cmd);
 
 	ret = parse("patch reset", SPP_PROC_PRIMARY, &cmd, err);
@@ -499,6 +506,10 @@ main(void)
 	check_bad("patch phy:0", SPP_PROC_NFV, -EINVAL, "usage: patch SRC DST");
 	check_bad("patch phy:0 foo:1", SPP_PROC_NFV, -EINVAL,
 		  "unknown port type 'foo'");
+	check_bad("patch phy:0 ring:1 128", SPP_PROC_NFV, -EINVAL, "lcore");
+	check_bad("patch phy:0 ring:1 x", SPP_PROC_NFV, -EINVAL, "lcore");
+	check_bad("patch phy:0 ring:1 2 3", SPP_PROC_NFV, -EINVAL,
+		  "usage: patch SRC DST [LCORE]");
 	check_bad("status now", SPP_PROC_NFV, -EINVAL, "takes no argument");
 	check_bad("add", SPP_PROC_NFV, -EINVAL, "usage: add");
 	ret = parse("add pipe:1", SPP_PROC_NFV, &cmd, err);
