@@ -192,6 +192,28 @@ show_port_stats(const json_t *st, const char *port)
 	return NULL;
 }
 
+/* The patch from port name and where it runs: "-> ring:1 (lcore 2)". */
+static void
+show_patch_of(const json_t *st, const char *name, char *buf, size_t len)
+{
+	const json_t *p, *lc;
+	size_t i;
+
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(st, "patches"), i, p)
+	{
+		if (strcmp(show_str(p, "src"), name) != 0)
+			continue;
+		lc = json_object_get(p, "lcore");
+		if (json_is_integer(lc))
+			snprintf(buf, len, "-> %s (lcore %d)",
+				 show_str(p, "dst"),
+				 (int)json_integer_value(lc));
+		else
+			snprintf(buf, len, "-> %s", show_str(p, "dst"));
+	}
+}
+
 static void
 show_forwarder(FILE *out, const json_t *st, const char *indent)
 {
@@ -199,9 +221,9 @@ show_forwarder(FILE *out, const json_t *st, const char *indent)
 					   "RX",   "TX",   "TX_DROP"};
 	char patch[160], rx[24], tx[24], drop[24];
 	char *cells[6] = {NULL, NULL, patch, rx, tx, drop};
-	const json_t *port, *p, *s;
+	const json_t *port, *s;
 	struct show_table t;
-	size_t i, j;
+	size_t i;
 
 	if (json_array_size(json_object_get(st, "ports")) == 0) {
 		fprintf(out, "%sno ports\n", indent);
@@ -213,11 +235,7 @@ show_forwarder(FILE *out, const json_t *st, const char *indent)
 		const char *name = json_string_value(port);
 
 		s = show_port_stats(st, name);
-		patch[0] = '\0';
-		json_array_foreach(json_object_get(st, "patches"), j,
-				   p) if (strcmp(show_str(p, "src"), name) == 0)
-			snprintf(patch, sizeof(patch), "-> %s",
-				 show_str(p, "dst"));
+		show_patch_of(st, name, patch, sizeof(patch));
 		cells[0] = (char *)(uintptr_t)name;
 		cells[1] = (char *)(uintptr_t)(s ? show_str(s, "link") : "");
 		show_int(rx, sizeof(rx), s, "rx");

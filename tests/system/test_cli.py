@@ -134,7 +134,7 @@ def test_terminal_session(spp, home):
         for line, want in (
                 ("nfv 1; status",
                  "nfv 1: idling (master lcore 1, lcores 1,2)"),
-                ("nfv 1; status", "ring:0  up    -> ring:1"),
+                ("nfv 1; status", "ring:0  up    -> ring:1 (lcore 2)"),
                 ("vf 2; status", "cls1  classifier  ring:2"),
                 ("nfv 1; patch ring:0",
                  "error: nfv 1; patch ring:0: usage: patch SRC DST"),

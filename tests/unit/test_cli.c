@@ -57,6 +57,8 @@ static const struct req_case req_cases[] = {
 	 "{\"action\":\"del\",\"port\":\"vhost:0\"}"},
 	{"nfv 1", "patch phy:0 nq 1 ring:0", "PUT", "/v1/nfvs/1/patches",
 	 "{\"src\":\"phy:0nq1\",\"dst\":\"ring:0\"}"},
+	{"nfv 1", "patch ring:0 ring:1 2", "PUT", "/v1/nfvs/1/patches",
+	 "{\"src\":\"ring:0\",\"dst\":\"ring:1\",\"lcore\":2}"},
 	{"nfv 1", "forward", "PUT", "/v1/nfvs/1/forward",
 	 "{\"action\":\"start\"}"},
 	{"nfv 12", "exit", "DELETE", "/v1/nfvs/12", NULL},
@@ -266,6 +268,14 @@ test_show(void)
 		     "  vhost:12  down                     0  1234567        "
 		     "5\n") != NULL,
 	      "nfv port table with patches and counters");
+	free(s);
+	s = render(CLI_SHOW_NFV, "nfv 1",
+		   "{\"client-id\":1,\"status\":\"running\",\"ports\":["
+		   "\"ring:0\",\"ring:1\"],\"patches\":[{\"src\":\"ring:0\","
+		   "\"dst\":\"ring:1\",\"lcore\":3}],\"port_stats\":[]}");
+	printf("%s", s);
+	CHECK(strstr(s, "  ring:0        -> ring:1 (lcore 3)") != NULL,
+	      "nfv port table: the lcore a patch runs on");
 	free(s);
 
 	s = render(CLI_SHOW_COMP, "vf 2",
