@@ -84,7 +84,10 @@ state_format(enum spp_proc_kind kind, const struct spp_cmd *c, char *buf,
 	case SPP_CMD_PATCH:
 		state_res(&c->res[0], a, sizeof(a));
 		state_res(&c->res[1], b, sizeof(b));
-		snprintf(buf, len, "patch %s %s", a, b);
+		if (c->core != SPP_CMD_LCORE_ANY) /* the user's lcore */
+			snprintf(buf, len, "patch %s %s %u", a, b, c->core);
+		else
+			snprintf(buf, len, "patch %s %s", a, b);
 		return 0;
 	case SPP_CMD_FORWARD:
 		snprintf(buf, len, "forward");

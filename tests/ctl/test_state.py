@@ -37,6 +37,8 @@ class FakeNfv(FakeProcess):
             c["patches"] = []
         elif w[0] == "patch":
             c["patches"].append({"src": w[1], "dst": w[2]})
+            if len(w) == 4:  # on an lcore the user chose
+                c["patches"][-1].update(lcore=int(w[3]), pinned=True)
         elif cmd in ("forward", "stop"):
             c["status"] = "running" if cmd == "forward" else "idling"
         return OK
@@ -111,6 +113,28 @@ def test_connected_with_configuration_is_believed(ctl_factory, tmp_path):
     assert p.commands == ["status", "status"]
     assert record(d)["processes"]["nfv 1"]["commands"] == ["add ring:5"]
     assert "restored" not in ctl2.processes()[0]
+    p.close()
+
+
+def test_pinned_patch_recorded_with_its_lcore(ctl_factory, tmp_path):
+    """A patch the user put on an lcore is recorded with it and put back
+    there; a patch the process placed itself is put back without one."""
+    d = str(tmp_path)
+    ctl = ctl_factory("--state-dir", d)
+    p = nfv(ctl, config={"ports": ["ring:5", "ring:6"], "patches": [
+        {"src": "ring:5", "dst": "ring:6", "lcore": 2, "pinned": True},
+        {"src": "ring:6", "dst": "ring:5", "lcore": 1}],
+        "status": "idling"})
+    p.wait_commands(1)
+    ctl.get("/v1/nfvs/1")
+    want = ["add ring:5", "add ring:6", "patch ring:5 ring:6 2",
+            "patch ring:6 ring:5"]
+    assert record(d)["processes"]["nfv 1"]["commands"] == want
+    p.close()
+    ctl.wait_processes([])
+    p = nfv(ctl, delay=0.1)
+    ctl.get("/v1/nfvs/1")
+    assert p.commands[1:5] == want
     p.close()
 
 
