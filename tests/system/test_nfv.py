@@ -215,6 +215,46 @@ def test_pipe_of_the_primary_is_usable_by_nfv(spp_nfv):
                                          if r["id"] == 5][0]["count"]
 
 
+def test_patches_spread_over_worker_lcores(spp):
+    """spp_nfv with two worker lcores: two patches run on one each (the
+    least loaded first), a patch to a port another patch goes to runs on
+    that patch's lcore, one can be pinned through REST, and both lcores
+    move frames."""
+    spp.start_nfv(1, lcores="1@0,2@1,11@1")
+    spp.nfv(1, "add nullpmd:1", "add nullpmd:2", "add ring:1", "add ring:2",
+            "patch nullpmd:1 ring:1", "patch nullpmd:2 ring:2", "forward")
+    st = spp.nfv_status(1)
+    lc = [p["lcore"] for p in st["patches"]]
+    assert sorted(lc) == [2, 11], st["patches"]
+    def offered(rid):  # frames sent to ring:rid, kept or dropped full
+        r = ring(spp.pri_status(), rid)
+        return r["tx"] + r["tx_drop"]
+
+    for rid in (1, 2):
+        r0 = offered(rid)
+        wait_for(lambda: offered(rid) > r0 + 10000,
+                 what="frames to ring:%d from its patch" % rid)
+    # ring:1 is sent to from lcore lc[0]: another patch to it runs there
+    spp.nfv(1, "add ring:3", "patch ring:3 ring:1")
+    assert spp.nfv_status(1)["patches"][2]["lcore"] == lc[0]
+    # ... and an lcore given against that is refused, naming the patch
+    body = {"src": "ring:3", "dst": "ring:1", "lcore": lc[1]}
+    r = spp.put("/nfvs/1/patches", body)
+    assert r.status_code == 400 and "nullpmd:1" in r.text, r.text
+    body["dst"] = "ring:3"
+    spp.ok(spp.put("/nfvs/1/patches", body), 204)
+    p = spp.nfv_status(1)["patches"][2]
+    assert p == {"src": "ring:3", "dst": "ring:3", "lcore": lc[1],
+                 "pinned": True}, p
+    busy = {w["lcore"]: w["busy_cycles"]
+            for w in spp.nfv_status(1)["workers"]}
+    time.sleep(0.5)
+    after = {w["lcore"]: w["busy_cycles"]
+             for w in spp.nfv_status(1)["workers"]}
+    assert all(after[lcore] > busy[lcore] for lcore in (2, 11)), after
+    spp.nfv(1, "stop", "patch reset")
+
+
 def fill_ring(spp, n):
     """nfv 1 plays n frames from pcap:81 into ring:0, where nobody takes
     them; returns ring:0's status once the pcap port is done."""
