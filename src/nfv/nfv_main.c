@@ -20,6 +20,7 @@ main(int argc, char **argv)
 	static struct spp_fwd fwd;
 	struct spp_app app = {.kind = SPP_PROC_NFV,
 			      .handlers = spp_app_fwd_handlers,
+			      .status = spp_app_fwd_status,
 			      .ctx = &fwd};
 	struct spp_port_env env = {.kind = SPP_PROC_NFV};
 	int ret;

@@ -164,17 +164,15 @@ pri_setup_phys(const struct spp_opts *o)
 	return 0;
 }
 
-static json_t *
-pri_status(void)
+/* what the primary adds to the status head */
+static void
+pri_status(const struct spp_app *app __rte_unused, json_t *st)
 {
-	json_t *st = json_object(), *fwd = json_object();
+	json_t *fwd = json_object();
 	json_t *phys = json_array(), *rings = json_array();
 	json_t *pipes = json_array();
 	unsigned int i, q;
 
-	json_object_set_new(st, "master-lcore",
-			    json_integer(rte_get_main_lcore()));
-	json_object_set_new(st, "lcores", spp_app_lcores());
 	/* as the original: no forwarder object when there is no forwarder */
 	if (pri.fwd.worker_lcore != RTE_MAX_LCORE) {
 		spp_fwd_status(&pri.fwd, fwd);
@@ -241,7 +239,6 @@ pri_status(void)
 			  (int)pri.pool->size, "available",
 			  (int)rte_mempool_avail_count(pri.pool), "in_use",
 			  (int)rte_mempool_in_use_count(pri.pool)));
-	return st;
 }
 
 static void
@@ -358,40 +355,24 @@ pri_fwd_command(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 }
 
 static int
-pri_cmd_status(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-	       char *err, size_t errlen)
+pri_cmd_clear(struct spp_app *app __rte_unused,
+	      const struct spp_cmd *cmd __rte_unused,
+	      json_t **data __rte_unused, char *err __rte_unused,
+	      size_t errlen __rte_unused)
 {
-	RTE_SET_USED(app);
-	RTE_SET_USED(cmd);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	*data = pri_status();
-	return 0;
-}
-
-static int
-pri_cmd_clear(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-	      char *err, size_t errlen)
-{
-	RTE_SET_USED(app);
-	RTE_SET_USED(cmd);
-	RTE_SET_USED(data);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
 	pri_clear();
 	return 0;
 }
 
 static int
-pri_cmd_launch(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-	       char *err, size_t errlen)
+pri_cmd_launch(struct spp_app *app, const struct spp_cmd *cmd,
+	       json_t **data __rte_unused, char *err, size_t errlen)
 {
-	RTE_SET_USED(data);
 	return spp_launch(cmd, app->opts.log_dir, err, errlen);
 }
 
 static const spp_app_handler_fn pri_handlers[SPP_CMD_MAX] = {
-	[SPP_CMD_STATUS] = pri_cmd_status,
+	[SPP_CMD_STATUS] = spp_app_cmd_status,
 	[SPP_CMD_CLEAR] = pri_cmd_clear,
 	[SPP_CMD_EXIT] = spp_app_cmd_exit,
 	[SPP_CMD_LAUNCH] = pri_cmd_launch,
@@ -485,6 +466,7 @@ main(int argc, char **argv)
 {
 	struct spp_app app = {.kind = SPP_PROC_PRIMARY,
 			      .handlers = pri_handlers,
+			      .status = pri_status,
 			      .ctx = &pri.fwd};
 	struct spp_port_env env = {.kind = SPP_PROC_PRIMARY};
 	char prefix[256], list[PRI_MAX_PIDS * 12];

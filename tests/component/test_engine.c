@@ -553,6 +553,7 @@ test_nfv(void)
 	static struct spp_fwd fwd;
 	struct spp_app app = {.kind = SPP_PROC_NFV,
 			      .handlers = spp_app_fwd_handlers,
+			      .status = spp_app_fwd_status,
 			      .ctx = &fwd};
 	struct spp_port_env env = env_of(SPP_PROC_NFV);
 	json_t *r, *st;
