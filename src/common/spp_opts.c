@@ -196,6 +196,32 @@ opts_port_num(int argc, char *const argv[], int *i, struct spp_opts *o,
 	return 0;
 }
 
+const struct spp_opts_port_num *
+spp_opts_port_num(const struct spp_opts *o, unsigned int phy)
+{
+	int i;
+
+	for (i = 0; i < o->nb_port_num; i++)
+		if (o->port_num[i].port == phy)
+			return &o->port_num[i];
+	return NULL;
+}
+
+int
+spp_opts_check_port_num(const struct spp_opts *o, unsigned int nb_phy,
+			char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < o->nb_port_num; i++)
+		if (o->port_num[i].port >= nb_phy)
+			OPTS_ERR("--port-num %u: there is no phy:%u (%u phy "
+				 "port(s))",
+				 o->port_num[i].port, o->port_num[i].port,
+				 nb_phy);
+	return 0;
+}
+
 int
 spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 	       struct spp_opts *o, char *err, size_t errlen)
