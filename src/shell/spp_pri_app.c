@@ -17,18 +17,18 @@
 #include "spp_port.h"
 #include "spp_prefix.h"
 
-RTE_LOG_REGISTER(pri_logtype, spp.primary, INFO);
-#define PRI_LOG(level, ...)                                                    \
-	rte_log(RTE_LOG_##level, pri_logtype, "spp_primary: " __VA_ARGS__)
+RTE_LOG_REGISTER(pri_app_logtype, spp.primary, INFO);
+#define PRI_APP_LOG(level, ...)                                                \
+	rte_log(RTE_LOG_##level, pri_app_logtype, "spp_primary: " __VA_ARGS__)
 
 static struct spp_pri_app *
-pri_of(const struct spp_app *app)
+pri_app_of(const struct spp_app *app)
 {
 	return container_of(app->ctx, struct spp_pri_app, fwd);
 }
 
 static json_t *
-pri_phy_status(const struct spp_shm *shm, unsigned int i)
+pri_app_phy_status(const struct spp_shm *shm, unsigned int i)
 {
 	const struct spp_shm_phy *p = &shm->phy[i];
 	char macs[RTE_ETHER_ADDR_FMT_SIZE];
@@ -51,7 +51,7 @@ pri_phy_status(const struct spp_shm *shm, unsigned int i)
 }
 
 static json_t *
-pri_ring_status(const struct spp_node *node, unsigned int i)
+pri_app_ring_status(const struct spp_node *node, unsigned int i)
 {
 	const struct spp_port_stats *r = &node->shm->ring[i];
 
@@ -65,7 +65,7 @@ pri_ring_status(const struct spp_node *node, unsigned int i)
 
 /* rx and tx name the rings; stats counts what crossed the pipe */
 static json_t *
-pri_pipe_status(const struct spp_shm *shm, unsigned int i)
+pri_app_pipe_status(const struct spp_shm *shm, unsigned int i)
 {
 	const struct spp_shm_pipe *p = &shm->pipe[i];
 	struct rte_eth_stats es;
@@ -81,7 +81,7 @@ pri_pipe_status(const struct spp_shm *shm, unsigned int i)
 void
 spp_pri_app_status(const struct spp_app *app, json_t *st)
 {
-	const struct spp_pri_app *pri = pri_of(app);
+	const struct spp_pri_app *pri = pri_app_of(app);
 	const struct spp_node *node = &pri->node;
 	const struct rte_mempool *pool = node->pool;
 	json_t *phys = json_array(), *rings = json_array();
@@ -95,13 +95,13 @@ spp_pri_app_status(const struct spp_app *app, json_t *st)
 		json_object_set_new(st, "forwarder", fwd);
 	}
 	for (i = 0; i < node->shm->nb_phy; i++)
-		json_array_append_new(phys, pri_phy_status(node->shm, i));
+		json_array_append_new(phys, pri_app_phy_status(node->shm, i));
 	for (i = 0; i < node->shm->nb_rings; i++)
-		json_array_append_new(rings, pri_ring_status(node, i));
+		json_array_append_new(rings, pri_app_ring_status(node, i));
 	for (i = 0; i < SPP_SHM_MAX_PIPES; i++)
 		if (node->shm->pipe[i].active)
-			json_array_append_new(pipes,
-					      pri_pipe_status(node->shm, i));
+			json_array_append_new(
+				pipes, pri_app_pipe_status(node->shm, i));
 	json_object_set_new(st, "phy_ports", phys);
 	json_object_set_new(st, "ring_ports", rings);
 	json_object_set_new(st, "pipes", pipes);
@@ -119,10 +119,10 @@ spp_pri_app_status(const struct spp_app *app, json_t *st)
  * has no forwarder.
  */
 static int
-pri_cmd_fwd(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-	    char *err, size_t errlen)
+pri_app_cmd_fwd(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
+		char *err, size_t errlen)
 {
-	struct spp_pri_app *pri = pri_of(app);
+	struct spp_pri_app *pri = pri_app_of(app);
 
 	if (cmd->id == SPP_CMD_ADD && cmd->res[0].type == SPP_RES_PIPE &&
 	    cmd->nres == 3)
@@ -143,32 +143,32 @@ pri_cmd_fwd(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 }
 
 static int
-pri_cmd_clear(struct spp_app *app, const struct spp_cmd *cmd __rte_unused,
-	      json_t **data __rte_unused, char *err __rte_unused,
-	      size_t errlen __rte_unused)
+pri_app_cmd_clear(struct spp_app *app, const struct spp_cmd *cmd __rte_unused,
+		  json_t **data __rte_unused, char *err __rte_unused,
+		  size_t errlen __rte_unused)
 {
-	spp_node_clear(&pri_of(app)->node);
+	spp_node_clear(&pri_app_of(app)->node);
 	return 0;
 }
 
 static int
-pri_cmd_launch(struct spp_app *app, const struct spp_cmd *cmd,
-	       json_t **data __rte_unused, char *err, size_t errlen)
+pri_app_cmd_launch(struct spp_app *app, const struct spp_cmd *cmd,
+		   json_t **data __rte_unused, char *err, size_t errlen)
 {
 	return spp_launch(cmd, app->opts.log_dir, err, errlen);
 }
 
 const spp_app_handler_fn spp_pri_app_handlers[SPP_CMD_MAX] = {
 	[SPP_CMD_STATUS] = spp_app_cmd_status,
-	[SPP_CMD_CLEAR] = pri_cmd_clear,
+	[SPP_CMD_CLEAR] = pri_app_cmd_clear,
 	[SPP_CMD_EXIT] = spp_app_cmd_exit,
-	[SPP_CMD_LAUNCH] = pri_cmd_launch,
-	[SPP_CMD_ADD] = pri_cmd_fwd,
-	[SPP_CMD_DEL] = pri_cmd_fwd,
-	[SPP_CMD_PATCH] = pri_cmd_fwd,
-	[SPP_CMD_PATCH_RESET] = pri_cmd_fwd,
-	[SPP_CMD_FORWARD] = pri_cmd_fwd,
-	[SPP_CMD_STOP] = pri_cmd_fwd,
+	[SPP_CMD_LAUNCH] = pri_app_cmd_launch,
+	[SPP_CMD_ADD] = pri_app_cmd_fwd,
+	[SPP_CMD_DEL] = pri_app_cmd_fwd,
+	[SPP_CMD_PATCH] = pri_app_cmd_fwd,
+	[SPP_CMD_PATCH_RESET] = pri_app_cmd_fwd,
+	[SPP_CMD_FORWARD] = pri_app_cmd_fwd,
+	[SPP_CMD_STOP] = pri_app_cmd_fwd,
 };
 
 /*
@@ -177,7 +177,7 @@ const spp_app_handler_fn spp_pri_app_handlers[SPP_CMD_MAX] = {
  * the memory they use. 0, or -EBUSY after saying which they are.
  */
 static int
-pri_check_node_free(int argc, char **argv)
+pri_app_check_node_free(int argc, char **argv)
 {
 	char prefix[256], list[SPP_NODE_PIDS_LEN];
 	unsigned int n;
@@ -195,7 +195,7 @@ pri_check_node_free(int argc, char **argv)
 
 /* The node and the forwarder. 0, or -errno after saying what failed. */
 static int
-pri_start(struct spp_pri_app *pri, const struct spp_opts *o)
+pri_app_start(struct spp_pri_app *pri, const struct spp_opts *o)
 {
 	struct spp_port_env env = {.kind = SPP_PROC_PRIMARY};
 	char err[512];
@@ -230,11 +230,12 @@ pri_start(struct spp_pri_app *pri, const struct spp_opts *o)
 	}
 	if (pri->fwd.worker_lcore != RTE_MAX_LCORE)
 		spp_fwd_add_phys(&pri->fwd);
-	PRI_LOG(INFO, "%u phy port(s), %u ring(s), %u mbufs, forwarder %s\n",
-		pri->node.shm->nb_phy, pri->node.shm->nb_rings,
-		pri->node.pool->size,
-		pri->fwd.worker_lcore == RTE_MAX_LCORE ? "off (one lcore)"
-						       : "on");
+	PRI_APP_LOG(INFO,
+		    "%u phy port(s), %u ring(s), %u mbufs, forwarder %s\n",
+		    pri->node.shm->nb_phy, pri->node.shm->nb_rings,
+		    pri->node.pool->size,
+		    pri->fwd.worker_lcore == RTE_MAX_LCORE ? "off (one lcore)"
+							   : "on");
 	return 0;
 }
 
@@ -249,7 +250,7 @@ spp_pri_app_main(int argc, char **argv)
 	struct sigaction sa;
 	int ret;
 
-	if (pri_check_node_free(argc, argv) < 0)
+	if (pri_app_check_node_free(argc, argv) < 0)
 		return 1;
 	ret = spp_app_init(&app, argc, argv);
 	if (ret != 0)
@@ -259,7 +260,7 @@ spp_pri_app_main(int argc, char **argv)
 	sa.sa_handler = SIG_DFL;
 	sa.sa_flags = SA_NOCLDWAIT;
 	sigaction(SIGCHLD, &sa, NULL);
-	if (pri_start(&pri, &app.opts) < 0) {
+	if (pri_app_start(&pri, &app.opts) < 0) {
 		rte_eal_cleanup();
 		return 1;
 	}
