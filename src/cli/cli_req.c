@@ -55,30 +55,29 @@ cli_req_target_name(const struct cli_target *t, char *buf, size_t len)
 void
 cli_req_base(const struct cli_target *t, char *buf, size_t len)
 {
-	if (t->kind == SPP_PROC_PRIMARY)
-		snprintf(buf, len, "/v1/primary");
-	else
-		snprintf(buf, len, "/v1/%s/%u",
-			 spp_proc_info(t->kind)->collection, t->id);
+	spp_proc_rest_path(t->kind, t->id, "", NULL, buf, len);
 }
 
 void
 cli_req_status_path(const struct cli_target *t, char *buf, size_t len)
 {
-	cli_req_base(t, buf, len);
-	if (t->kind == SPP_PROC_PRIMARY)
-		snprintf(buf, len, "/v1/primary/status");
+	const char *method, *path = "";
+
+	spp_cmd_rest(SPP_CMD_STATUS, t->kind, &method, &path);
+	spp_proc_rest_path(t->kind, t->id, path, NULL, buf, len);
 }
 
+/* The request of command id to t, arg for a "{*}" in its path. */
 static void
-req_set(struct cli_req *req, const struct cli_target *t, const char *method,
-	const char *sub, json_t *body)
+req_set(struct cli_req *req, const struct cli_target *t, enum spp_cmd_id id,
+	const char *arg, json_t *body)
 {
-	char base[64];
+	const char *path = "";
 
-	cli_req_base(t, base, sizeof(base));
-	req->method = method;
-	snprintf(req->path, sizeof(req->path), "%s%s", base, sub);
+	req->method = NULL;
+	spp_cmd_rest(id, t->kind, &req->method, &path);
+	spp_proc_rest_path(t->kind, t->id, path, arg, req->path,
+			   sizeof(req->path));
 	req->body = body;
 }
 
@@ -180,7 +179,7 @@ req_launch(const struct cli_target *t, const char *line, struct cli_req *req,
 		ret = req_launch_opts("application", cmd.app_argv, cmd.app_argc,
 				      &app, err, errlen);
 	if (ret == 0)
-		req_set(req, t, "PUT", "/launch",
+		req_set(req, t, SPP_CMD_LAUNCH, NULL,
 			json_pack("{s:s+, s:i, s:o, s:o}", "proc_name", "spp_",
 				  spp_proc_kind_name(kind), "client_id",
 				  (int)cmd.client_id, "eal", eal, "app", app));
@@ -235,26 +234,13 @@ req_show(enum spp_proc_kind kind)
 	}
 }
 
-/* One parsed command to its request. */
-static void
-req_from_cmd(const struct cli_target *t, const struct spp_cmd *cmd,
-	     struct cli_req *req)
+/* The body of the request of a parsed command, or NULL for none. */
+static json_t *
+req_body(const struct spp_cmd *cmd)
 {
-	char sub[96];
-	json_t *body;
+	json_t *body = NULL;
 
 	switch (cmd->id) {
-	case SPP_CMD_STATUS:
-		req_set(req, t, "GET",
-			t->kind == SPP_PROC_PRIMARY ? "/status" : "", NULL);
-		req->show = req_show(t->kind);
-		break;
-	case SPP_CMD_CLEAR:
-		req_set(req, t, "DELETE", "/status", NULL);
-		break;
-	case SPP_CMD_EXIT:
-		req_set(req, t, "DELETE", "", NULL);
-		break;
 	case SPP_CMD_ADD:
 	case SPP_CMD_DEL:
 		body = json_pack("{s:s, s:o}", "action",
@@ -264,7 +250,6 @@ req_from_cmd(const struct cli_target *t, const struct spp_cmd *cmd,
 			json_object_set_new(body, "rx", req_port(&cmd->res[1]));
 			json_object_set_new(body, "tx", req_port(&cmd->res[2]));
 		}
-		req_set(req, t, "PUT", "/ports", body);
 		break;
 	case SPP_CMD_PATCH:
 		body = json_pack("{s:o, s:o}", "src", req_port(&cmd->res[0]),
@@ -272,18 +257,12 @@ req_from_cmd(const struct cli_target *t, const struct spp_cmd *cmd,
 		if (cmd->core != SPP_CMD_LCORE_ANY)
 			json_object_set_new(body, "lcore",
 					    json_integer(cmd->core));
-		req_set(req, t, "PUT", "/patches", body);
-		break;
-	case SPP_CMD_PATCH_RESET:
-		req_set(req, t, "DELETE", "/patches", NULL);
 		break;
 	case SPP_CMD_FORWARD:
 	case SPP_CMD_STOP:
 	case SPP_CMD_START:
-		req_set(req, t, "PUT",
-			t->kind == SPP_PROC_PCAP ? "/capture" : "/forward",
-			json_pack("{s:s}", "action",
-				  cmd->id == SPP_CMD_STOP ? "stop" : "start"));
+		body = json_pack("{s:s}", "action",
+				 cmd->id == SPP_CMD_STOP ? "stop" : "start");
 		break;
 	case SPP_CMD_COMPONENT_START:
 		body = json_pack("{s:s, s:i, s:s}", "name", cmd->comp_name,
@@ -293,11 +272,6 @@ req_from_cmd(const struct cli_target *t, const struct spp_cmd *cmd,
 			json_object_set_new(
 				body, "copy",
 				json_string(spp_copy_mode_name(cmd->copy)));
-		req_set(req, t, "POST", "/components", body);
-		break;
-	case SPP_CMD_COMPONENT_STOP:
-		snprintf(sub, sizeof(sub), "/components/%s", cmd->comp_name);
-		req_set(req, t, "DELETE", sub, NULL);
 		break;
 	case SPP_CMD_PORT_ADD:
 	case SPP_CMD_PORT_DEL:
@@ -308,17 +282,25 @@ req_from_cmd(const struct cli_target *t, const struct spp_cmd *cmd,
 				 cmd->dir == SPP_DIR_RX ? "rx" : "tx");
 		if (cmd->vlan_op != SPP_VLAN_NONE)
 			json_object_set_new(body, "vlan", req_vlan(cmd));
-		snprintf(sub, sizeof(sub), "/components/%s/ports",
-			 cmd->comp_name);
-		req_set(req, t, "PUT", sub, body);
 		break;
 	case SPP_CMD_CLS_ADD:
 	case SPP_CMD_CLS_DEL:
-		req_set(req, t, "PUT", "/classifier_table", req_cls(cmd));
+		body = req_cls(cmd);
 		break;
 	default:
 		break;
 	}
+	return body;
+}
+
+/* One parsed command to its request (spp_cmd_rest() says where). */
+static void
+req_from_cmd(const struct cli_target *t, const struct spp_cmd *cmd,
+	     struct cli_req *req)
+{
+	req_set(req, t, cmd->id, cmd->comp_name, req_body(cmd));
+	if (cmd->id == SPP_CMD_STATUS)
+		req->show = req_show(t->kind);
 }
 
 int

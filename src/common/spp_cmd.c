@@ -14,40 +14,52 @@
 	 SPP_PROC_PCAP)
 #define CLS_USAGE "mac MAC|default RES | vlan VID MAC|default RES"
 
+/* REST paths under a process's own path */
+#define REST_PORTS "/ports"
+#define REST_PATCHES "/patches"
+#define REST_COMPONENTS "/components"
+#define REST_CLS "/classifier_table"
+
 const struct spp_cmd_def spp_cmd_defs[] = {
-	{"status", SPP_CMD_STATUS, PROCS_ALL, "", "show status"},
+	{"status", SPP_CMD_STATUS, PROCS_ALL, "", "show status", "GET", NULL},
 	{"clear", SPP_CMD_CLEAR, SPP_PROC_PRIMARY, "",
-	 "clear port and ring counters"},
-	{"exit", SPP_CMD_EXIT, PROCS_ALL, "", "terminate the process"},
+	 "clear port and ring counters", "DELETE", "/status"},
+	{"exit", SPP_CMD_EXIT, PROCS_ALL, "", "terminate the process", "DELETE",
+	 ""},
 	{"add", SPP_CMD_ADD, PROCS_FWD, "RES | pipe:N ring:A ring:B",
-	 "add a port"},
-	{"del", SPP_CMD_DEL, PROCS_FWD, "RES", "delete a port"},
+	 "add a port", "PUT", REST_PORTS},
+	{"del", SPP_CMD_DEL, PROCS_FWD, "RES", "delete a port", "PUT",
+	 REST_PORTS},
 	{"patch reset", SPP_CMD_PATCH_RESET, PROCS_FWD, "",
-	 "remove every patch"},
+	 "remove every patch", "DELETE", REST_PATCHES},
 	{"patch", SPP_CMD_PATCH, PROCS_FWD, "SRC DST [LCORE]",
-	 "one-way patch from SRC to DST (on worker LCORE)"},
-	{"forward", SPP_CMD_FORWARD, PROCS_FWD, "", "start forwarding"},
+	 "one-way patch from SRC to DST (on worker LCORE)", "PUT",
+	 REST_PATCHES},
+	{"forward", SPP_CMD_FORWARD, PROCS_FWD, "", "start forwarding", "PUT",
+	 NULL},
 	{"stop", SPP_CMD_STOP, PROCS_FWD | SPP_PROC_PCAP, "",
-	 "stop forwarding or capturing"},
-	{"start", SPP_CMD_START, SPP_PROC_PCAP, "", "start capturing"},
+	 "stop forwarding or capturing", "PUT", NULL},
+	{"start", SPP_CMD_START, SPP_PROC_PCAP, "", "start capturing", "PUT",
+	 NULL},
 	{"launch", SPP_CMD_LAUNCH, SPP_PROC_PRIMARY,
-	 "ID PROC_NAME EAL_ARGS... -- APP_ARGS...",
-	 "start a secondary process"},
+	 "ID PROC_NAME EAL_ARGS... -- APP_ARGS...", "start a secondary process",
+	 "PUT", "/launch"},
 	{"component start", SPP_CMD_COMPONENT_START, PROCS_COMP,
 	 "NAME CORE TYPE [auto|deep|shallow]",
-	 "start a component on a worker lcore (copy mode: mirror)"},
+	 "start a component on a worker lcore (copy mode: mirror)", "POST",
+	 REST_COMPONENTS},
 	{"component stop", SPP_CMD_COMPONENT_STOP, PROCS_COMP, "NAME",
-	 "stop a component and remove it"},
+	 "stop a component and remove it", "DELETE", REST_COMPONENTS "/{*}"},
 	{"port add", SPP_CMD_PORT_ADD, PROCS_COMP,
 	 "RES rx|tx NAME [add_vlantag VID PCP | del_vlantag]",
-	 "attach a port to a component"},
+	 "attach a port to a component", "PUT", REST_COMPONENTS "/{*}/ports"},
 	{"port del", SPP_CMD_PORT_DEL, PROCS_COMP, "RES rx|tx NAME",
-	 "detach a port from a component"},
+	 "detach a port from a component", "PUT", REST_COMPONENTS "/{*}/ports"},
 	{"classifier_table add", SPP_CMD_CLS_ADD, SPP_PROC_VF, CLS_USAGE,
-	 "add a classifier table entry"},
+	 "add a classifier table entry", "PUT", REST_CLS},
 	{"classifier_table del", SPP_CMD_CLS_DEL, SPP_PROC_VF, CLS_USAGE,
-	 "delete a classifier table entry"},
-	{NULL, SPP_CMD_MAX, 0, NULL, NULL},
+	 "delete a classifier table entry", "PUT", REST_CLS},
+	{NULL, SPP_CMD_MAX, 0, NULL, NULL, NULL, NULL},
 };
 
 /* Component types by enum value, and the kinds that run each. */
@@ -66,32 +78,105 @@ static const struct {
 
 #define NB_COMP_TYPES (sizeof(comp_types) / sizeof(comp_types[0]))
 
+static const char usage_primary[] =
+	"-p PORTMASK -n NUM_RINGS -s IP:PORT [--port-num P rxq R txq T]... "
+	"[--ring-size N] [--log-dir DIR] [--pool-name NAME] [--pool-ops OPS]\n"
+	"[--busy-poll]\n"
+	"  -p PORTMASK   hex mask of the ethdevs to use as phy:N (0x0: none)\n"
+	"  -n NUM_RINGS  number of shared rings ring:0..NUM_RINGS-1\n"
+	"  --ring-size N entries of each ring, a power of 2 from 64 to 65536 "
+	"(default\n"
+	"                1024; a ring holds N - 1 frames)\n"
+	"  -s IP:PORT    where spp-ctl listens for the primary (port 5555)\n"
+	"  --port-num P rxq R txq T  queues of phy port P (default 1 and 1)\n"
+	"  --log-dir DIR log files of launched secondaries "
+	"(default /tmp/spp/log)\n"
+	"  --pool-name NAME name of the shared mbuf pool (default "
+	"spp_mbuf_pool;\n"
+	"                mb_pool_0 lets dpdk-testpmd run as a secondary)\n"
+	"  --pool-ops OPS  lf_stack (default): the pool survives a process "
+	"killed\n"
+	"                inside a pool operation; ring_mp_mc: ~11 cycles less "
+	"per frame\n"
+	"                that crosses lcores, but such a kill hangs every "
+	"process\n"
+	"  --busy-poll   the forwarder polls at full speed, never sleeps\n";
+
+/* the options every secondary but spp_pcap ends with */
+#define USAGE_SECONDARY                                                        \
+	"  -s IP:PORT     where spp-ctl listens for secondaries (port 6666)\n" \
+	"  --vhost-client vhost ports in client mode (QEMU is the server)\n"   \
+	"  --busy-poll    poll at full speed, never sleep when idle\n"
+
+static const char usage_nfv[] =
+	"-n ID -s IP:PORT [--vhost-client] [--busy-poll]\n"
+	"  -n ID          client id, unique on the node "
+	"(1-1023)\n" USAGE_SECONDARY;
+
+static const char usage_vf[] =
+	"--client-id ID -s IP:PORT [--vhost-client] [--busy-poll]\n"
+	"  --client-id ID client id, unique on the node "
+	"(1-1023)\n" USAGE_SECONDARY;
+
+static const char usage_pcap[] =
+	"--client-id ID -s IP:PORT -c RES [--out-dir DIR] [--fsize BYTES]\n"
+	"       [--pass-to RES] [--busy-poll]\n"
+	"  --client-id ID client id, unique on the node (1-1023)\n"
+	"  -s IP:PORT     where spp-ctl listens for secondaries (port 6666)\n"
+	"  -c RES         the port to capture: phy:N, phy:NnqQ or ring:N\n"
+	"  --out-dir DIR  where capture files go (default /tmp)\n"
+	"  --fsize BYTES  a new file after this many bytes of pcap data\n"
+	"                 (default 1073741824, at least 4096)\n"
+	"  --pass-to RES  capture without consuming: every frame goes on to\n"
+	"                 this port too\n"
+	"  --busy-poll    poll at full speed, never sleep when idle\n";
+
 static const struct spp_proc_info proc_kinds[] = {
 	{SPP_PROC_PRIMARY,
 	 "primary",
 	 "spp_primary",
-	 "primary",
+	 "/v1/primary",
+	 "/status",
+	 "/forward",
 	 NULL,
-	 {"-p", "-n", "-s"}},
-	{SPP_PROC_NFV, "nfv", "spp_nfv", "nfvs", "-n", {"-s", "-n", NULL}},
+	 {"-p", "-n", "-s"},
+	 usage_primary},
+	{SPP_PROC_NFV,
+	 "nfv",
+	 "spp_nfv",
+	 "/v1/nfvs/{id}",
+	 "",
+	 "/forward",
+	 "-n",
+	 {"-s", "-n", NULL},
+	 usage_nfv},
 	{SPP_PROC_VF,
 	 "vf",
 	 "spp_vf",
-	 "vfs",
+	 "/v1/vfs/{id}",
+	 "",
+	 NULL,
 	 "--client-id",
-	 {"-s", "--client-id", NULL}},
+	 {"-s", "--client-id", NULL},
+	 usage_vf},
 	{SPP_PROC_MIRROR,
 	 "mirror",
 	 "spp_mirror",
-	 "mirrors",
+	 "/v1/mirrors/{id}",
+	 "",
+	 NULL,
 	 "--client-id",
-	 {"-s", "--client-id", NULL}},
+	 {"-s", "--client-id", NULL},
+	 usage_vf},
 	{SPP_PROC_PCAP,
 	 "pcap",
 	 "spp_pcap",
-	 "pcaps",
+	 "/v1/pcaps/{id}",
+	 "",
+	 "/capture",
 	 "--client-id",
-	 {"-s", "--client-id", "-c"}},
+	 {"-s", "--client-id", "-c"},
+	 usage_pcap},
 };
 
 #define NB_PROC_KINDS (sizeof(proc_kinds) / sizeof(proc_kinds[0]))
@@ -143,6 +228,68 @@ spp_proc_kind_from_binary(const char *binary)
 		if (strcmp(proc_kinds[i].binary, binary) == 0)
 			return proc_kinds[i].kind;
 	return 0;
+}
+
+/* "{id}" or "{*}" in a path: its place, or NULL */
+static const char *
+rest_var(const char *path, const char *var)
+{
+	return path == NULL ? NULL : strstr(path, var);
+}
+
+/* path into buf from *used on, var in it replaced by value */
+static void
+rest_put(char *buf, size_t len, size_t *used, const char *path, const char *var,
+	 const char *value)
+{
+	const char *at = rest_var(path, var);
+	int w;
+
+	if (path == NULL || *used >= len)
+		return;
+	if (at == NULL)
+		w = snprintf(buf + *used, len - *used, "%s", path);
+	else
+		w = snprintf(buf + *used, len - *used, "%.*s%s%s",
+			     (int)(at - path), path, value, at + strlen(var));
+	if (w > 0)
+		*used += (size_t)w;
+}
+
+void
+spp_proc_rest_path(enum spp_proc_kind kind, unsigned int id, const char *sub,
+		   const char *arg, char *buf, size_t len)
+{
+	const struct spp_proc_info *p = spp_proc_info(kind);
+	char ids[16];
+	size_t used = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	snprintf(ids, sizeof(ids), "%u", id);
+	rest_put(buf, len, &used, p == NULL ? NULL : p->rest, "{id}", ids);
+	rest_put(buf, len, &used, sub, "{*}", arg == NULL ? "" : arg);
+}
+
+int
+spp_cmd_rest(enum spp_cmd_id id, enum spp_proc_kind kind, const char **method,
+	     const char **path)
+{
+	const struct spp_proc_info *p = spp_proc_info(kind);
+	const struct spp_cmd_def *def;
+
+	for (def = spp_cmd_defs; def->name != NULL; def++) {
+		if (def->id != id || !(def->procs & kind) || p == NULL)
+			continue;
+		*method = def->rest_method;
+		*path = def->rest_path;
+		if (*path == NULL)
+			*path = id == SPP_CMD_STATUS ? p->rest_status
+						     : p->rest_run;
+		return 0;
+	}
+	return -ENOTSUP;
 }
 
 const char *

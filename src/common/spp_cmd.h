@@ -23,17 +23,23 @@ enum spp_proc_kind {
 
 /*
  * The facts about a process kind that the processes, spp-ctl and the CLI
- * share: its names, its REST collection, and the application options a
- * launch needs.
+ * share: its names, its REST paths, its application options (those a
+ * launch needs, the usage text).
  */
 struct spp_proc_info {
 	enum spp_proc_kind kind;
-	const char *name;	/* "nfv": spp-ctl, REST, the CLI */
-	const char *binary;	/* "spp_nfv": the program, launch */
-	const char *collection; /* "nfvs": /v1/nfvs/ID; "primary" */
-	const char *id_opt;	/* "-n", "--client-id"; NULL: no id */
+	const char *name;   /* "nfv": spp-ctl, REST, the CLI */
+	const char *binary; /* "spp_nfv": the program, launch */
+	/* its REST path, "{id}" standing for its client id */
+	const char *rest; /* "/v1/nfvs/{id}", "/v1/primary" */
+	/* under rest: its status ("" or "/status"), start and stop */
+	const char *rest_status;
+	const char *rest_run; /* "/forward", "/capture"; NULL: none */
+	const char *id_opt;   /* "-n", "--client-id"; NULL: no id */
 	/* the application options a launch must give (after "--") */
 	const char *required[3];
+	/* the application options, as "usage: BINARY [EAL options] --" ends */
+	const char *usage;
 };
 
 /* The facts about a kind, or NULL for no kind. */
@@ -47,6 +53,14 @@ const char *spp_proc_kind_binary(enum spp_proc_kind kind);
 enum spp_proc_kind spp_proc_kind_from_name(const char *name);
 /* Kind for a binary name ("spp_nfv" -> SPP_PROC_NFV), or 0. */
 enum spp_proc_kind spp_proc_kind_from_binary(const char *binary);
+
+/*
+ * The REST path of the process of kind with client id (the primary has
+ * none), then sub, "{*}" in sub standing for arg, into buf (len bytes).
+ */
+void spp_proc_rest_path(enum spp_proc_kind kind, unsigned int id,
+			const char *sub, const char *arg, char *buf,
+			size_t len);
 
 enum spp_cmd_id {
 	SPP_CMD_STATUS,
@@ -176,10 +190,26 @@ struct spp_cmd_def {
 	unsigned int procs; /* spp_proc_kind bits */
 	const char *usage;  /* arguments, for error messages and help */
 	const char *help;   /* one line */
+	/*
+	 * The REST request that carries it (spp-ctl's route, the CLI's
+	 * request): its method, and its path under the process's REST path,
+	 * "{*}" standing for a component's name; NULL: the kind's own
+	 * (rest_status for status, rest_run for start and stop).
+	 */
+	const char *rest_method;
+	const char *rest_path;
 };
 
 /* The table, terminated by an entry whose name is NULL. */
 extern const struct spp_cmd_def spp_cmd_defs[];
+
+/*
+ * The method and the path under the process's REST path of the request of
+ * command id to a process of kind. Returns 0, or -ENOTSUP when kind does
+ * not take the command.
+ */
+int spp_cmd_rest(enum spp_cmd_id id, enum spp_proc_kind kind,
+		 const char **method, const char **path);
 
 /*
  * Parse one command line for a process of kind proc. Returns 0, or -EINVAL

@@ -46,65 +46,12 @@ spp_opts_parse_hostport(const char *s, char *host, size_t hostlen,
 	return 0;
 }
 
-static const char usage_primary[] =
-	"-p PORTMASK -n NUM_RINGS -s IP:PORT [--port-num P rxq R txq T]... "
-	"[--ring-size N] [--log-dir DIR] [--pool-name NAME] [--pool-ops OPS]\n"
-	"[--busy-poll]\n"
-	"  -p PORTMASK   hex mask of the ethdevs to use as phy:N (0x0: none)\n"
-	"  -n NUM_RINGS  number of shared rings ring:0..NUM_RINGS-1\n"
-	"  --ring-size N entries of each ring, a power of 2 from 64 to 65536 "
-	"(default\n"
-	"                1024; a ring holds N - 1 frames)\n"
-	"  -s IP:PORT    where spp-ctl listens for the primary (port 5555)\n"
-	"  --port-num P rxq R txq T  queues of phy port P (default 1 and 1)\n"
-	"  --log-dir DIR log files of launched secondaries "
-	"(default /tmp/spp/log)\n"
-	"  --pool-name NAME name of the shared mbuf pool (default "
-	"spp_mbuf_pool;\n"
-	"                mb_pool_0 lets dpdk-testpmd run as a secondary)\n"
-	"  --pool-ops OPS  lf_stack (default): the pool survives a process "
-	"killed\n"
-	"                inside a pool operation; ring_mp_mc: ~11 cycles less "
-	"per frame\n"
-	"                that crosses lcores, but such a kill hangs every "
-	"process\n"
-	"  --busy-poll   the forwarder polls at full speed, never sleeps\n";
-
-static const char usage_nfv[] =
-	"-n ID -s IP:PORT [--vhost-client] [--busy-poll]\n"
-	"  -n ID          client id, unique on the node (1-1023)\n"
-	"  -s IP:PORT     where spp-ctl listens for secondaries (port 6666)\n"
-	"  --vhost-client vhost ports in client mode (QEMU is the server)\n"
-	"  --busy-poll    poll at full speed, never sleep when idle\n";
-
-static const char usage_vf[] =
-	"--client-id ID -s IP:PORT [--vhost-client] [--busy-poll]\n"
-	"  --client-id ID client id, unique on the node (1-1023)\n"
-	"  -s IP:PORT     where spp-ctl listens for secondaries (port 6666)\n"
-	"  --vhost-client vhost ports in client mode (QEMU is the server)\n"
-	"  --busy-poll    poll at full speed, never sleep when idle\n";
-
-static const char usage_pcap[] =
-	"--client-id ID -s IP:PORT -c RES [--out-dir DIR] [--fsize BYTES]\n"
-	"       [--pass-to RES] [--busy-poll]\n"
-	"  --client-id ID client id, unique on the node (1-1023)\n"
-	"  -s IP:PORT     where spp-ctl listens for secondaries (port 6666)\n"
-	"  -c RES         the port to capture: phy:N, phy:NnqQ or ring:N\n"
-	"  --out-dir DIR  where capture files go (default /tmp)\n"
-	"  --fsize BYTES  a new file after this many bytes of pcap data\n"
-	"                 (default 1073741824, at least 4096)\n"
-	"  --pass-to RES  capture without consuming: every frame goes on to\n"
-	"                 this port too\n"
-	"  --busy-poll    poll at full speed, never sleep when idle\n";
-
 const char *
 spp_opts_usage(enum spp_proc_kind kind)
 {
-	if (kind == SPP_PROC_PRIMARY)
-		return usage_primary;
-	if (kind == SPP_PROC_PCAP)
-		return usage_pcap;
-	return kind == SPP_PROC_NFV ? usage_nfv : usage_vf;
+	const struct spp_proc_info *p = spp_proc_info(kind);
+
+	return p == NULL ? "" : p->usage;
 }
 
 /* -c, --out-dir, --fsize, --pass-to of spp_pcap; 1 if opt is none of them */
@@ -193,6 +140,32 @@ opts_port_num(int argc, char *const argv[], int *i, struct spp_opts *o,
 	o->port_num[o->nb_port_num].rxq = (uint16_t)v[1];
 	o->port_num[o->nb_port_num].txq = (uint16_t)v[2];
 	o->nb_port_num++;
+	return 0;
+}
+
+const struct spp_opts_port_num *
+spp_opts_port_num(const struct spp_opts *o, unsigned int phy)
+{
+	int i;
+
+	for (i = 0; i < o->nb_port_num; i++)
+		if (o->port_num[i].port == phy)
+			return &o->port_num[i];
+	return NULL;
+}
+
+int
+spp_opts_check_port_num(const struct spp_opts *o, unsigned int nb_phy,
+			char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < o->nb_port_num; i++)
+		if (o->port_num[i].port >= nb_phy)
+			OPTS_ERR("--port-num %u: there is no phy:%u (%u phy "
+				 "port(s))",
+				 o->port_num[i].port, o->port_num[i].port,
+				 nb_phy);
 	return 0;
 }
 

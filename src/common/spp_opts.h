@@ -66,6 +66,17 @@ struct spp_opts {
 int spp_opts_parse(enum spp_proc_kind kind, int argc, char *const argv[],
 		   struct spp_opts *o, char *err, size_t errlen);
 
+/* The --port-num of phy port phy, or NULL when none was given for it. */
+const struct spp_opts_port_num *spp_opts_port_num(const struct spp_opts *o,
+						  unsigned int phy);
+
+/*
+ * Check every --port-num against the nb_phy phy ports that exist. Returns
+ * 0, or -EINVAL with err naming the first that has no port.
+ */
+int spp_opts_check_port_num(const struct spp_opts *o, unsigned int nb_phy,
+			    char *err, size_t errlen);
+
 /* Usage text of the application options of a kind. */
 const char *spp_opts_usage(enum spp_proc_kind kind);
 

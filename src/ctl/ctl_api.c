@@ -343,28 +343,14 @@ ctl_api_refuse(struct ctl_call *call)
 static const char ctl_api_no_flow[] = "flow rules are not supported yet";
 
 #define PRI SPP_PROC_PRIMARY
+#define FWD (SPP_PROC_PRIMARY | SPP_PROC_NFV)
+#define COMP (SPP_PROC_VF | SPP_PROC_MIRROR)
+#define ALL (FWD | COMP | SPP_PROC_PCAP)
 #define OBJ CTL_BODY_OBJECT
 #define NONE CTL_BODY_IGNORED
 
-/* The status and exit of a secondary kind, at /v1/KINDS/ID. */
-#define CTL_API_SECONDARY(path, kind)                                          \
-	{"GET", path "/{id}", kind, NONE, ctl_api_simple, "status"},           \
-	{                                                                      \
-		"DELETE", path "/{id}", kind, NONE, ctl_api_simple, "exit"     \
-	}
-
-/* The components of spp_vf and spp_mirror, at /v1/KINDS/ID/components. */
-/* clang-format off */
-#define CTL_API_COMPONENTS(path, kind)                                         \
-	{"POST", path "/{id}/components", kind, OBJ, ctl_api_comp_start,       \
-	 NULL},                                                                \
-	{"DELETE", path "/{id}/components/{*}", kind, NONE,                    \
-	 ctl_api_comp_stop, NULL},                                             \
-	{"PUT", path "/{id}/components/{*}/ports", kind, OBJ,                  \
-	 ctl_api_comp_ports, NULL}
-/* clang-format on */
-
-static const struct ctl_route ctl_api_routes[] = {
+/* The routes of no process kind. */
+static const struct ctl_route ctl_api_fixed[] = {
 	{"GET", "/v1/processes", 0, NONE, ctl_api_processes, NULL},
 	{"GET", "/v1/cpu_layout", 0, NONE, ctl_api_cpu_layout, NULL},
 	{"GET", "/v1/cpu_usage", 0, NONE, ctl_api_cpu_usage, NULL},
@@ -377,53 +363,107 @@ static const struct ctl_route ctl_api_routes[] = {
 	{"GET", "/ui", 0, NONE, ctl_ui_file, "/ui/index.html"},
 	{"GET", "/ui/topology", 0, NONE, ctl_ui_topology, NULL},
 	{"GET", "/ui/{*}", 0, NONE, ctl_ui_file, NULL},
-
-	{"GET", "/v1/primary/status", PRI, NONE, ctl_api_simple, "status"},
-	{"DELETE", "/v1/primary/status", PRI, NONE, ctl_api_simple, "clear"},
-	{"PUT", "/v1/primary/forward", PRI, OBJ, ctl_api_action,
-	 ctl_api_forward_actions},
-	{"PUT", "/v1/primary/ports", PRI, OBJ, ctl_api_ports, "pipes"},
-	{"PUT", "/v1/primary/patches", PRI, OBJ, ctl_api_patches, NULL},
-	{"DELETE", "/v1/primary/patches", PRI, NONE, ctl_api_simple,
-	 "patch reset"},
-	{"PUT", "/v1/primary/launch", PRI, OBJ, ctl_api_launch, NULL},
-	{"DELETE", "/v1/primary", PRI, NONE, ctl_api_simple, "exit"},
-	{"POST", "/v1/primary/flow_rules/port_id/{*}/validate", 0, NONE,
-	 ctl_api_refuse, ctl_api_no_flow},
-	{"POST", "/v1/primary/flow_rules/port_id/{*}", 0, NONE, ctl_api_refuse,
-	 ctl_api_no_flow},
-	{"DELETE", "/v1/primary/flow_rules/port_id/{*}", 0, NONE,
-	 ctl_api_refuse, ctl_api_no_flow},
-	{"DELETE", "/v1/primary/flow_rules/{*}/port_id/{*}", 0, NONE,
-	 ctl_api_refuse, ctl_api_no_flow},
-
-	CTL_API_SECONDARY("/v1/nfvs", SPP_PROC_NFV),
-	{"PUT", "/v1/nfvs/{id}/forward", SPP_PROC_NFV, OBJ, ctl_api_action,
-	 ctl_api_forward_actions},
-	{"PUT", "/v1/nfvs/{id}/ports", SPP_PROC_NFV, OBJ, ctl_api_ports, NULL},
-	{"PUT", "/v1/nfvs/{id}/patches", SPP_PROC_NFV, OBJ, ctl_api_patches,
-	 NULL},
-	{"DELETE", "/v1/nfvs/{id}/patches", SPP_PROC_NFV, NONE, ctl_api_simple,
-	 "patch reset"},
-
-	CTL_API_SECONDARY("/v1/vfs", SPP_PROC_VF),
-	CTL_API_COMPONENTS("/v1/vfs", SPP_PROC_VF),
-	{"PUT", "/v1/vfs/{id}/classifier_table", SPP_PROC_VF, OBJ, ctl_api_cls,
-	 NULL},
-
-	CTL_API_SECONDARY("/v1/mirrors", SPP_PROC_MIRROR),
-	CTL_API_COMPONENTS("/v1/mirrors", SPP_PROC_MIRROR),
-
-	CTL_API_SECONDARY("/v1/pcaps", SPP_PROC_PCAP),
-	{"PUT", "/v1/pcaps/{id}/capture", SPP_PROC_PCAP, OBJ, ctl_api_action,
-	 ctl_api_capture_actions},
-
-	{NULL, NULL, 0, NONE, NULL, NULL},
 };
+
+/*
+ * What spp-ctl does with the request of a command to each kind that takes
+ * it; the method and the path are the command's (spp_cmd_rest()) under the
+ * kind's REST path (spp_proc_info()). Commands that share a request (add
+ * and del) share a row; per path, the rows are in the order of the methods
+ * a 405 lists.
+ */
+static const struct ctl_api_cmd_route {
+	enum spp_cmd_id id;
+	unsigned int kinds;
+	enum ctl_body body;
+	ctl_handler_t handler;
+	const void *arg;
+} ctl_api_cmds[] = {
+	{SPP_CMD_STATUS, ALL, NONE, ctl_api_simple, "status"},
+	{SPP_CMD_CLEAR, PRI, NONE, ctl_api_simple, "clear"},
+	{SPP_CMD_EXIT, ALL, NONE, ctl_api_simple, "exit"},
+	{SPP_CMD_FORWARD, FWD, OBJ, ctl_api_action, ctl_api_forward_actions},
+	{SPP_CMD_ADD, PRI, OBJ, ctl_api_ports, "pipes"},
+	{SPP_CMD_ADD, SPP_PROC_NFV, OBJ, ctl_api_ports, NULL},
+	{SPP_CMD_PATCH, FWD, OBJ, ctl_api_patches, NULL},
+	{SPP_CMD_PATCH_RESET, FWD, NONE, ctl_api_simple, "patch reset"},
+	{SPP_CMD_LAUNCH, PRI, OBJ, ctl_api_launch, NULL},
+	{SPP_CMD_COMPONENT_START, COMP, OBJ, ctl_api_comp_start, NULL},
+	{SPP_CMD_COMPONENT_STOP, COMP, NONE, ctl_api_comp_stop, NULL},
+	{SPP_CMD_PORT_ADD, COMP, OBJ, ctl_api_comp_ports, NULL},
+	{SPP_CMD_CLS_ADD, SPP_PROC_VF, OBJ, ctl_api_cls, NULL},
+	{SPP_CMD_START, SPP_PROC_PCAP, OBJ, ctl_api_action,
+	 ctl_api_capture_actions},
+};
+
+/* Under the primary's path, refused: no process is asked. */
+static const char *const ctl_api_flow_rules[][2] = {
+	{"POST", "/flow_rules/port_id/{*}/validate"},
+	{"POST", "/flow_rules/port_id/{*}"},
+	{"DELETE", "/flow_rules/port_id/{*}"},
+	{"DELETE", "/flow_rules/{*}/port_id/{*}"},
+};
+
+#define CTL_API_DIM(a) (sizeof(a) / sizeof((a)[0]))
+/* room for every route the tables above make (46 now) and the end */
+#define CTL_API_MAX_ROUTES 64
+#define CTL_API_PATTERN_LEN 96
+
+static struct ctl_route ctl_api_routes[CTL_API_MAX_ROUTES];
+static char ctl_api_patterns[CTL_API_MAX_ROUTES][CTL_API_PATTERN_LEN];
+
+/* Route n: method on the REST path of kind then sub. */
+static struct ctl_route *
+ctl_api_route(size_t n, enum spp_proc_kind kind, const char *method,
+	      const char *sub)
+{
+	snprintf(ctl_api_patterns[n], CTL_API_PATTERN_LEN, "%s%s",
+		 spp_proc_info(kind)->rest, sub);
+	ctl_api_routes[n].method = method;
+	ctl_api_routes[n].pattern = ctl_api_patterns[n];
+	ctl_api_routes[n].kind = kind;
+	return &ctl_api_routes[n];
+}
+
+/* The table: the fixed routes, then those of each kind, then flow rules. */
+static void
+ctl_api_build(void)
+{
+	const struct ctl_api_cmd_route *c;
+	const char *method, *sub;
+	struct ctl_route *r;
+	size_t n = 0, i;
+	unsigned int k;
+
+	for (i = 0; i < CTL_API_DIM(ctl_api_fixed); i++)
+		ctl_api_routes[n++] = ctl_api_fixed[i];
+	for (k = SPP_PROC_PRIMARY; k <= SPP_PROC_PCAP; k <<= 1)
+		for (c = ctl_api_cmds;
+		     c < ctl_api_cmds + CTL_API_DIM(ctl_api_cmds); c++) {
+			if (!(c->kinds & k) ||
+			    spp_cmd_rest(c->id, k, &method, &sub) < 0)
+				continue;
+			r = ctl_api_route(n++, k, method, sub);
+			r->body = c->body;
+			r->handler = c->handler;
+			r->arg = c->arg;
+		}
+	for (i = 0; i < CTL_API_DIM(ctl_api_flow_rules); i++) {
+		r = ctl_api_route(n++, PRI, ctl_api_flow_rules[i][0],
+				  ctl_api_flow_rules[i][1]);
+		r->kind = 0;
+		r->body = NONE;
+		r->handler = ctl_api_refuse;
+		r->arg = ctl_api_no_flow;
+	}
+	ctl_api_routes[n].method = NULL;
+}
 
 const struct ctl_route *
 ctl_api_init(const char *sysfs)
 {
 	ctl_api_sysfs = sysfs;
+	if (ctl_api_routes[0].method == NULL)
+		ctl_api_build();
 	return ctl_api_routes;
 }

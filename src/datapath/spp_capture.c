@@ -424,7 +424,7 @@ spp_capture_init(struct spp_capture *c, const struct spp_opts *opts,
 		SPP_ERR(-EINVAL,
 			"spp_pcap needs 3 lcores or more: the main one, a "
 			"receiver and at least one writer");
-	ret = spp_comp_init(&c->e, SPP_PROC_PCAP, env, opts->busy_poll);
+	ret = spp_comp_init(&c->e, SPP_PROC_PCAP, env, true, opts->busy_poll);
 	if (ret < 0) {
 		spp_comp_fini(&c->e);
 		SPP_ERR(ret, "cannot start the capture lcores: %s",

@@ -1053,7 +1053,7 @@ spp_comp_status(const struct spp_comp_engine *e, json_t *obj)
 
 int
 spp_comp_init(struct spp_comp_engine *e, enum spp_proc_kind kind,
-	      const struct spp_port_env *env, bool busy_poll)
+	      const struct spp_port_env *env, bool workers, bool busy_poll)
 {
 	unsigned int lcore, i;
 	size_t sz;
@@ -1064,7 +1064,10 @@ spp_comp_init(struct spp_comp_engine *e, enum spp_proc_kind kind,
 	e->env = *env;
 	e->busy_poll = busy_poll;
 	RTE_LCORE_FOREACH_WORKER(lcore)
-	e->workers[e->nb_workers++] = lcore;
+	{
+		if (workers)
+			e->workers[e->nb_workers++] = lcore;
+	}
 	sz = rte_rcu_qsbr_get_memsize(RTE_MAX(e->nb_workers, 1u));
 	e->qs = rte_zmalloc("spp_comp_qs", sz, RTE_CACHE_LINE_SIZE);
 	if (e->qs == NULL)

@@ -130,10 +130,11 @@ struct spp_comp_engine {
 };
 
 /*
- * Start a worker on every worker lcore of the process. Returns 0 or -errno.
+ * Start a worker on every worker lcore of the process (none when workers is
+ * false: commands work, nothing runs). Returns 0 or -errno.
  */
 int spp_comp_init(struct spp_comp_engine *e, enum spp_proc_kind kind,
-		  const struct spp_port_env *env, bool busy_poll);
+		  const struct spp_port_env *env, bool workers, bool busy_poll);
 /* Stop the workers, delete every component and port. */
 void spp_comp_fini(struct spp_comp_engine *e);
 

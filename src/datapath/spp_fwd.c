@@ -15,13 +15,13 @@ RTE_LOG_REGISTER(spp_fwd_logtype, spp.fwd, INFO);
 	rte_log(RTE_LOG_##level, spp_fwd_logtype, "spp.fwd: " __VA_ARGS__)
 
 int
-spp_fwd_init(struct spp_fwd *fwd, const struct spp_port_env *env,
+spp_fwd_init(struct spp_fwd *fwd, const struct spp_port_env *env, bool workers,
 	     bool busy_poll)
 {
 	int ret;
 
 	memset(fwd, 0, sizeof(*fwd));
-	ret = spp_comp_init(&fwd->e, env->kind, env, busy_poll);
+	ret = spp_comp_init(&fwd->e, env->kind, env, workers, busy_poll);
 	if (ret < 0)
 		return ret;
 	/* forwarding starts stopped: "forward" runs the patches */

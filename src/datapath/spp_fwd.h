@@ -41,11 +41,12 @@ struct spp_fwd {
 
 /*
  * Set up the forwarder on the engine, with a worker on every worker lcore of
- * the process (none: commands then work but nothing moves). Its kind is
+ * the process; none when workers is false or the process has none (commands
+ * then work but nothing moves: worker_lcore is RTE_MAX_LCORE). Its kind is
  * env->kind. Returns 0 or -errno.
  */
 int spp_fwd_init(struct spp_fwd *fwd, const struct spp_port_env *env,
-		 bool busy_poll);
+		 bool workers, bool busy_poll);
 /* Stop the workers, delete every port. */
 void spp_fwd_fini(struct spp_fwd *fwd);
 

@@ -20,6 +20,7 @@ main(int argc, char **argv)
 	static struct spp_fwd fwd;
 	struct spp_app app = {.kind = SPP_PROC_NFV,
 			      .handlers = spp_app_fwd_handlers,
+			      .status = spp_app_fwd_status,
 			      .ctx = &fwd};
 	struct spp_port_env env = {.kind = SPP_PROC_NFV};
 	int ret;
@@ -30,7 +31,7 @@ main(int argc, char **argv)
 	if (spp_app_first_worker() == RTE_MAX_LCORE)
 		fprintf(stderr, "spp_nfv: warning: one lcore only, it can "
 				"take commands but not forward\n");
-	ret = spp_fwd_init(&fwd, &env, app.opts.busy_poll);
+	ret = spp_fwd_init(&fwd, &env, true, app.opts.busy_poll);
 	if (ret < 0) {
 		fprintf(stderr, "spp_nfv: cannot start the forwarder: %s\n",
 			strerror(-ret));

@@ -14,31 +14,24 @@
 
 static struct spp_capture pcap_capture;
 
-static int
-pcap_cmd_status(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-		char *err, size_t errlen)
+static void
+pcap_status(const struct spp_app *app, json_t *st)
 {
-	RTE_SET_USED(cmd);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	*data = spp_app_status_head(app);
-	spp_capture_status(app->ctx, *data);
-	return 0;
+	spp_capture_status(app->ctx, st);
 }
 
 /* start and stop */
 static int
-pcap_cmd_run(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-	     char *err, size_t errlen)
+pcap_cmd_run(struct spp_app *app, const struct spp_cmd *cmd,
+	     json_t **data __rte_unused, char *err, size_t errlen)
 {
-	RTE_SET_USED(data);
 	if (cmd->id == SPP_CMD_START)
 		return spp_capture_start(app->ctx, err, errlen);
 	return spp_capture_stop(app->ctx, err, errlen);
 }
 
 static const spp_app_handler_fn pcap_handlers[SPP_CMD_MAX] = {
-	[SPP_CMD_STATUS] = pcap_cmd_status,
+	[SPP_CMD_STATUS] = spp_app_cmd_status,
 	[SPP_CMD_EXIT] = spp_app_cmd_exit,
 	[SPP_CMD_START] = pcap_cmd_run,
 	[SPP_CMD_STOP] = pcap_cmd_run,
@@ -49,6 +42,7 @@ main(int argc, char **argv)
 {
 	struct spp_app app = {.kind = SPP_PROC_PCAP,
 			      .handlers = pcap_handlers,
+			      .status = pcap_status,
 			      .ctx = &pcap_capture};
 	struct spp_port_env env = {.kind = SPP_PROC_PCAP};
 	char err[512];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "spp_port.h"
 #include "spp_err.h"
+#include "spp_pipe.h"
 #include "spp_vhost.h"
 
 #include <errno.h>
@@ -643,52 +644,25 @@ port_memif_close(struct spp_port *port, const struct spp_port_env *env)
 	spp_port_claim_socket(PORT_MEMIF_SOCK, err, sizeof(err));
 }
 
-/* The rings under a pipe, after a holder of the pipe was killed. */
-static void
-port_pipe_recover(const struct spp_shm_pipe *p)
-{
-	uint16_t ids[2] = {p->rx_ring, p->tx_ring};
-	char name[RTE_RING_NAMESIZE];
-	struct rte_ring *r;
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(ids); i++) {
-		snprintf(name, sizeof(name), SPP_RING_NAME_FMT, ids[i]);
-		r = rte_ring_lookup(name);
-		if (r != NULL)
-			spp_port_ring_recover(r);
-	}
-}
-
-/* A pipe of the primary; the primary refuses to delete a pipe in use. */
+/* A pipe of the primary, held while open (spp_pipe.h). */
 static int
 port_pipe_open(struct spp_port *port, const struct spp_port_env *env, char *err,
 	       size_t errlen)
 {
-	struct spp_shm_pipe *p;
-	int ret;
+	int ret = spp_pipe_hold(env->shm, port->res.id, err, errlen);
 
-	if (port->res.id >= SPP_SHM_MAX_PIPES ||
-	    !env->shm->pipe[port->res.id].active)
-		SPP_ERR(-ENOENT,
-			"pipe:%u does not exist: add it on the primary first "
-			"(add pipe:%u ring:A ring:B)",
-			port->res.id, port->res.id);
-	p = &env->shm->pipe[port->res.id];
-	if (spp_shm_pipe_hold(p) < 0)
-		SPP_ERR(-ENOSPC, "pipe:%u is open in %d SPP ports already",
-			port->res.id, SPP_SHM_PIPE_MAX_USERS);
-	port_pipe_recover(p);
+	if (ret < 0)
+		return ret;
 	ret = port_named_open(port, env, err, errlen);
 	if (ret < 0)
-		spp_shm_pipe_release(p);
+		spp_pipe_release(env->shm, port->res.id);
 	return ret;
 }
 
 static void
 port_pipe_close(struct spp_port *port, const struct spp_port_env *env)
 {
-	spp_shm_pipe_release(&env->shm->pipe[port->res.id]);
+	spp_pipe_release(env->shm, port->res.id);
 }
 
 static const struct spp_port_ops port_ops[SPP_RES_TYPE_MAX] = {

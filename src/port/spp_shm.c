@@ -118,25 +118,6 @@ spp_shm_primary_leaving(const struct spp_shm *shm)
 }
 
 int
-spp_shm_pipe_hold(struct spp_shm_pipe *p)
-{
-	return spp_shm_pid_take(p->user_pid, SPP_SHM_PIPE_MAX_USERS);
-}
-
-void
-spp_shm_pipe_release(struct spp_shm_pipe *p)
-{
-	spp_shm_pid_give(p->user_pid, SPP_SHM_PIPE_MAX_USERS);
-}
-
-unsigned int
-spp_shm_pipe_users(struct spp_shm_pipe *p, int32_t *pids, unsigned int max)
-{
-	return spp_shm_pids_live(p->user_pid, SPP_SHM_PIPE_MAX_USERS, pids,
-				 max);
-}
-
-int
 spp_shm_attach(struct spp_shm **shm, char *err, size_t errlen)
 {
 	const struct rte_memzone *mz = rte_memzone_lookup(SPP_SHM_NAME);

@@ -66,7 +66,7 @@ struct spp_shm_pipe {
 	/*
 	 * The processes with an SPP port open on it, one slot a port (0:
 	 * free). By pid, so that the ports of a process that died are not
-	 * counted (spp_shm_pipe_users).
+	 * counted (spp_pipe_users).
 	 */
 	int32_t user_pid[SPP_SHM_PIPE_MAX_USERS];
 };
@@ -98,11 +98,11 @@ struct spp_shm {
 struct spp_shm *spp_shm_create(const char *pool_name);
 
 /*
- * Tables of pids in shared memory (the holders of a pipe): this process takes a
- * slot (0, or -ENOSPC when all n are taken) or gives its slot back;
- * spp_shm_pids_live() puts the pids of the holders still alive in
- * pids[0..max-1], frees the slots of processes that are gone (killed without
- * giving theirs back), and returns how many live.
+ * Tables of pids in shared memory (the holders of a pipe, spp_pipe.h): this
+ * process takes a slot (0, or -ENOSPC when all n are taken) or gives its
+ * slot back; spp_shm_pids_live() puts the pids of the holders still alive
+ * in pids[0..max-1], frees the slots of processes that are gone (killed
+ * without giving theirs back), and returns how many live.
  */
 int spp_shm_pid_take(int32_t *slots, unsigned int n);
 void spp_shm_pid_give(int32_t *slots, unsigned int n);
@@ -117,19 +117,6 @@ int spp_shm_pid_alive(int32_t pid);
  */
 int spp_shm_primary_leaving(const struct spp_shm *shm);
 
-/*
- * A port of this process opens (hold) or closes (release) pipe p. Hold
- * returns 0, or -ENOSPC when SPP_SHM_PIPE_MAX_USERS ports have it open.
- */
-int spp_shm_pipe_hold(struct spp_shm_pipe *p);
-void spp_shm_pipe_release(struct spp_shm_pipe *p);
-/*
- * The ports open on p, by the pid of their process, in pids[0..max-1];
- * slots of processes that no longer exist are freed first. Returns how
- * many.
- */
-unsigned int spp_shm_pipe_users(struct spp_shm_pipe *p, int32_t *pids,
-				unsigned int max);
 /*
  * Secondary: find the area and check it. Returns 0, or -ENOENT (no primary,
  * or the primary is not SPP's) or -EPROTO (other layout version), with a

@@ -83,58 +83,62 @@ spp_app_first_worker(void)
 json_t *
 spp_app_status_head(const struct spp_app *app)
 {
-	return json_pack("{s:i,s:i,s:o}", "client-id", app->opts.client_id,
-			 "master-lcore", rte_get_main_lcore(), "lcores",
-			 spp_app_lcores());
+	json_t *st = json_object();
+
+	if (app->kind != SPP_PROC_PRIMARY)
+		json_object_set_new(st, "client-id",
+				    json_integer(app->opts.client_id));
+	json_object_set_new(st, "master-lcore",
+			    json_integer(rte_get_main_lcore()));
+	json_object_set_new(st, "lcores", spp_app_lcores());
+	return st;
 }
 
 int
-spp_app_cmd_exit(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-		 char *err, size_t errlen)
+spp_app_cmd_status(struct spp_app *app, const struct spp_cmd *cmd __rte_unused,
+		   json_t **data, char *err __rte_unused,
+		   size_t errlen __rte_unused)
 {
-	RTE_SET_USED(cmd);
-	RTE_SET_USED(data);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
+	*data = spp_app_status_head(app);
+	app->status(app, *data);
+	return 0;
+}
+
+int
+spp_app_cmd_exit(struct spp_app *app, const struct spp_cmd *cmd __rte_unused,
+		 json_t **data __rte_unused, char *err __rte_unused,
+		 size_t errlen __rte_unused)
+{
 	app->exit_requested = true;
 	return 0;
 }
 
 /* -- the forwarder commands of spp_nfv and the primary --------------------- */
 
-static int
-app_fwd_status(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-	       char *err, size_t errlen)
+void
+spp_app_fwd_status(const struct spp_app *app, json_t *st)
 {
-	RTE_SET_USED(cmd);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	*data = spp_app_status_head(app);
-	spp_fwd_status(app->ctx, *data);
-	return 0;
+	spp_fwd_status(app->ctx, st);
 }
 
 static int
-app_fwd_add(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-	    char *err, size_t errlen)
+app_fwd_add(struct spp_app *app, const struct spp_cmd *cmd,
+	    json_t **data __rte_unused, char *err, size_t errlen)
 {
-	RTE_SET_USED(data);
 	return spp_fwd_add(app->ctx, &cmd->res[0], err, errlen);
 }
 
 static int
-app_fwd_del(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-	    char *err, size_t errlen)
+app_fwd_del(struct spp_app *app, const struct spp_cmd *cmd,
+	    json_t **data __rte_unused, char *err, size_t errlen)
 {
-	RTE_SET_USED(data);
 	return spp_fwd_del(app->ctx, &cmd->res[0], err, errlen);
 }
 
 static int
-app_fwd_patch(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-	      char *err, size_t errlen)
+app_fwd_patch(struct spp_app *app, const struct spp_cmd *cmd,
+	      json_t **data __rte_unused, char *err, size_t errlen)
 {
-	RTE_SET_USED(data);
 	return spp_fwd_patch(app->ctx, &cmd->res[0], &cmd->res[1],
 			     cmd->core == SPP_CMD_LCORE_ANY ? RTE_MAX_LCORE
 							    : cmd->core,
@@ -142,24 +146,20 @@ app_fwd_patch(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 }
 
 static int
-app_fwd_patch_reset(struct spp_app *app, const struct spp_cmd *cmd,
-		    json_t **data, char *err, size_t errlen)
+app_fwd_patch_reset(struct spp_app *app, const struct spp_cmd *cmd __rte_unused,
+		    json_t **data __rte_unused, char *err __rte_unused,
+		    size_t errlen __rte_unused)
 {
-	RTE_SET_USED(cmd);
-	RTE_SET_USED(data);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
 	return spp_fwd_patch_reset(app->ctx);
 }
 
 /* forward and stop */
 static int
-app_fwd_run(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-	    char *err, size_t errlen)
+app_fwd_run(struct spp_app *app, const struct spp_cmd *cmd,
+	    json_t **data __rte_unused, char *err, size_t errlen)
 {
 	struct spp_fwd *fwd = app->ctx;
 
-	RTE_SET_USED(data);
 	if (cmd->id == SPP_CMD_FORWARD && fwd->worker_lcore == RTE_MAX_LCORE) {
 		snprintf(err, errlen,
 			 "cannot forward: this process "
@@ -172,7 +172,7 @@ app_fwd_run(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 }
 
 const spp_app_handler_fn spp_app_fwd_handlers[SPP_CMD_MAX] = {
-	[SPP_CMD_STATUS] = app_fwd_status,
+	[SPP_CMD_STATUS] = spp_app_cmd_status,
 	[SPP_CMD_EXIT] = spp_app_cmd_exit,
 	[SPP_CMD_ADD] = app_fwd_add,
 	[SPP_CMD_DEL] = app_fwd_del,

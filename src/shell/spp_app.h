@@ -28,6 +28,9 @@ typedef int (*spp_app_handler_fn)(struct spp_app *app,
 				  const struct spp_cmd *cmd, json_t **data,
 				  char *err, size_t errlen);
 
+/* What a process kind adds to the head of its status (spp_app_cmd_status). */
+typedef void (*spp_app_status_fn)(const struct spp_app *app, json_t *st);
+
 struct spp_app {
 	enum spp_proc_kind kind;
 	struct spp_opts opts;
@@ -36,6 +39,8 @@ struct spp_app {
 	 * NULL where the kind does not take the command.
 	 */
 	const spp_app_handler_fn *handlers;
+	/* the kind's part of "status", after spp_app_status_head() */
+	spp_app_status_fn status;
 	/* what the handlers work on: the forwarder, components, capture */
 	void *ctx;
 	bool exit_requested;
@@ -48,12 +53,16 @@ struct spp_app {
 };
 
 /*
- * Handlers every kind shares: "exit", and the forwarder's commands of
- * spp_nfv and the primary (status, add, del, patch, patch reset, forward,
- * stop) on the struct spp_fwd in app->ctx.
+ * Handlers every kind shares: "status" (spp_app_status_head() and what
+ * app->status adds), "exit", and the forwarder's commands of spp_nfv and
+ * the primary (add, del, patch, patch reset, forward, stop) on the struct
+ * spp_fwd in app->ctx, whose status part is spp_app_fwd_status().
  */
+int spp_app_cmd_status(struct spp_app *app, const struct spp_cmd *cmd,
+		       json_t **data, char *err, size_t errlen);
 int spp_app_cmd_exit(struct spp_app *app, const struct spp_cmd *cmd,
 		     json_t **data, char *err, size_t errlen);
+void spp_app_fwd_status(const struct spp_app *app, json_t *st);
 extern const spp_app_handler_fn spp_app_fwd_handlers[SPP_CMD_MAX];
 
 /* Set by SIGINT/SIGTERM: the process ends at the next chance. */
@@ -95,7 +104,10 @@ int spp_app_run(struct spp_app *app);
  */
 json_t *spp_app_exec(struct spp_app *app, const char *line);
 
-/* The start of a secondary's status: "client-id", "master-lcore", "lcores". */
+/*
+ * The start of every status: "client-id" (not the primary's, as in its
+ * hello), "master-lcore", "lcores".
+ */
 json_t *spp_app_status_head(const struct spp_app *app);
 
 /* The lcores of this process as a JSON array. */

@@ -14,23 +14,16 @@
 
 static struct spp_comp_engine comp_app_engine;
 
-static int
-comp_app_status(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
-		char *err, size_t errlen)
+static void
+comp_app_status(const struct spp_app *app, json_t *st)
 {
-	RTE_SET_USED(cmd);
-	RTE_SET_USED(err);
-	RTE_SET_USED(errlen);
-	*data = spp_app_status_head(app);
-	spp_comp_status(app->ctx, *data);
-	return 0;
+	spp_comp_status(app->ctx, st);
 }
 
 static int
 comp_app_engine_cmd(struct spp_app *app, const struct spp_cmd *cmd,
-		    json_t **data, char *err, size_t errlen)
+		    json_t **data __rte_unused, char *err, size_t errlen)
 {
-	RTE_SET_USED(data);
 	return spp_comp_command(app->ctx, cmd, err, errlen);
 }
 
@@ -45,7 +38,7 @@ comp_app_handlers_init(void)
 	for (id = 0; id < SPP_CMD_MAX; id++)
 		if (spp_comp_takes((enum spp_cmd_id)id))
 			comp_app_handlers[id] = comp_app_engine_cmd;
-	comp_app_handlers[SPP_CMD_STATUS] = comp_app_status;
+	comp_app_handlers[SPP_CMD_STATUS] = spp_app_cmd_status;
 	comp_app_handlers[SPP_CMD_EXIT] = spp_app_cmd_exit;
 }
 
@@ -54,6 +47,7 @@ spp_comp_app_main(enum spp_proc_kind kind, int argc, char **argv)
 {
 	struct spp_app app = {.kind = kind,
 			      .handlers = comp_app_handlers,
+			      .status = comp_app_status,
 			      .ctx = &comp_app_engine};
 	struct spp_port_env env = {.kind = kind};
 	const char *name = spp_proc_kind_binary(kind);
@@ -68,7 +62,8 @@ spp_comp_app_main(enum spp_proc_kind kind, int argc, char **argv)
 			"%s: warning: one lcore only, components need "
 			"worker lcores\n",
 			name);
-	ret = spp_comp_init(&comp_app_engine, kind, &env, app.opts.busy_poll);
+	ret = spp_comp_init(&comp_app_engine, kind, &env, true,
+			    app.opts.busy_poll);
 	if (ret < 0) {
 		fprintf(stderr, "%s: cannot start the workers: %s\n", name,
 			strerror(-ret));

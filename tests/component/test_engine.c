@@ -458,7 +458,7 @@ test_components(void)
 	struct spp_port_env env = env_of(SPP_PROC_VF);
 	static struct spp_comp_engine e;
 
-	CHECK(spp_comp_init(&e, SPP_PROC_VF, &env, false) == 0,
+	CHECK(spp_comp_init(&e, SPP_PROC_VF, &env, true, false) == 0,
 	      "vf engine started");
 	CHECK(comp_cmd(&e, "component start m 1 mirror") < 0,
 	      "spp_vf has no mirror component");
@@ -513,7 +513,7 @@ test_mirror(void)
 	struct spp_port_env env = env_of(SPP_PROC_MIRROR);
 	static struct spp_comp_engine e;
 
-	CHECK(spp_comp_init(&e, SPP_PROC_MIRROR, &env, false) == 0,
+	CHECK(spp_comp_init(&e, SPP_PROC_MIRROR, &env, true, false) == 0,
 	      "mirror engine started");
 	CHECK(comp_cmd(&e, "component start f 1 forward") < 0,
 	      "spp_mirror has no forward component");
@@ -661,11 +661,13 @@ test_nfv(void)
 	static struct spp_fwd fwd;
 	struct spp_app app = {.kind = SPP_PROC_NFV,
 			      .handlers = spp_app_fwd_handlers,
+			      .status = spp_app_fwd_status,
 			      .ctx = &fwd};
 	struct spp_port_env env = env_of(SPP_PROC_NFV);
 	json_t *r, *st;
 
-	CHECK(spp_fwd_init(&fwd, &env, false) == 0, "nfv forwarder started");
+	CHECK(spp_fwd_init(&fwd, &env, true, false) == 0,
+	      "nfv forwarder started");
 	CHECK(exec_ok(&app, "add ring:14") && exec_ok(&app, "add ring:15") &&
 		      exec_ok(&app, "patch ring:14 ring:15") &&
 		      exec_ok(&app, "forward"),

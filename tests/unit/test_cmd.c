@@ -453,6 +453,51 @@ check_kinds(void)
 	spp_cmd_free(&cmd);
 }
 
+/* "METHOD PATH" of the request of command id to (kind, 3), arg "c1" */
+static const char *
+rest_of(enum spp_cmd_id id, enum spp_proc_kind kind)
+{
+	static char buf[160];
+	const char *method, *path;
+	char full[128];
+
+	if (spp_cmd_rest(id, kind, &method, &path) < 0)
+		return "none";
+	spp_proc_rest_path(kind, 3, path, "c1", full, sizeof(full));
+	snprintf(buf, sizeof(buf), "%s %s", method, full);
+	return buf;
+}
+
+/* The REST requests of commands, as spp-ctl routes and the CLI sends them. */
+static void
+check_rest(void)
+{
+	static const struct {
+		enum spp_cmd_id id;
+		enum spp_proc_kind kind;
+		const char *request;
+	} rest[] = {
+		{SPP_CMD_STATUS, SPP_PROC_PRIMARY, "GET /v1/primary/status"},
+		{SPP_CMD_STATUS, SPP_PROC_NFV, "GET /v1/nfvs/3"},
+		{SPP_CMD_CLEAR, SPP_PROC_PRIMARY, "DELETE /v1/primary/status"},
+		{SPP_CMD_EXIT, SPP_PROC_PCAP, "DELETE /v1/pcaps/3"},
+		{SPP_CMD_DEL, SPP_PROC_NFV, "PUT /v1/nfvs/3/ports"},
+		{SPP_CMD_FORWARD, SPP_PROC_PRIMARY, "PUT /v1/primary/forward"},
+		{SPP_CMD_STOP, SPP_PROC_PCAP, "PUT /v1/pcaps/3/capture"},
+		{SPP_CMD_PORT_ADD, SPP_PROC_MIRROR,
+		 "PUT /v1/mirrors/3/components/c1/ports"},
+		{SPP_CMD_COMPONENT_STOP, SPP_PROC_VF,
+		 "DELETE /v1/vfs/3/components/c1"},
+		{SPP_CMD_CLS_ADD, SPP_PROC_MIRROR, "none"},
+		{SPP_CMD_LAUNCH, SPP_PROC_PRIMARY, "PUT /v1/primary/launch"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
+		CHECK_STR(rest_of(rest[i].id, rest[i].kind), rest[i].request,
+			  "REST request: %s", rest[i].request);
+}
+
 int
 main(void)
 {
@@ -540,13 +585,16 @@ main(void)
 	CHECK(spp_proc_kind_from_name("vf") == SPP_PROC_VF, "kind by name");
 	CHECK(spp_proc_kind_from_binary("spp_pcap") == SPP_PROC_PCAP,
 	      "kind by binary");
-	CHECK(strcmp(spp_proc_info(SPP_PROC_MIRROR)->collection, "mirrors") ==
-			      0 &&
+	CHECK(strcmp(spp_proc_info(SPP_PROC_MIRROR)->rest,
+		     "/v1/mirrors/{id}") == 0 &&
 		      strcmp(spp_proc_info(SPP_PROC_NFV)->id_opt, "-n") == 0 &&
 		      strcmp(spp_proc_info(SPP_PROC_PCAP)->required[2], "-c") ==
 			      0 &&
+		      strstr(spp_proc_info(SPP_PROC_MIRROR)->usage,
+			     "--client-id ID") != NULL &&
 		      spp_proc_info(0) == NULL,
-	      "facts of a kind: collection, id option, launch options");
+	      "facts of a kind: REST path, id option, launch options, usage");
+	check_rest();
 	CHECK(strcmp(spp_proc_kind_binary(SPP_PROC_VF), "spp_vf") == 0 &&
 		      spp_proc_kind_binary(0) == NULL,
 	      "binary of a kind");

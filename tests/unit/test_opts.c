@@ -67,6 +67,15 @@ main(void)
 		      o.port_num[0].rxq == 2 && o.port_num[0].txq == 4 &&
 		      o.busy_poll && strcmp(o.log_dir, "/var/log/spp") == 0,
 	      "primary --port-num, --busy-poll, --log-dir");
+	CHECK(spp_opts_port_num(&o, 1) == &o.port_num[0] &&
+		      spp_opts_port_num(&o, 0) == NULL,
+	      "the --port-num of phy:1, none for phy:0");
+	CHECK(spp_opts_check_port_num(&o, 2, err, sizeof(err)) == 0,
+	      "--port-num 1 with 2 phy ports");
+	ret = spp_opts_check_port_num(&o, 1, err, sizeof(err));
+	CHECK(ret == -EINVAL && strstr(err, "--port-num 1: there is no phy:1 "
+					    "(1 phy port(s))"),
+	      "%s", err);
 	ret = PARSE(SPP_PROC_NFV, "-n", "3", "-s", "127.0.0.1:6666",
 		    "--vhost-client");
 	CHECK(ret == 0 && o.client_id == 3 && o.vhost_client, "nfv options");

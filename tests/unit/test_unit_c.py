@@ -13,9 +13,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 BUILD = os.path.join(os.environ.get("SPP_BUILD_DIR",
                                     os.path.join(ROOT, "build")), "tests")
 BINARIES = ["unit/test_res", "unit/test_frame", "unit/test_cmd",
-            "unit/test_opts", "unit/test_msg", "unit/test_pcapw", "unit/test_cli", "unit/test_rate",
+            "unit/test_opts", "unit/test_msg", "unit/test_pids",
+            "unit/test_pcapw", "unit/test_cli", "unit/test_rate",
             "component/test_cls", "component/test_engine",
-            "component/test_ring_recover"]
+            "component/test_ring_recover", "component/test_primary"]
 
 
 @pytest.mark.parametrize("name", BINARIES)
