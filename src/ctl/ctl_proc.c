@@ -59,6 +59,7 @@ struct ctl_proc {
 	bool busy;		   /* registry lock: a command is in flight */
 	bool unwatched;		   /* registry lock: left out while busy */
 	bool dead;		   /* set with both locks held */
+	uint64_t replies;	   /* lock: replies received */
 	int fd;
 	struct spp_frame_rx rx;
 	enum spp_proc_kind kind;
@@ -307,6 +308,26 @@ proc_drop_unasked(struct ctl_proc *p, int ret, char *msg)
 
 static int proc_drain(struct ctl_proc *p);
 
+/* p->replies after the last reply the thread received */
+static __thread uint64_t proc_my_last_reply;
+
+uint64_t
+ctl_proc_replies(struct ctl_proc *p)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->replies;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+uint64_t
+ctl_proc_my_last_reply(void)
+{
+	return proc_my_last_reply;
+}
+
 int
 ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 		 json_t **reply, char *err, size_t errlen)
@@ -341,6 +362,7 @@ ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 	}
 	ret = spp_frame_recv(p->fd, &p->rx, &msg, &len, reg.timeout_ms);
 	if (ret == 1) {
+		proc_my_last_reply = ++p->replies;
 		*reply = proc_parse_reply(p, msg, len, err, errlen);
 		ret = *reply == NULL ? -EPROTO : 0;
 	} else if (ret == -ETIMEDOUT) {
