@@ -10,7 +10,8 @@ per VM beside one classifier and one merge, and spp_vf has at most 64
 components (SPP_COMP_MAX) and 32 tx ports per classifier (SPP_CLS_MAX_TX,
 the bits of its flood masks): 31 VMs. The VMs are one dpdk-testpmd
 (rxonly) with a virtio_user port per VM, the vhost-user server of its
-socket, one forwarding lcore for all.
+socket, one forwarding lcore for all (one testpmd takes at most 32 ports:
+Debian's DPDK is built with RTE_MAX_ETHPORTS 32).
 
 The time a port takes from Neutron's POST to its MAC in the classifier is
 printed for the ports bound while at most 8 were, and for the last ones
