@@ -27,7 +27,7 @@ import sys
 from sppbench.base import (BIN, BUILD, CFG, CLEANUP, LOGDIR, XCORE, log,
                            speed_probe, tsc_hz)
 from sppbench.report import machine, machine_line, table, update_md
-from sppbench import latency
+from sppbench import ctlplane, latency
 from sppbench.scenarios import SCENARIOS
 
 
@@ -111,6 +111,7 @@ def main():
                 "speed_base_cycles": CFG.speed_base}
     doc = {"machine": m, "settings": settings, "scenarios": rows,
            "latency": latency.RESULTS, "idle": latency.IDLE,
+           "ctlplane": ctlplane.RESULTS,
            "errors": errors}
     os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
     with open(a.json, "w") as f:
@@ -121,6 +122,9 @@ def main():
             latency.table(latency.RESULTS) + \
             "\n\nspp_nfv with no traffic (/proc, 5 s):\n\n" + \
             latency.idle_table(latency.IDLE)
+    if ctlplane.RESULTS:
+        text += "\n\nClassifier entries added one by one over REST:\n\n" + \
+            ctlplane.table(ctlplane.RESULTS)
     print(text)
     if errors:
         print("errors: " + "; ".join("%s: %s" % (e["scenario"], e["error"])

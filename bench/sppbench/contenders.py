@@ -36,6 +36,8 @@ class BenchSpp(Spp):
                 p.stop()
         self.ctl.stop()
         self.cleanup_dpdk_files()
+        if self.state_dir:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
 
 
 def spp_node(name, nb_rings=8, pri_lcores=None, pri_args=(), vdevs=(),

@@ -7,6 +7,7 @@ import time
 from .base import (CFG, CLEANUP, failed, foreign_load, probes_around, result,
                    run_contender, sample_rate)
 from .judging import comparable_rounds, disturbed, row
+from .ctlplane import scen_ctlplane
 from .latency import scen_latency
 from .contenders import (PCAP_DIR, PCAP_FSIZE, Reaper, VF_FRAMES, VF_LOOP_RING,
                          VF_MACS, bench_copy, ovs_available, ovs_missing,
@@ -288,4 +289,5 @@ SCENARIOS = [
     ("mirror", scen_mirror),
     ("pcap", scen_pcap),
     ("latency", scen_latency),
+    ("ctlplane", scen_ctlplane),
 ]

@@ -5,6 +5,12 @@
  * it. A process lock is held for a whole command exchange; it guards fd, rx
  * and dead. The watcher thread only try-locks a process, so it never waits
  * behind a command.
+ *
+ * The watcher waits for a connected process's hang-up (POLLRDHUP), not for
+ * its data: a command's reply does not wake it, and a command need not wake
+ * it either, unless the watcher left the process out of its poll while the
+ * command ran (unwatched). What a process says out of turn is read and
+ * dropped before the next command is sent, or with its hang-up.
  */
 #include "ctl_proc.h"
 
@@ -41,6 +47,8 @@
 #define CTL_HELLO_TIMEOUT_MS(cmd_ms) ((cmd_ms) < 2000 ? (cmd_ms) : 2000)
 /* The primary and client ids 1..SPP_RES_ID_MAX. */
 #define CTL_PROCS_MAX (SPP_RES_ID_MAX + 1)
+/* Reads of 8 KiB at most before a command, of what came unasked */
+#define CTL_DRAIN_READS 64
 
 struct ctl_proc {
 	pthread_mutex_t lock;
@@ -49,7 +57,9 @@ struct ctl_proc {
 	pthread_t setup_thread;	   /* lock: the thread that runs it */
 	unsigned int refcnt;	   /* registry lock */
 	bool busy;		   /* registry lock: a command is in flight */
+	bool unwatched;		   /* registry lock: left out while busy */
 	bool dead;		   /* set with both locks held */
+	uint64_t replies;	   /* lock: replies received */
 	int fd;
 	struct spp_frame_rx rx;
 	enum spp_proc_kind kind;
@@ -172,10 +182,17 @@ proc_drop_locked(struct ctl_proc *p, const char *why)
 static void
 proc_set_busy(struct ctl_proc *p, bool busy)
 {
+	bool wake;
+
 	pthread_mutex_lock(&reg.lock);
 	p->busy = busy;
+	/* the watcher polls the process again once it is told */
+	wake = !busy && p->unwatched;
+	if (wake)
+		p->unwatched = false;
 	pthread_mutex_unlock(&reg.lock);
-	proc_wake();
+	if (wake)
+		proc_wake();
 }
 
 /* The process with client id id, or the primary; registry lock held. */
@@ -289,6 +306,28 @@ proc_drop_unasked(struct ctl_proc *p, int ret, char *msg)
 	return ret;
 }
 
+static int proc_drain(struct ctl_proc *p);
+
+/* p->replies after the last reply the thread received */
+static __thread uint64_t proc_my_last_reply;
+
+uint64_t
+ctl_proc_replies(struct ctl_proc *p)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->replies;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+uint64_t
+ctl_proc_my_last_reply(void)
+{
+	return proc_my_last_reply;
+}
+
 int
 ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 		 json_t **reply, char *err, size_t errlen)
@@ -311,8 +350,7 @@ ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 	}
 	proc_set_busy(p, true);
 	/* what came before the command cannot be its reply */
-	ret = spp_frame_rx_next(&p->rx, &msg, &len);
-	ret = proc_drop_unasked(p, ret, msg);
+	ret = proc_drain(p);
 	if (ret == 0)
 		ret = spp_frame_send(p->fd, text, strlen(text));
 	if (ret < 0) {
@@ -324,6 +362,7 @@ ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 	}
 	ret = spp_frame_recv(p->fd, &p->rx, &msg, &len, reg.timeout_ms);
 	if (ret == 1) {
+		proc_my_last_reply = ++p->replies;
 		*reply = proc_parse_reply(p, msg, len, err, errlen);
 		ret = *reply == NULL ? -EPROTO : 0;
 	} else if (ret == -ETIMEDOUT) {
@@ -781,6 +820,33 @@ proc_read_nowait(int fd, struct spp_frame_rx *rx, char **msg, size_t *len)
 	return spp_frame_rx_next(rx, msg, len);
 }
 
+/*
+ * Read and drop what p sent unasked and its socket holds now (at most
+ * CTL_DRAIN_READS reads). Returns 0, or the -errno of a broken stream; an
+ * end of the stream is left to the command that follows. Process lock held.
+ */
+static int
+proc_drain(struct ctl_proc *p)
+{
+	char buf[8192], *msg = NULL;
+	size_t len;
+	ssize_t n;
+	int i, ret;
+
+	for (i = 0;; i++) {
+		ret = spp_frame_rx_next(&p->rx, &msg, &len);
+		ret = proc_drop_unasked(p, ret, msg);
+		if (ret < 0 || i == CTL_DRAIN_READS)
+			return ret;
+		n = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n <= 0)
+			return 0;
+		ret = spp_frame_rx_feed(&p->rx, buf, (size_t)n);
+		if (ret < 0)
+			return ret;
+	}
+}
+
 static void
 proc_pending_input(struct ctl_pending *c)
 {
@@ -877,12 +943,14 @@ proc_watch_thread(void *arg)
 			break;
 		}
 		for (p = reg.head; p != NULL; p = p->next) {
-			if (p->busy)
+			if (p->busy) {
+				p->unwatched = true;
 				continue;
+			}
 			p->refcnt++;
 			procs[nprocs++] = p;
-			pfd[n++] =
-				(struct pollfd){.fd = p->fd, .events = POLLIN};
+			pfd[n++] = (struct pollfd){.fd = p->fd,
+						   .events = POLLRDHUP};
 		}
 		pthread_mutex_unlock(&reg.lock);
 

@@ -8,6 +8,7 @@
 #define CTL_PROC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -72,6 +73,14 @@ int ctl_proc_id_in_use(unsigned int id, char *err, size_t errlen);
  */
 int ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 		     json_t **reply, char *err, size_t errlen);
+
+/*
+ * How many replies p has given, and how many it had given when it answered
+ * the last command of the calling thread: equal when no other command has
+ * reached p since.
+ */
+uint64_t ctl_proc_replies(struct ctl_proc *p);
+uint64_t ctl_proc_my_last_reply(void);
 
 /*
  * The connected processes, primary first, then by client id, each with a

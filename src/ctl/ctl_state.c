@@ -720,6 +720,76 @@ ctl_state_names(void)
 	return names;
 }
 
+/* Where line goes among the sorted classifier lines that end cmds. */
+static size_t
+state_cls_pos(const json_t *cmds, const char *line, bool *found)
+{
+	static const char cls[] = "classifier_table ";
+	size_t lo = 0, hi = json_array_size(cmds), mid;
+	const char *s;
+	int c;
+
+	*found = false;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		s = json_string_value(json_array_get(cmds, mid));
+		/* the components and their ports come first */
+		c = s == NULL || strncmp(s, cls, sizeof(cls) - 1) != 0
+			    ? -1
+			    : strcmp(s, line);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * A classifier entry added or deleted is one line of spp_vf's record: put
+ * in or taken out in place, without reading the whole status back (which
+ * grows with the table). Only when no other command reached p since this
+ * one, and the record holds the line exactly when it should; else -1, and
+ * the status is read as for other commands. state.order held.
+ */
+static int
+state_cls_change(struct ctl_proc *p, const struct spp_cmd *cmd)
+{
+	char line[STATE_LINE_LEN];
+	struct spp_cmd add;
+	json_t *cmds;
+	bool found;
+	size_t i;
+	int ret = -1;
+
+	if (ctl_proc_kind(p) != SPP_PROC_VF ||
+	    (cmd->id != SPP_CMD_CLS_ADD && cmd->id != SPP_CMD_CLS_DEL) ||
+	    ctl_proc_replies(p) != ctl_proc_my_last_reply())
+		return -1;
+	add = *cmd;
+	add.id = SPP_CMD_CLS_ADD;
+	if (state_format(SPP_PROC_VF, &add, line, sizeof(line)) < 0)
+		return -1;
+	pthread_mutex_lock(&state.lock);
+	cmds = json_object_get(json_object_get(state.procs, ctl_proc_name(p)),
+			       "commands");
+	if (json_is_array(cmds)) {
+		i = state_cls_pos(cmds, line, &found);
+		if (cmd->id == SPP_CMD_CLS_ADD && !found)
+			ret = json_array_insert_new(cmds, i, json_string(line));
+		else if (cmd->id == SPP_CMD_CLS_DEL && found)
+			ret = json_array_remove(cmds, i);
+	}
+	if (ret == 0)
+		state_save();
+	pthread_mutex_unlock(&state.lock);
+	return ret;
+}
+
 void
 ctl_state_command_done(struct ctl_proc *p, const struct spp_cmd *cmd,
 		       const json_t *body)
@@ -757,6 +827,10 @@ ctl_state_command_done(struct ctl_proc *p, const struct spp_cmd *cmd,
 	if (state.dir == NULL)
 		return; /* launch options are kept for export, nothing else */
 	pthread_mutex_lock(&state.order);
+	if (state_cls_change(p, cmd) == 0) {
+		pthread_mutex_unlock(&state.order);
+		return;
+	}
 	cmds = ctl_state_live(p, err, sizeof(err));
 	if (cmds == NULL) {
 		CTL_WARN("%s: configuration not recorded: %s", ctl_proc_name(p),

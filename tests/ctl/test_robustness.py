@@ -185,8 +185,13 @@ def test_message_sent_with_hello_is_not_a_reply(ctl):
 
 
 def test_oversized_frame_drops_process(ctl, procs):
+    """An idle process's data is read before the next command (spp-ctl's
+    watcher waits only for hang-ups, so a reply never wakes it): an
+    oversized frame fails that command and drops the process."""
     p = procs("nfv", 1)
     p.sock.sendall((64 << 20).to_bytes(4, "big"))
+    r = ctl.get("/v1/nfvs/1")
+    assert r.status_code == 500, r.text
     assert p.closed_by_peer.wait(5)
     assert ctl.wait_processes([]) == []
 

@@ -167,6 +167,37 @@ def test_vf_killed_under_traffic_comes_back(spp):
         pcaps.cleanup()
 
 
+def test_classifier_changes_recorded_in_place(spp):
+    """Classifier entries added and deleted one by one (MAC, VLAN and
+    default ones, in random order) change their one line of the record in
+    place: the record is always what the status says (GET /v1/topology
+    reads it from the status)."""
+    import random
+    spp.start_vf(2)
+    spp.vf(2, "component start cls1 4 classifier", "port add ring:0 rx cls1",
+           "port add ring:1 tx cls1", "port add ring:2 tx cls1")
+    rng = random.Random(21)
+    have = {}
+    for i in range(300):
+        if have and rng.random() < 0.4:
+            key = rng.choice(sorted(have))
+            spp.vf(2, "classifier_table del %s %s" % (key, have.pop(key)))
+        else:
+            vid = rng.choice([None, 5, 300])
+            mac = rng.choice(["default", "52:54:00:%02X:%02x:%02x" % (
+                rng.randrange(4), rng.randrange(256), rng.randrange(256))])
+            key = "mac " + mac if vid is None else "vlan %d %s" % (vid, mac)
+            if key.lower() in have:
+                continue
+            have[key.lower()] = "ring:%d" % rng.choice((1, 2))
+            spp.vf(2, "classifier_table add %s %s" % (key, have[key.lower()]))
+        if i % 50 == 49:
+            topo = spp.ok(spp.get("/topology"), 200)["processes"]
+            live = [p["commands"] for p in topo if p["type"] == "vf"][0]
+            assert record(spp)["vf 2"]["commands"] == live
+    assert len(spp.vf_status(2)["classifier_table"]) == len(have)
+
+
 def test_nfv_killed_under_traffic_comes_back(spp):
     """spp_nfv 2 with ports, a patch and forwarding on: killed while frames
     flow, started again: ports, patches and forwarding are back and frames

@@ -301,6 +301,31 @@ def test_vf_networking_spp(tapnode, tmp_path):
     time.sleep(0.2)
     assert spp.pri_status()["mbuf_pool"]["in_use"] == tapnode.in_use
 
+
+def start_flow_a(tapnode, tmp_path, seed, n=6000, pps=2000):
+    """n frames to MAC A sent from the namespace at pps, in the background:
+    (the frames, the sender)."""
+    from scapy.all import wrpcap
+    sent = frames(n, seed=seed, dst=MAC_A, size=(64, 200))
+    src = tmp_path / "flow.pcap"
+    wrpcap(str(src), sent)
+    return sent, tapnode.python("flow", src, pps, wait=False)
+
+
+def check_flow_a(spp, pcaps, pcap, sent):
+    """Every frame of flow A came out of spp_nfv 1's pcap:PCAP once, in
+    order, unchanged; the classifier sent out those and nothing else."""
+    def out():
+        return spp.port_stats(spp.nfv_status(1), "pcap:%d" % pcap)["tx"]
+    wait_for(lambda: out() >= len(sent), timeout=20, what="flow A out")
+    time.sleep(0.3)
+    spp.nfv(1, "stop", "patch reset", "del pcap:%d" % pcap)
+    same_frames(sent, pcaps.read(pcap))
+    cls = spp.vf_status(2)["components"][0]
+    # what else the namespace's kernel sent (if anything) was dropped
+    assert cls["name"] == "cls" and cls["stats"]["tx"] == len(sent)
+
+
 def test_vf_hitless_changes(tapnode, tmp_path):
     """A steady flow to MAC A (namespace -> tap phy:0 -> classifier ->
     ring:1 -> spp_nfv -> pcap) while, again and again, entries for other
@@ -308,7 +333,6 @@ def test_vf_hitless_changes(tapnode, tmp_path):
     the classifier's own lcore, and another tx port of the classifier
     detached and attached (which moves ring:1's index in the table): every
     frame of flow A comes out once, in order, unchanged."""
-    from scapy.all import wrpcap
     spp = tapnode.spp
     pcaps = PcapPorts(82)
     try:
@@ -320,11 +344,7 @@ def test_vf_hitless_changes(tapnode, tmp_path):
                "classifier_table add mac %s ring:1" % MAC_A)
         spp.nfv(1, "add ring:1", "add pcap:82", "patch ring:1 pcap:82",
                 "forward")
-        n, pps = 6000, 2000
-        sent = frames(n, seed=80, dst=MAC_A, size=(64, 200))
-        src = tmp_path / "flow.pcap"
-        wrpcap(str(src), sent)
-        sender = tapnode.python("flow", src, pps, wait=False)
+        sent, sender = start_flow_a(tapnode, tmp_path, 80)
         changes = 0
         i = 0
         while sender.poll() is None:
@@ -341,18 +361,63 @@ def test_vf_hitless_changes(tapnode, tmp_path):
         assert sender.returncode == 0
         assert changes >= 40, "only %d changes during the flow" % changes
         print("%d changes during the flow" % changes)
-
-        def out():
-            return spp.port_stats(spp.nfv_status(1), "pcap:82")["tx"]
-        wait_for(lambda: out() >= n, timeout=20, what="flow A out")
-        time.sleep(0.3)
-        spp.nfv(1, "stop", "patch reset", "del pcap:82")
-        same_frames(sent, pcaps.read(82))
-        cls = spp.vf_status(2)["components"][0]
-        # what else the namespace's kernel sent (if anything) was dropped
-        assert cls["name"] == "cls" and cls["stats"]["tx"] == n
+        check_flow_a(spp, pcaps, 82, sent)
     finally:
         pcaps.cleanup()
+
+
+def test_vf_4096_adds_one_by_one_are_hitless(tapnode, tmp_path):
+    """An OpenStack host's day: 4096 classifier entries for other MACs
+    added one by one through REST on one kept-alive HTTP connection (the
+    table is built again twice as big twice on the way), then deleted one
+    by one, while a steady flow to MAC A goes namespace -> tap phy:0 ->
+    classifier -> ring:1 -> spp_nfv -> pcap: every frame of flow A comes
+    out once, in order, unchanged, and the entries all went in."""
+    import http.client
+    import json
+    spp = tapnode.spp
+    pcaps = PcapPorts(83)
+    conn = http.client.HTTPConnection("127.0.0.1", spp.ctl_port, timeout=30)
+
+    def change(action, i):
+        mac = "52:54:00:20:%02x:%02x" % (i >> 8, i & 0xff)
+        conn.request("PUT", "/v1/vfs/2/classifier_table",
+                     body=json.dumps({"action": action, "type": "mac",
+                                      "mac_address": mac,
+                                      "port": "ring:%d" % (2 + i % 2)}),
+                     headers={"Content-Type": "application/json"})
+        r = conn.getresponse()
+        assert r.status == 204, (action, mac, r.read())
+        r.read()
+
+    try:
+        spp.start_nfv(1)
+        spp.start_vf(2)
+        spp.vf(2, "component start cls 4 classifier",
+               "port add phy:0 rx cls", "port add ring:1 tx cls",
+               "port add ring:2 tx cls", "port add ring:3 tx cls",
+               "classifier_table add mac %s ring:1" % MAC_A)
+        spp.nfv(1, "add ring:1", "add pcap:83", "patch ring:1 pcap:83",
+                "forward")
+        sent, sender = start_flow_a(tapnode, tmp_path, 83)
+        during = 0
+        for i in range(4096):
+            change("add", i)
+            during += sender.poll() is None
+        table = spp.vf_status(2)["classifier_table"]
+        assert len(table) == 4097
+        for i in range(4096):
+            change("del", i)
+            during += sender.poll() is None
+        print("%d of the 8192 changes during the flow" % during)
+        assert sender.wait(60) == 0
+        check_flow_a(spp, pcaps, 83, sent)
+        assert [e["value"] for e in spp.vf_status(2)["classifier_table"]] \
+            == [MAC_A]
+    finally:
+        conn.close()
+        pcaps.cleanup()
+
 
 def config_of(st):
     """A vf status without its counters: what a refused command must not

@@ -24,6 +24,11 @@ def cores_of(mask):
     return [i for i in range(64) if m >> i & 1]
 
 
+# spp_vf runs at most 64 components, a classifier and a merge plus two
+# forwards per vhost, and a classifier has at most 32 tx ports
+MAX_VHOST = 31
+
+
 def parse_vf_spec(spec):
     """'physnet1:2:0x18[:0000:00:04.0]' -> (physnet, num_vhost, mask, pci)"""
     parts = spec.split(':', 3)
@@ -39,6 +44,9 @@ def parse_vf_spec(spec):
     if num < 1 or len(cores) < 2:
         raise ConfigError('vf %r: at least 1 vhost and 2 cores (master '
                           'and worker) in the mask' % spec)
+    if num > MAX_VHOST:
+        raise ConfigError('vf %r: at most %d vhosts per NIC (one spp_vf)'
+                          % (spec, MAX_VHOST))
     return parts[0], num, parts[2], parts[3] if len(parts) > 3 else ''
 
 

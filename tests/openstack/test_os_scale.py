@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Scale of the networking-spp wiring, every part real (etcd, RabbitMQ,
+MariaDB, neutron-server with ML2 `spp`, the SPP agent, spp-ctl,
+spp_primary, spp_vf --vhost-client): one spp_vf serving as many VMs as it
+can, the ports bound one by one through Neutron, and frames from the
+external namespace to every VM's MAC reaching that VM and no other.
+
+How many: the agent's wiring takes two forward components and two rings
+per VM beside one classifier and one merge, and spp_vf has at most 64
+components (SPP_COMP_MAX) and 32 tx ports per classifier (SPP_CLS_MAX_TX,
+the bits of its flood masks): 31 VMs. The VMs are one dpdk-testpmd
+(rxonly) with a virtio_user port per VM, the vhost-user server of its
+socket, one forwarding lcore for all (one testpmd takes at most 32 ports:
+Debian's DPDK is built with RTE_MAX_ETHPORTS 32).
+
+The time a port takes from Neutron's POST to its MAC in the classifier is
+printed for the ports bound while at most 8 were, and for the last ones
+(with 24 to 31 bound), and how much of it the POST took (the agent wires the
+port while Neutron binds it); only correctness is asserted."""
+
+import os
+import re
+import statistics
+import time
+
+import pytest
+
+from ostknode import Node
+from sppenv import DpdkPeer, wait_for
+from test_os_stack import new_port, vhost_of
+
+PHYSNET = 'physnet1'
+NUM = 31
+FEW = 8
+
+
+class ScaleNode(Node):
+    """A compute node of its own names with NUM vhosts (see Node)."""
+
+    HOST, NAME = 'ostk-cn9', 'ostks'
+    NS, PHY, PHY_NS = 'ostks-ext', 'ostks-ph0', 'ostks-ph0n'
+    VHOST_BASE, NUM_VHOST = 100, NUM
+    VF_SPEC = 'physnet1:%d:0x18' % NUM
+    MEM = 512
+
+
+def sock(vid):
+    return '/tmp/sock%d' % vid
+
+
+@pytest.fixture(scope='module')
+def vms():
+    """One testpmd, a virtio_user port per vhost id (testpmd port i is
+    vhost VHOST_BASE + i), counting what each port receives."""
+    for v in range(NUM):
+        if os.path.exists(sock(ScaleNode.VHOST_BASE + v)):
+            os.unlink(sock(ScaleNode.VHOST_BASE + v))
+    peer = DpdkPeer('ostks-vms', [
+        'virtio_user%d,path=%s,queue_size=256,server=1' %
+        (v, sock(ScaleNode.VHOST_BASE + v)) for v in range(NUM)],
+        lcores='0@1,1@0', fwd='rxonly',
+        extra=['--stats-period', '1', '--rxd', '256', '--txd', '256',
+               '--total-num-mbufs', '16384'])
+    yield peer
+    peer.close()
+    for v in range(NUM):
+        if os.path.exists(sock(ScaleNode.VHOST_BASE + v)):
+            os.unlink(sock(ScaleNode.VHOST_BASE + v))
+
+
+@pytest.fixture(scope='module')
+def snode(stack, vms):
+    n = ScaleNode(stack)
+    yield n
+    n.close()
+
+
+def rx_by_port(peer):
+    """{testpmd port: RX-packets} from testpmd's last periodic
+    statistics."""
+    got = {}
+    for m in re.finditer(r'NIC statistics for port (\d+)\s+#+\s+'
+                         r'RX-packets: +(\d+)', peer.proc.output()):
+        got[int(m.group(1))] = int(m.group(2))
+    return got
+
+
+def test_one_vf_many_vms(stack, snode, vms):
+    net = stack.post('network', {
+        'name': 'ostks-flat', 'provider:network_type': 'flat',
+        'provider:physical_network': PHYSNET})['id']
+    ports = []
+    try:
+        stack.post('subnet', {'network_id': net, 'ip_version': 4,
+                              'cidr': '10.112.0.0/24', 'enable_dhcp': False,
+                              'gateway_ip': None})
+        took, posts = [], []
+        for i in range(NUM):
+            t = time.monotonic()
+            p = new_port(stack, net, 'ostks-%d' % i, host=snode.HOST)
+            posts.append(time.monotonic() - t)
+            ports.append(p)
+            mac = p['mac_address']
+            wait_for(lambda: mac in [e['value'] for e in snode.table()],
+                     timeout=30, interval=0.02,
+                     what='the MAC of port %d in the classifier' % i)
+            took.append(time.monotonic() - t)
+        vids = [vhost_of(p) for p in ports]
+        assert sorted(vids) == list(range(snode.VHOST_BASE,
+                                          snode.VHOST_BASE + NUM))
+        assert sorted(e['value'] for e in snode.table()) == \
+            sorted(p['mac_address'] for p in ports)
+        print('port POST to its MAC in the classifier: median %.3f s '
+              '(of which the POST %.3f s) with at most %d ports, %.3f s '
+              '(%.3f s) with %d to %d' % (
+                  statistics.median(took[1:FEW]),
+                  statistics.median(posts[1:FEW]), FEW,
+                  statistics.median(took[-FEW:]),
+                  statistics.median(posts[-FEW:]), NUM - FEW + 1, NUM))
+
+        vms.wait_ready(timeout=60)
+        for v in vids:
+            snode.wait_link(v, timeout=60)
+        # port i's MAC gets 1 + i % 5 frames
+        from scapy.all import Ether, IP, UDP, wrpcap
+        sent = []
+        for i, p in enumerate(ports):
+            sent += [Ether(src='02:00:00:00:99:01', dst=p['mac_address']) /
+                     IP(src='10.112.0.1', dst='10.112.0.2') /
+                     UDP(sport=1000 + k, dport=9) / bytes(18)
+                     for k in range(1 + i % 5)]
+        before = rx_by_port(vms)
+        pcap = '/tmp/ostks-frames.pcap'
+        wrpcap(pcap, sent)
+        try:
+            snode.ns('/usr/bin/python3 %s send %s %s' % (
+                os.path.join(os.path.dirname(os.path.dirname(
+                    os.path.abspath(__file__))), 'system', 'nsframes.py'),
+                snode.PHY_NS, pcap))
+        finally:
+            os.unlink(pcap)
+        want = {v - snode.VHOST_BASE: 1 + i % 5 for i, v in enumerate(vids)}
+
+        def delta():
+            now = rx_by_port(vms)
+            return {q: now.get(q, 0) - before.get(q, 0) for q in want}
+        wait_for(lambda: sum(delta().values()) >= len(sent), timeout=20,
+                 what='the frames in the VMs')
+        time.sleep(1.5)  # a frame gone astray would show by now
+        assert delta() == want
+    finally:
+        for p in ports:
+            stack.req('DELETE', '/ports/%s' % p['id'])
+        wait_for(lambda: snode.table() == [], timeout=30,
+                 what='the classifier table empty')
+        stack.req('DELETE', '/networks/%s' % net)
