@@ -266,22 +266,22 @@ cls_tx_index(const struct spp_res *tx, unsigned int nb_tx,
 	return -1;
 }
 
-/* dest[v] from the counts, as a worker reads it: one 32-bit store each */
+/* dest[v] from the counts, as a worker reads it: one 64-bit store each */
 static void
 cls_dest_update(struct spp_cls_table *t, unsigned int v)
 {
 	const struct spp_cls_ctl *c = t->ctl;
-	uint32_t flood = 0, miss = 0, udflt = 0;
+	uint64_t flood = 0, miss = 0, udflt = 0;
 	unsigned int i;
 
 	for (i = 0; i < SPP_CLS_MAX_TX; i++)
 		if (c->refs[v][i] != 0)
-			flood |= 1u << i;
+			flood |= 1ULL << i;
 	if (c->dflt[v] >= 0)
-		miss = 1u << c->dflt[v];
+		miss = 1ULL << c->dflt[v];
 	/* the untagged default is the last resort of every VLAN */
 	if (v != SPP_CLS_UNTAGGED && c->dflt[SPP_CLS_UNTAGGED] >= 0) {
-		udflt = 1u << c->dflt[SPP_CLS_UNTAGGED];
+		udflt = 1ULL << c->dflt[SPP_CLS_UNTAGGED];
 		flood |= udflt;
 		if (miss == 0)
 			miss = udflt;

@@ -11,7 +11,7 @@
  * goes to. An entry added or deleted later changes the table in place, in
  * O(1) (spp_cls_apply): the hash takes lock-free readers (a worker's lookup
  * of another MAC is never disturbed) and frees a deleted key's slot after an
- * RCU grace period; each VLAN's ports are two 32-bit words stored whole.
+ * RCU grace period; each VLAN's ports are two 64-bit words, each stored whole.
  * A table whose hash is full, or a classifier whose tx ports change, gets a
  * new table, published with the task list, the old one freed after the
  * grace period (spp_comp).
@@ -43,7 +43,7 @@
 #define SPP_CLS_UNTAGGED 4096 /* VLAN index of untagged frames */
 #define SPP_CLS_NB_VLANS 4097
 #define SPP_CLS_MAX_ENTRIES 65536
-#define SPP_CLS_MAX_TX 32 /* tx ports of one classifier (bits of a mask) */
+#define SPP_CLS_MAX_TX 64 /* tx ports of one classifier (bits of a mask) */
 
 /* One classifier_table entry, as the control thread keeps it. */
 struct spp_cls_entry {
@@ -62,8 +62,8 @@ struct spp_cls_db {
 
 /* Where frames of one VLAN go when their MAC has no entry: tx port bits. */
 struct spp_cls_dest {
-	uint32_t flood; /* broadcast and multicast */
-	uint32_t miss;	/* unknown unicast */
+	uint64_t flood; /* broadcast and multicast */
+	uint64_t miss;	/* unknown unicast */
 };
 
 #define SPP_CLS_MIN_CAP 1024u /* MACs a new table has room for, at least */
@@ -142,7 +142,7 @@ spp_cls_key(uint16_t vlan, const uint8_t *mac)
  */
 static inline void
 spp_cls_classify(const struct spp_cls_table *t, struct rte_mbuf *const *pkts,
-		 uint16_t n, uint32_t *dst)
+		 uint16_t n, uint64_t *dst)
 {
 	uint64_t keys[RTE_HASH_LOOKUP_BULK_MAX];
 	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
@@ -179,7 +179,7 @@ spp_cls_classify(const struct spp_cls_table *t, struct rte_mbuf *const *pkts,
 		rte_hash_lookup_bulk_data(t->h, kp, n, &hits, data);
 	for (i = 0; i < n; i++) {
 		if (hits & (1ULL << i)) {
-			dst[i] = 1u << (uintptr_t)data[i];
+			dst[i] = 1ULL << (uintptr_t)data[i];
 			continue;
 		}
 		if (unlikely(vlan[i] == UINT16_MAX)) {

@@ -18,6 +18,10 @@
 #include "spp_worker.h"
 
 RTE_LOG_REGISTER(spp_comp_logtype, spp.comp, INFO);
+
+/* a classifier's tx ports are the bits of its destination masks */
+_Static_assert(SPP_COMP_MAX_DIR_PORTS <= SPP_CLS_MAX_TX,
+	       "more tx ports than a classifier has bits");
 #define COMP_LOG(level, ...)                                                   \
 	rte_log(RTE_LOG_##level, spp_comp_logtype, "spp.comp: " __VA_ARGS__)
 
@@ -149,7 +153,7 @@ comp_run_classifier(const struct spp_comp_task *t)
 	struct rte_mbuf *pkts[SPP_COMP_BURST];
 	struct rte_mbuf *out[SPP_CLS_MAX_TX][SPP_COMP_BURST];
 	uint16_t nb_out[SPP_CLS_MAX_TX];
-	uint32_t dst[SPP_COMP_BURST], used = 0, d;
+	uint64_t dst[SPP_COMP_BURST], used = 0, d;
 	uint16_t i, n, drop = 0;
 	unsigned int p;
 
@@ -165,12 +169,12 @@ comp_run_classifier(const struct spp_comp_task *t)
 			continue;
 		}
 		if (unlikely((d & (d - 1)) != 0))
-			comp_share(pkts[i], __builtin_popcount(d) - 1);
+			comp_share(pkts[i], __builtin_popcountll(d) - 1);
 		do {
-			p = (unsigned int)__builtin_ctz(d);
+			p = (unsigned int)__builtin_ctzll(d);
 			d &= d - 1;
-			if (!(used & 1u << p)) {
-				used |= 1u << p;
+			if (!(used & 1ULL << p)) {
+				used |= 1ULL << p;
 				nb_out[p] = 0;
 			}
 			out[p][nb_out[p]++] = pkts[i];
@@ -178,7 +182,7 @@ comp_run_classifier(const struct spp_comp_task *t)
 	}
 	t->stats->drop += drop;
 	while (used != 0) {
-		p = (unsigned int)__builtin_ctz(used);
+		p = (unsigned int)__builtin_ctzll(used);
 		used &= used - 1;
 		comp_tx(t, &t->tx[p], out[p], nb_out[p]);
 	}

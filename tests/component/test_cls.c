@@ -59,11 +59,11 @@ frame(const uint8_t *dst, int vid)
 	return m;
 }
 
-static uint32_t
+static uint64_t
 classify1(const struct spp_cls_table *t, const uint8_t *dst, int vid)
 {
 	struct rte_mbuf *m = frame(dst, vid);
-	uint32_t d;
+	uint64_t d;
 
 	spp_cls_classify(t, &m, 1, &d);
 	rte_pktmbuf_free(m);
@@ -170,7 +170,7 @@ test_lookup(void)
 	struct spp_res tx[4];
 	struct rte_mbuf *m;
 	char err[128];
-	uint32_t d;
+	uint64_t d;
 
 	rings(tx, 4);
 	CHECK(spp_cls_build(&db, tx, 4, NULL, &t, err, sizeof(err)) == 0,
@@ -230,7 +230,7 @@ test_lookup(void)
 	spp_cls_db_free(&db);
 }
 
-/* 4096 MACs on 32 ports, looked up in bursts of 32. */
+/* 4096 MACs on 64 ports (a classifier's most), looked up in bursts of 32. */
 static void
 test_scale(void)
 {
@@ -241,13 +241,13 @@ test_scale(void)
 	unsigned int i, k, wrong = 0, fails = 0;
 	uint8_t mac[6] = {0x52, 0x54, 0x00, 0, 0, 0};
 	char err[128];
-	uint32_t d[32];
+	uint64_t d[32];
 
 	rings(tx, SPP_CLS_MAX_TX);
 	for (i = 0; i < 4096; i++) {
 		mac[4] = (uint8_t)(i >> 8);
 		mac[5] = (uint8_t)i;
-		fails += add(&db, (int)(i % 3), mac, (int)(i % 32)) != 0;
+		fails += add(&db, (int)(i % 3), mac, (int)(i % 64)) != 0;
 	}
 	CHECK(fails == 0, "4096 entries added");
 	CHECK(spp_cls_build(&db, tx, SPP_CLS_MAX_TX, NULL, &t, err,
@@ -262,11 +262,14 @@ test_scale(void)
 		}
 		spp_cls_classify(t, m, 32, d);
 		for (k = 0; k < 32; k++) {
-			wrong += d[k] != 1u << ((i + k) % 32);
+			wrong += d[k] != 1ULL << ((i + k) % 64);
 			rte_pktmbuf_free(m[k]);
 		}
 	}
 	CHECK(wrong == 0, "each of 4096 frames to its port (%u wrong)", wrong);
+	/* VLAN 1 has entries on every port (i % 3 == 1 meets each i % 64) */
+	CHECK(classify1(t, MAC_BC, 1) == UINT64_MAX,
+	      "a broadcast in VLAN 1 floods to all 64 ports, bit 63 too");
 	spp_cls_free(t);
 	spp_cls_db_free(&db);
 }
@@ -429,7 +432,7 @@ hitless_worker(void *arg)
 {
 	struct hitless *h = arg;
 	struct rte_mbuf *m[32];
-	uint32_t d[32];
+	uint64_t d[32];
 	unsigned int k;
 
 	for (k = 0; k < 32; k++)

@@ -82,7 +82,7 @@ def test_original_configuration_is_read(env):
 
 @pytest.mark.parametrize('spec', ['physnet1', 'physnet1:x:0x6',
                                   'physnet1:1:0x4', 'physnet1:0:0x6',
-                                  'physnet1:32:0x6'])
+                                  'physnet1:65:0x6'])
 def test_bad_vf_spec(spec):
     with pytest.raises(host_config.ConfigError):
         host_config.build([spec])

@@ -5,17 +5,17 @@ spp_primary, spp_vf --vhost-client): one spp_vf serving as many VMs as it
 can, the ports bound one by one through Neutron, and frames from the
 external namespace to every VM's MAC reaching that VM and no other.
 
-How many: the agent's wiring takes two forward components and two rings
-per VM beside one classifier and one merge, and spp_vf has at most 64
-components (SPP_COMP_MAX) and 32 tx ports per classifier (SPP_CLS_MAX_TX,
-the bits of its flood masks): 31 VMs. The VMs are one dpdk-testpmd
-(rxonly) with a virtio_user port per VM, the vhost-user server of its
-socket, one forwarding lcore for all (one testpmd takes at most 32 ports:
-Debian's DPDK is built with RTE_MAX_ETHPORTS 32).
+How many: 64, what one spp_vf takes (a classifier has at most 64 tx
+ports, SPP_CLS_MAX_TX, the bits of its masks; the agent's wiring takes two
+forward components and two rings per VM beside one classifier and one
+merge: 130 of spp_vf's 160 components). The VMs are two dpdk-testpmd
+(rxonly), each with a virtio_user port per VM for 32 VMs, the vhost-user
+server of its socket, one forwarding lcore each (one testpmd takes at most
+32 ports: Debian's DPDK is built with RTE_MAX_ETHPORTS 32).
 
 The time a port takes from Neutron's POST to its MAC in the classifier is
 printed for the ports bound while at most 8 were, and for the last ones
-(with 24 to 31 bound), and how much of it the POST took (the agent wires the
+(with 57 to 64 bound), and how much of it the POST took (the agent wires the
 port while Neutron binds it); only correctness is asserted."""
 
 import os
@@ -30,7 +30,8 @@ from sppenv import DpdkPeer, wait_for
 from test_os_stack import new_port, vhost_of
 
 PHYSNET = 'physnet1'
-NUM = 31
+NUM = 64
+PER_PEER = 32  # VMs of one testpmd
 FEW = 8
 
 
@@ -48,21 +49,48 @@ def sock(vid):
     return '/tmp/sock%d' % vid
 
 
+class Vms(object):
+    """The VMs: testpmd j's port q is VM (and vhost VHOST_BASE +)
+    PER_PEER * j + q."""
+
+    def __init__(self):
+        self.peers = []
+        for j in range(0, NUM, PER_PEER):
+            self.peers.append(DpdkPeer('ostks-vms%d' % j, [
+                'virtio_user%d,path=%s,queue_size=256,server=1' %
+                (v, sock(ScaleNode.VHOST_BASE + v))
+                for v in range(j, min(j + PER_PEER, NUM))],
+                lcores='0@1,1@0', fwd='rxonly',
+                extra=['--stats-period', '1', '--rxd', '256', '--txd',
+                       '256', '--total-num-mbufs', '16384']))
+
+    def wait_ready(self, timeout):
+        for p in self.peers:
+            p.wait_ready(timeout=timeout)
+
+    def rx(self):
+        """{VM: RX-packets} from the testpmds' last statistics."""
+        got = {}
+        for j, p in enumerate(self.peers):
+            for q, n in rx_by_port(p).items():
+                got[PER_PEER * j + q] = n
+        return got
+
+    def close(self):
+        for p in self.peers:
+            p.close()
+
+
 @pytest.fixture(scope='module')
 def vms():
-    """One testpmd, a virtio_user port per vhost id (testpmd port i is
-    vhost VHOST_BASE + i), counting what each port receives."""
+    """The VMs, a virtio_user port per vhost id, counting what each port
+    receives."""
     for v in range(NUM):
         if os.path.exists(sock(ScaleNode.VHOST_BASE + v)):
             os.unlink(sock(ScaleNode.VHOST_BASE + v))
-    peer = DpdkPeer('ostks-vms', [
-        'virtio_user%d,path=%s,queue_size=256,server=1' %
-        (v, sock(ScaleNode.VHOST_BASE + v)) for v in range(NUM)],
-        lcores='0@1,1@0', fwd='rxonly',
-        extra=['--stats-period', '1', '--rxd', '256', '--txd', '256',
-               '--total-num-mbufs', '16384'])
-    yield peer
-    peer.close()
+    peers = Vms()
+    yield peers
+    peers.close()
     for v in range(NUM):
         if os.path.exists(sock(ScaleNode.VHOST_BASE + v)):
             os.unlink(sock(ScaleNode.VHOST_BASE + v))
@@ -129,7 +157,7 @@ def test_one_vf_many_vms(stack, snode, vms):
                      IP(src='10.112.0.1', dst='10.112.0.2') /
                      UDP(sport=1000 + k, dport=9) / bytes(18)
                      for k in range(1 + i % 5)]
-        before = rx_by_port(vms)
+        before = vms.rx()
         pcap = '/tmp/ostks-frames.pcap'
         wrpcap(pcap, sent)
         try:
@@ -142,7 +170,7 @@ def test_one_vf_many_vms(stack, snode, vms):
         want = {v - snode.VHOST_BASE: 1 + i % 5 for i, v in enumerate(vids)}
 
         def delta():
-            now = rx_by_port(vms)
+            now = vms.rx()
             return {q: now.get(q, 0) - before.get(q, 0) for q in want}
         wait_for(lambda: sum(delta().values()) >= len(sent), timeout=20,
                  what='the frames in the VMs')

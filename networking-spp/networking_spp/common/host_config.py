@@ -24,9 +24,10 @@ def cores_of(mask):
     return [i for i in range(64) if m >> i & 1]
 
 
-# spp_vf runs at most 64 components, a classifier and a merge plus two
-# forwards per vhost, and a classifier has at most 32 tx ports
-MAX_VHOST = 31
+# a classifier of spp_vf has at most 64 tx ports, one per vhost (the
+# wiring's components, a classifier and a merge plus two forwards per vhost,
+# fit in spp_vf's 160)
+MAX_VHOST = 64
 
 
 def parse_vf_spec(spec):
