@@ -65,6 +65,20 @@ ctl_proc_command(struct ctl_proc *p, const char *text, int forget,
 	return 0;
 }
 
+/* One command at a time, no other client: the record's fast path holds. */
+uint64_t
+ctl_proc_replies(struct ctl_proc *p)
+{
+	(void)p;
+	return 0;
+}
+
+uint64_t
+ctl_proc_my_last_reply(void)
+{
+	return 0;
+}
+
 json_t *
 ctl_procs_list(void)
 {
