@@ -29,13 +29,14 @@
 #include "spp_worker.h"
 
 /*
- * Enough for the networking-spp wiring of 64 VMs on one spp_vf (a forward
- * and a merge per VM, a classifier and a merge to the NIC: 130), and a
- * classifier with a tx port per VM.
+ * Enough for the networking-spp wiring of 64 VMs on one spp_vf (two
+ * forwards per VM, a classifier and a merge: 130 components; a vhost and
+ * two rings per VM and the NIC: 193 ports), and a classifier with a tx port
+ * per VM.
  */
 #define SPP_COMP_MAX 160
 #define SPP_COMP_MAX_DIR_PORTS 64 /* rx or tx ports of one component */
-#define SPP_COMP_MAX_PORTS 160	  /* ports of the process */
+#define SPP_COMP_MAX_PORTS 256	  /* ports of the process */
 /*
  * Frames a component takes from a port at a time. Measured on the
  * benchmark's single-core classifier loop: 64 takes 51-52 cycles a frame
