@@ -68,7 +68,7 @@ spp_capture_run_receiver(const struct spp_comp_task *t)
 	unsigned int k;
 	uint16_t i, n;
 
-	n = run || c->has_pass ? spp_port_rx(&c->port, pkts, SPP_CAPTURE_BURST)
+	n = run || c->has_pass ? spp_port_rx(c->port, pkts, SPP_CAPTURE_BURST)
 			       : 0;
 	if (n != 0 && run) {
 		uint64_t ts = capture_now_ns();
@@ -94,7 +94,7 @@ spp_capture_run_receiver(const struct spp_comp_task *t)
 	if (n != 0) {
 		c->rx += n;
 		if (c->has_pass)
-			c->passed += spp_port_tx(&c->pass, pkts, n);
+			c->passed += spp_port_tx(c->pass, pkts, n);
 	}
 	if (st == SPP_CAPTURE_STOPPING &&
 	    __atomic_load_n(&c->rx_stopped_gen, __ATOMIC_RELAXED) != gen)
@@ -311,12 +311,12 @@ spp_capture_status(const struct spp_capture *c, json_t *obj)
 	unsigned int i;
 
 	o = json_pack("{s:i,s:s,s:o,s:{s:I,s:I,s:I}}", "core", c->rx_lcore,
-		      "role", "receive", "rx_port", capture_port_json(&c->port),
+		      "role", "receive", "rx_port", capture_port_json(c->port),
 		      "stats", "rx", (json_int_t)c->rx, "drop",
 		      (json_int_t)c->ring_drop, "passed",
 		      (json_int_t)c->passed);
 	if (c->has_pass)
-		json_object_set_new(o, "tx_port", capture_port_json(&c->pass));
+		json_object_set_new(o, "tx_port", capture_port_json(c->pass));
 	json_array_append_new(cores, o);
 	for (i = 0; i < c->nb_writers; i++) {
 		const struct spp_capture_writer *w = &c->writers[i];
@@ -430,21 +430,26 @@ spp_capture_init(struct spp_capture *c, const struct spp_opts *opts,
 		SPP_ERR(ret, "cannot start the capture lcores: %s",
 			strerror(-ret));
 	}
-	ret = spp_port_open(&c->port, &opts->capture, &c->e.env, err, errlen);
+	/* the ports are the engine's: its fini closes them */
+	ret = spp_comp_port_hold(&c->e, &opts->capture, err, errlen);
+	if (ret == 0 && opts->pass_to.type != SPP_RES_NONE) {
+		if (spp_res_equal(&opts->pass_to, &opts->capture)) {
+			snprintf(err, errlen,
+				 "--pass-to is the captured port itself");
+			ret = -EINVAL;
+		} else {
+			ret = spp_comp_port_hold(&c->e, &opts->pass_to, err,
+						 errlen);
+		}
+		c->has_pass = ret == 0;
+	}
 	if (ret < 0) {
 		spp_comp_fini(&c->e);
 		return ret;
 	}
-	if (opts->pass_to.type != SPP_RES_NONE) {
-		ret = spp_port_open(&c->pass, &opts->pass_to, &c->e.env, err,
-				    errlen);
-		if (ret < 0) {
-			spp_port_close(&c->port, &c->e.env);
-			spp_comp_fini(&c->e);
-			return ret;
-		}
-		c->has_pass = true;
-	}
+	c->port = spp_comp_port_find(&c->e, &opts->capture);
+	c->pass =
+		c->has_pass ? spp_comp_port_find(&c->e, &opts->pass_to) : NULL;
 	capture_reclaim_orphans();
 	for (i = 0; i < c->nb_writers; i++) {
 		snprintf(name, sizeof(name), CAPTURE_RING_FMT, (int)getpid(),
@@ -500,8 +505,4 @@ spp_capture_fini(struct spp_capture *c)
 		rte_ring_free(c->writers[i].ring);
 		c->writers[i].ring = NULL;
 	}
-	if (c->has_pass)
-		spp_port_close(&c->pass, &c->e.env);
-	if (c->port.res.type != SPP_RES_NONE)
-		spp_port_close(&c->port, &c->e.env);
 }
