@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <rte_ether.h>
 #include <rte_launch.h>
@@ -261,7 +264,80 @@ static const struct comp_type comp_types[] = {
 struct comp_worker_arg {
 	struct spp_comp_engine *e;
 	unsigned int tid;
+	unsigned int lcore;
 };
+
+/* Back to polling: every rx port of what the lcore runs now. */
+static void
+comp_wake_disarm(const struct spp_comp_lcore_cfg *cfg)
+{
+	uint16_t i, k;
+
+	for (i = 0; i < cfg->nb_tasks; i++)
+		for (k = 0; k < cfg->tasks[i].nb_rx; k++)
+			spp_port_wake_disarm(cfg->tasks[i].rx[k].port);
+}
+
+/*
+ * The engine's nap (spp_worker.h): when every rx port of the lcore's tasks
+ * can wake it (vhost kicks; a vhost port without a VM gets nothing), wait
+ * in epoll for them and the lcore's bell. The task list and its ports are
+ * used only online: before the wait, and after it as they are then (a port
+ * deleted meanwhile is gone; the fds are in an epoll set of this nap only).
+ */
+static bool
+comp_nap(void *arg, struct rte_rcu_qsbr *qs, unsigned int tid)
+{
+	const struct comp_worker_arg *a = arg;
+	struct spp_comp_engine *e = a->e;
+	const struct spp_comp_lcore_cfg *cfg =
+		__atomic_load_n(&e->cfg[a->lcore], __ATOMIC_ACQUIRE);
+	struct epoll_event ev = {.events = EPOLLIN}, got[4];
+	struct timespec ts = {
+		.tv_sec = SPP_WORKER_WAKE_SLEEP_US / 1000000,
+		.tv_nsec = SPP_WORKER_WAKE_SLEEP_US % 1000000 * 1000,
+	};
+	bool can = e->bell[a->lcore] >= 0;
+	int ep = -1, fd;
+	uint64_t n;
+	uint16_t i, k;
+
+	for (i = 0; i < cfg->nb_tasks && can; i++) {
+		const struct spp_comp_task *t = &cfg->tasks[i];
+
+		can = t->nb_rx != 0; /* a capture polls its own port */
+		for (k = 0; k < t->nb_rx && can; k++) {
+			fd = spp_port_wake_arm(t->rx[k].port);
+			if (fd == SPP_PORT_WAKE_NONE)
+				continue;
+			if (ep < 0)
+				ep = epoll_create1(EPOLL_CLOEXEC);
+			can = fd >= 0 && ep >= 0 &&
+			      epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0;
+		}
+	}
+	if (can && ep < 0)
+		ep = epoll_create1(EPOLL_CLOEXEC);
+	can = can && ep >= 0 &&
+	      epoll_ctl(ep, EPOLL_CTL_ADD, e->bell[a->lcore], &ev) == 0;
+	if (can) {
+		if (qs != NULL)
+			rte_rcu_qsbr_thread_offline(qs, tid);
+		n = (uint64_t)RTE_MAX(
+			epoll_pwait2(ep, got, RTE_DIM(got), &ts, NULL), 0);
+		if (qs != NULL)
+			rte_rcu_qsbr_thread_online(qs, tid);
+		spp_worker_cycles_add(&e->cycles[a->lcore].naps, 1);
+		spp_worker_cycles_add(&e->cycles[a->lcore].woken, n != 0);
+		if (read(e->bell[a->lcore], &n, sizeof(n)) < 0)
+			n = 0; /* not rung: nothing to take */
+		cfg = __atomic_load_n(&e->cfg[a->lcore], __ATOMIC_ACQUIRE);
+	}
+	if (ep >= 0)
+		close(ep);
+	comp_wake_disarm(cfg);
+	return can;
+}
 
 static struct comp_worker_arg comp_args[RTE_MAX_LCORE];
 
@@ -274,6 +350,8 @@ comp_worker(void *arg)
 	struct spp_worker_loop loop;
 
 	spp_worker_loop_init(&loop, e->busy_poll, &e->cycles[lcore]);
+	loop.nap = comp_nap;
+	loop.nap_arg = arg;
 	rte_rcu_qsbr_thread_register(e->qs, a->tid);
 	rte_rcu_qsbr_thread_online(e->qs, a->tid);
 	while (!__atomic_load_n(&e->quit, __ATOMIC_RELAXED)) {
@@ -315,6 +393,16 @@ comp_ready(const struct spp_comp *c)
 	       c->nb_tx >= t->min_tx && c->nb_tx <= t->max_tx;
 }
 
+/* Wake lcore's worker from a nap: its work changed. */
+static void
+comp_ring(const struct spp_comp_engine *e, unsigned int lcore)
+{
+	uint64_t one = 1;
+
+	if (e->bell[lcore] >= 0 && write(e->bell[lcore], &one, sizeof(one)) < 0)
+		COMP_LOG(DEBUG, "lcore %u: bell: %s\n", lcore, strerror(errno));
+}
+
 /*
  * Build and publish the task list of one lcore from the components, then
  * free the old one after a grace period.
@@ -352,6 +440,7 @@ comp_publish(struct spp_comp_engine *e, unsigned int lcore)
 	}
 	cfg->nb_tasks = (uint16_t)n;
 	__atomic_store_n(&e->cfg[lcore], cfg, __ATOMIC_RELEASE);
+	comp_ring(e, lcore);
 	rte_rcu_qsbr_synchronize(e->qs, RTE_QSBR_THRID_INVALID);
 	free(old);
 	return 0;
@@ -1064,6 +1153,8 @@ spp_comp_init(struct spp_comp_engine *e, enum spp_proc_kind kind,
 	int ret;
 
 	memset(e, 0, sizeof(*e));
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		e->bell[i] = -1;
 	e->kind = kind;
 	e->env = *env;
 	e->busy_poll = busy_poll;
@@ -1085,11 +1176,14 @@ spp_comp_init(struct spp_comp_engine *e, enum spp_proc_kind kind,
 		e->cfg[lcore] = calloc(1, sizeof(struct spp_comp_lcore_cfg));
 		if (e->cfg[lcore] == NULL)
 			return -ENOMEM;
+		/* none: the worker only sleeps */
+		e->bell[lcore] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	}
 	for (i = 0; i < e->nb_workers; i++) {
 		lcore = e->workers[i];
 		comp_args[lcore].e = e;
 		comp_args[lcore].tid = i;
+		comp_args[lcore].lcore = lcore;
 		ret = rte_eal_remote_launch(comp_worker, &comp_args[lcore],
 					    lcore);
 		if (ret < 0)
@@ -1108,10 +1202,15 @@ spp_comp_fini(struct spp_comp_engine *e)
 	while (e->nb_ports > 0)
 		spp_comp_port_unhold(e, e->ports[0]);
 	__atomic_store_n(&e->quit, true, __ATOMIC_RELAXED);
+	for (i = 0; i < e->nb_workers; i++)
+		comp_ring(e, e->workers[i]);
 	for (i = 0; i < e->nb_workers; i++) {
 		rte_eal_wait_lcore(e->workers[i]);
 		free(e->cfg[e->workers[i]]);
 		e->cfg[e->workers[i]] = NULL;
+		if (e->bell[e->workers[i]] >= 0)
+			close(e->bell[e->workers[i]]);
+		e->bell[e->workers[i]] = -1;
 	}
 	rte_free(e->qs);
 	e->qs = NULL;

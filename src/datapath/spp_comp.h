@@ -120,6 +120,9 @@ struct spp_comp_engine {
 	struct rte_rcu_qsbr *qs;
 	bool quit;
 	bool busy_poll;
+	/* an eventfd per worker lcore, written when its work changes: wakes
+	 * it from a nap (-1: none) */
+	int bell[RTE_MAX_LCORE];
 	/* control thread only */
 	enum spp_proc_kind kind;
 	struct spp_port_env env;

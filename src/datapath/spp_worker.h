@@ -16,6 +16,13 @@
  * us sleeps took 17-26% of a CPU, 2 ms ones take 1.2-1.8%, BENCHMARKS.md).
  * Its thread's timer slack is 1 us (Linux's default, 50 us, would stretch
  * the short sleeps).
+ *
+ * A loop may have a nap: for the long sleeps (SPP_WORKER_IDLE_SLEEP_US and
+ * a stopped worker's), a wait that ends when frames come or the work
+ * changes, up to SPP_WORKER_WAKE_SLEEP_US, where everything the worker
+ * polls can wake it (the engine's, with vhost kicks: spp_comp.c). An idle
+ * worker then wakes 10 times a second, and the first frame after a silence
+ * waits for a thread's wake-up instead of the end of a 2 ms sleep.
  */
 #ifndef SPP_WORKER_H
 #define SPP_WORKER_H
@@ -35,6 +42,7 @@
 #define SPP_WORKER_DOZE_MS 2000u
 #define SPP_WORKER_IDLE_SLEEP_US 2000u
 #define SPP_WORKER_STOPPED_SLEEP_US 2000
+#define SPP_WORKER_WAKE_SLEEP_US 100000u
 
 /*
  * Where a worker lcore's time goes, in TSC cycles: passes that moved frames
@@ -46,6 +54,8 @@
 struct spp_worker_cycles {
 	uint64_t busy;
 	uint64_t idle;
+	uint64_t naps;	/* long sleeps in the loop's nap */
+	uint64_t woken; /* of them, ended by frames or a change */
 } __rte_cache_aligned;
 
 /* A worker loop's own state, on its stack. */
@@ -57,6 +67,13 @@ struct spp_worker_loop {
 	uint64_t hold;	       /* SPP_WORKER_HOLD_US in TSC cycles */
 	uint64_t doze;	       /* SPP_WORKER_DOZE_MS in TSC cycles */
 	unsigned int sleep_us; /* the next sleep */
+	/*
+	 * The nap: sleep (offline for RCU on qs, tid) until woken or up to
+	 * SPP_WORKER_WAKE_SLEEP_US; false when it cannot (something the
+	 * worker polls cannot wake it): the loop sleeps us then.
+	 */
+	bool (*nap)(void *arg, struct rte_rcu_qsbr *qs, unsigned int tid);
+	void *nap_arg;
 };
 
 /* On the worker's own thread, before its loop. */
@@ -75,6 +92,7 @@ spp_worker_pass_done(struct spp_worker_loop *w, unsigned int moved,
 		     bool running, struct rte_rcu_qsbr *qs, unsigned int tid)
 {
 	uint64_t now = rte_rdtsc();
+	unsigned int us;
 
 	spp_worker_cycles_add(moved != 0 ? &w->cycles->busy : &w->cycles->idle,
 			      now - w->last);
@@ -92,15 +110,19 @@ spp_worker_pass_done(struct spp_worker_loop *w, unsigned int moved,
 		rte_pause();
 		return;
 	}
-	if (qs != NULL)
-		rte_rcu_qsbr_thread_offline(qs, tid);
-	rte_delay_us_sleep(running ? w->sleep_us : SPP_WORKER_STOPPED_SLEEP_US);
+	us = running ? w->sleep_us : SPP_WORKER_STOPPED_SLEEP_US;
+	if (us < SPP_WORKER_IDLE_SLEEP_US || w->nap == NULL ||
+	    !w->nap(w->nap_arg, qs, tid)) {
+		if (qs != NULL)
+			rte_rcu_qsbr_thread_offline(qs, tid);
+		rte_delay_us_sleep(us);
+		if (qs != NULL)
+			rte_rcu_qsbr_thread_online(qs, tid);
+	}
 	w->sleep_us =
 		RTE_MIN(2 * w->sleep_us, now - w->last_work < w->doze
 						 ? SPP_WORKER_NAP_US
 						 : SPP_WORKER_IDLE_SLEEP_US);
-	if (qs != NULL)
-		rte_rcu_qsbr_thread_online(qs, tid);
 	/* the sleep is idle time, not the next pass's */
 	now = rte_rdtsc();
 	spp_worker_cycles_add(&w->cycles->idle, now - w->last);

@@ -634,6 +634,20 @@ spp_port_link(const struct spp_port *port)
 	return link.link_status == RTE_ETH_LINK_UP ? "up" : "down";
 }
 
+int
+spp_port_wake_arm(struct spp_port *port)
+{
+	return port->fp == SPP_PORT_FP_VHOST ? spp_vhost_wake_arm(port)
+					     : SPP_PORT_WAKE_POLL;
+}
+
+void
+spp_port_wake_disarm(struct spp_port *port)
+{
+	if (port->fp == SPP_PORT_FP_VHOST)
+		spp_vhost_wake_disarm(port);
+}
+
 /* The PMD leaves its socket file behind when the last port goes. */
 static void
 port_memif_close(struct spp_port *port, const struct spp_port_env *env)

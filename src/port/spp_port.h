@@ -160,6 +160,23 @@ struct spp_port *spp_port_find(struct spp_port *const *ports, unsigned int n,
 const char *spp_port_link(const struct spp_port *port);
 
 /*
+ * Waking an idle worker when frames come, instead of at the end of its
+ * sleep. On the worker's thread, online for RCU (the port stays while it
+ * arms and disarms).
+ *
+ * spp_port_wake_arm(): the fd that gets readable when frames come to the
+ * port's rx from now on, with what it takes armed (a vhost guest kicks);
+ * SPP_PORT_WAKE_NONE for a port that can get nothing now (a vhost port
+ * without a VM); SPP_PORT_WAKE_POLL for a port that must be polled (rings,
+ * ethdevs: their interrupts are the primary's) or that has frames already.
+ * spp_port_wake_disarm(): after the sleep, back to polling (no kicks).
+ */
+#define SPP_PORT_WAKE_NONE (-1)
+#define SPP_PORT_WAKE_POLL (-2)
+int spp_port_wake_arm(struct spp_port *port);
+void spp_port_wake_disarm(struct spp_port *port);
+
+/*
  * Move up to n frames out of (tx false: dequeue) or into (tx true: enqueue,
  * the guest gets copies) a vhost device, in as many library calls as the
  * burst needs; none while no VM is connected. A call that moved fewer than

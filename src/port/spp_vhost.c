@@ -2,9 +2,11 @@
 #include "spp_vhost.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_log.h>
 #include <rte_rcu_qsbr.h>
@@ -156,4 +158,54 @@ spp_vhost_close(struct spp_port *port, const struct spp_port_env *env)
 	if (rte_vhost_driver_unregister(path) != 0)
 		VHOST_LOG(ERR, "vhost:%u: cannot unregister %s\n", port->res.id,
 			  path);
+}
+
+/* Take the kicks the fd counted (nobody else reads it): one read takes
+ * the whole count, and only when there is one (the fd is the guest's,
+ * maybe blocking). */
+static void
+vhost_kicks_take(const struct spp_port *port, int fd)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	uint64_t n;
+
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) &&
+	    read(fd, &n, sizeof(n)) < 0)
+		VHOST_LOG(DEBUG, "vhost:%u: kick fd: %s\n", port->res.id,
+			  strerror(errno));
+}
+
+int
+spp_vhost_wake_arm(struct spp_port *port)
+{
+	int vid = __atomic_load_n(&port->vid, __ATOMIC_ACQUIRE);
+	struct rte_vhost_vring vr;
+
+	if (vid < 0)
+		return SPP_PORT_WAKE_NONE;
+	if (rte_vhost_get_vhost_vring(vid, SPP_PORT_GUEST_TXQ, &vr) != 0 ||
+	    vr.kickfd < 0)
+		return SPP_PORT_WAKE_POLL;
+	vhost_kicks_take(port, vr.kickfd); /* of an earlier sleep */
+	/* from now on the guest kicks when it sends; what it sent before
+	 * it saw that is caught by the count below */
+	if (rte_vhost_enable_guest_notification(vid, SPP_PORT_GUEST_TXQ, 1) !=
+	    0)
+		return SPP_PORT_WAKE_POLL;
+	if (rte_vhost_rx_queue_count(vid, SPP_PORT_GUEST_TXQ) != 0) {
+		rte_vhost_enable_guest_notification(vid, SPP_PORT_GUEST_TXQ, 0);
+		return SPP_PORT_WAKE_POLL;
+	}
+	return vr.kickfd;
+}
+
+void
+spp_vhost_wake_disarm(struct spp_port *port)
+{
+	int vid = __atomic_load_n(&port->vid, __ATOMIC_ACQUIRE);
+
+	/* back to poll mode (a device of a VM that came back meanwhile
+	 * starts in it anyway) */
+	if (vid >= 0)
+		rte_vhost_enable_guest_notification(vid, SPP_PORT_GUEST_TXQ, 0);
 }

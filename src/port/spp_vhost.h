@@ -18,4 +18,8 @@ int spp_vhost_open(struct spp_port *port, const struct spp_port_env *env,
 /* Unregister the socket; the port is no longer in any worker's table. */
 void spp_vhost_close(struct spp_port *port, const struct spp_port_env *env);
 
+/* spp_port_wake_arm()/disarm() of a vhost port: the guest's kick. */
+int spp_vhost_wake_arm(struct spp_port *port);
+void spp_vhost_wake_disarm(struct spp_port *port);
+
 #endif /* SPP_VHOST_H */

@@ -3,7 +3,11 @@
 --busy-poll turns that off. Measured as CPU time used over a wall-clock
 interval, from /proc."""
 
+import glob
+import json
 import os
+import shutil
+import subprocess
 import time
 
 import sppenv
@@ -27,6 +31,53 @@ def test_idle_worker_sleeps(spp):
     # the benchmark measures 1.4% (BENCHMARKS.md, latency); 17% with the
     # old 100 us sleeps
     assert share < 0.06, "idle nfv used %.1f%% of a core" % (share * 100)
+
+
+def worker_of(st, lcore):
+    return [w for w in st["workers"] if w["lcore"] == lcore][0]
+
+
+def test_vhost_kick_wakes_a_napping_worker(spp):
+    """An lcore whose every rx port is a vhost port naps in epoll on the
+    guests' kicks once idle: frames sent after seconds of silence (a VM on
+    virtio_user, the latency generator at one frame every 3 s) all come
+    back, and each of them ended a nap (its "woken" count), not the nap's
+    100 ms timeout."""
+    spp.start_nfv(1)
+    spp.nfv(1, "add vhost:11", "patch vhost:11 vhost:11", "forward")
+    lcore = spp.nfv_status(1)["patches"][0]["lcore"]
+    prefix = "spppeer_kickvm"
+    try:
+        gen = subprocess.Popen(
+            [os.path.join(sppenv.ROOT, "build", "bench", "bench_latency"),
+             "--lcores", "9@1", "--no-pci", "-m", "256",
+             "--single-file-segments", "--file-prefix", prefix,
+             "--log-level", "lib.eal:error", "--vdev",
+             "virtio_user0,path=/tmp/sock11,queue_size=256", "--",
+             "--tx", "virtio_user0", "--rx", "virtio_user0",
+             "--rate", "0.33", "--seconds", "13", "--json"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: spp.port_stats(spp.nfv_status(1),
+                                        "vhost:11")["link"] == "up",
+                 what="the generator's virtio_user connected")
+        before = worker_of(spp.nfv_status(1), lcore)
+        out, err = gen.communicate(timeout=60)
+        assert gen.returncode == 0, err
+        got = json.loads(out.strip().splitlines()[-1])
+        after = worker_of(spp.nfv_status(1), lcore)
+    finally:
+        if gen.poll() is None:
+            gen.kill()
+            gen.wait()
+        for f in glob.glob("/dev/hugepages/%smap_*" % prefix):
+            os.unlink(f)
+        shutil.rmtree("/var/run/dpdk/" + prefix, ignore_errors=True)
+    assert got["sent"] >= 3 and got["received"] == got["sent"], got
+    assert after["naps"] - before["naps"] > 10, (before, after)
+    # every frame but perhaps the first (sent as the link came up) came
+    # to a napping worker and woke it
+    assert after["woken"] - before["woken"] >= got["sent"] - 1, \
+        (got, before, after)
 
 
 def test_busy_poll_keeps_polling(spp):
