@@ -205,7 +205,7 @@ metrics_stats(FILE *f, const struct ctl_stats_round *r, const char *arr,
 /* Busy or idle cycles of the workers, in seconds of the TSC. */
 static void
 metrics_workers(FILE *f, const struct ctl_stats_round *r, const char *name,
-		const char *key)
+		const char *key, bool cycles)
 {
 	char labels[METRICS_LABELS_LEN], lcore[16];
 	unsigned int i;
@@ -228,7 +228,8 @@ metrics_workers(FILE *f, const struct ctl_stats_round *r, const char *name,
 			metrics_labels(labels, sizeof(labels), "process",
 				       p->name, "lcore", lcore, NULL);
 			metrics_sample(f, name, labels,
-				       ctl_stats_num(w, key) / hz);
+				       ctl_stats_num(w, key) /
+					       (cycles ? hz : 1));
 		}
 	}
 }
@@ -514,11 +515,19 @@ metrics_write(FILE *f, const struct ctl_stats_round *r)
 	metrics_family(f, "spp_worker_busy_seconds_total", "counter",
 		       "Time a worker lcore spent on passes that moved frames "
 		       "(TSC cycles over the TSC rate); rate() is its load");
-	metrics_workers(f, r, "spp_worker_busy_seconds_total", "busy_cycles");
+	metrics_workers(f, r, "spp_worker_busy_seconds_total", "busy_cycles",
+			true);
 	metrics_family(f, "spp_worker_idle_seconds_total", "counter",
 		       "Time a worker lcore spent polling without frames or "
 		       "backing off");
-	metrics_workers(f, r, "spp_worker_idle_seconds_total", "idle_cycles");
+	metrics_workers(f, r, "spp_worker_idle_seconds_total", "idle_cycles",
+			true);
+	metrics_family(f, "spp_worker_naps_total", "counter",
+		       "Long waits of an idle worker lcore on vhost kicks");
+	metrics_workers(f, r, "spp_worker_naps_total", "naps", false);
+	metrics_family(f, "spp_worker_naps_woken_total", "counter",
+		       "Of those, the ones a frame or a change ended early");
+	metrics_workers(f, r, "spp_worker_naps_woken_total", "woken", false);
 	metrics_family(f, "spp_mbuf_pool_in_use_mbufs", "gauge",
 		       "Mbufs of the shared pool in use (in rings, queues, "
 		       "caches and on the way)");

@@ -37,7 +37,7 @@ NFV = {
          "tx_drop": 0}],
     "tsc_hz": 2000000000,
     "workers": [{"lcore": 2, "busy_cycles": 3000000000,
-                 "idle_cycles": 1000000000}],
+                 "idle_cycles": 1000000000, "naps": 40, "woken": 3}],
 }
 
 VF = {
@@ -118,6 +118,10 @@ def test_every_counter_in_its_family(ctl, procs):
                  lcore="2") == 1.5
     assert value(s, "spp_worker_idle_seconds_total", process="nfv:1",
                  lcore="2") == 0.5
+    assert value(s, "spp_worker_naps_total", process="nfv:1",
+                 lcore="2") == 40
+    assert value(s, "spp_worker_naps_woken_total", process="nfv:1",
+                 lcore="2") == 3
     assert value(s, "spp_phy_tx_dropped_packets_total", port="phy:0") == 13
     assert value(s, "spp_ring_enqueued_packets_total", ring="ring:0") == 150
     assert value(s, "spp_ring_dequeued_packets_total", ring="ring:0") == 100
