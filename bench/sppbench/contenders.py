@@ -456,6 +456,7 @@ def s3_spp():
         try:
             s.nfv(1, "patch nullpmd:0 " + v0, "patch %s nullpmd:1" % v1,
                   "forward")
+
             def snap():
                 st = s.nfv_status(1)
                 return (s.port_stats(st, v0)["tx"],
@@ -639,13 +640,11 @@ def s4_spp():
             # the sizes are compared with each other: same mode as the
             # first one if the machine allows
             want = out[VF_MACS[0]]["xcore"]["mode"] if out else None
-            res, = comparable_rounds([("spp_vf %d" % n,
-                                      lambda: s4_spp_measure(s, k))],
-                                    want=want if want in STEADY_MODES
-                                    else None,
-                                    # the classifier busy-polls ring:0
-                                    # between figures
-                                    speed=False)
+            res, = comparable_rounds(
+                [("spp_vf %d" % n, lambda: s4_spp_measure(s, k))],
+                want=want if want in STEADY_MODES else None,
+                # the classifier busy-polls ring:0 between figures
+                speed=False)
             res["who"] = "spp_vf"
             out[n] = res
         st = [c for c in s.vf_status(2)["components"]
