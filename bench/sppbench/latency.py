@@ -43,7 +43,8 @@ import os
 import subprocess
 import time
 
-from .base import BUILD, CFG, CLEANUP, log, rm_dpdk_files, sppenv
+from .base import (BUILD, CFG, CLEANUP, foreign_load, log, rm_dpdk_files,
+                   sppenv)
 from .contenders import (Ovs, TestPmd, ovs_available, pvp_vm, spp_done,
                          spp_node, table_add, vf_macs)
 
@@ -343,8 +344,13 @@ def measure(rnd, path, who, ctx):
         IDLE.append({"who": who, "path": path, "round": rnd,
                      "idle_cpu_pct": round(100 * idle, 1)})
         for rate, burst in RATES:
+            busy = foreign_load()
             g = p.gen(rate, burst, SECONDS)
-            g.update({"who": who, "path": path, "round": rnd})
+            # the machine's load: what else shared the two CPUs
+            g.update({"who": who, "path": path, "round": rnd,
+                      "loadavg_1min": os.getloadavg()[0],
+                      "foreign_load": sorted(set(busy) |
+                                             set(foreign_load()))})
             log("latency %s, %s, %d pps: p50 %.1f p99 %.1f p99.9 %.1f "
                 "max %.1f us, %d/%d back" % (
                     path, who, rate, g["p50_us"], g["p99_us"],
