@@ -8,7 +8,7 @@
  *
  *   bench_latency EAL-ARGS -- --tx DEV --rx DEV [--rate PPS] [--seconds S]
  *       [--burst N] [--size BYTES] [--dst MAC] [--dst-count N]
- *       [--pool NAME] [--json]
+ *       [--pool NAME] [--warmup S] [--json]
  *
  * DEV is an ethdev name (virtio_user0, net_ring_spp_pipe0, ...). A primary
  * (its own --file-prefix: a "VM" on virtio_user) configures and starts its
@@ -17,7 +17,12 @@
  * the pool --pool NAME (the primary's --pool-name). --dst-count N sends to
  * N destination MACs counting up from --dst (a classifier with N entries).
  * Frames sent in one burst every burst/rate seconds; at a rate above what
- * the path takes, the losses say so.
+ * the path takes, the losses say so. --rate 0 sends nothing for --seconds
+ * (the ports stay up: a path connected but idle, to measure what an idle
+ * forwarder costs). --warmup S sends at the rate for S seconds first and
+ * counts none of the frames stamped before its end, wherever they come back
+ * (a port just connected, cold caches, frames an earlier run left in the
+ * path); the JSON's warmup_sent and warmup_back say how many there were.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -49,7 +54,7 @@ struct lat_stamp {
 struct lat_opts {
 	char tx[RTE_ETH_NAME_MAX_LEN], rx[RTE_ETH_NAME_MAX_LEN];
 	char pool[RTE_MEMPOOL_NAMESIZE];
-	double rate, seconds;
+	double rate, seconds, warmup;
 	unsigned int burst, size, dst_count;
 	struct rte_ether_addr dst;
 	int json;
@@ -59,6 +64,8 @@ struct lat_run {
 	uint16_t tx, rx;
 	struct rte_mempool *pool;
 	uint64_t sent, tx_fail, received, foreign;
+	uint64_t warm_end; /* frames stamped before this TSC are not counted */
+	uint64_t warm_sent, warm_back;
 	uint64_t *rtt; /* TSC cycles, one per frame back */
 	uint64_t cap;
 };
@@ -75,9 +82,11 @@ lat_signal(int sig)
 static void
 lat_usage(void)
 {
-	fprintf(stderr, "usage: bench_latency EAL-ARGS -- --tx DEV --rx DEV "
-			"[--rate PPS] [--seconds S] [--burst N] [--size BYTES] "
-			"[--dst MAC] [--dst-count N] [--pool NAME] [--json]\n");
+	fprintf(stderr,
+		"usage: bench_latency EAL-ARGS -- --tx DEV --rx DEV "
+		"[--rate PPS] [--seconds S] [--burst N] [--size BYTES] "
+		"[--dst MAC] [--dst-count N] [--pool NAME] [--warmup S] "
+		"[--json]\n");
 }
 
 static int
@@ -93,6 +102,7 @@ lat_parse(int argc, char **argv, struct lat_opts *o)
 		{"dst", required_argument, NULL, 'd'},
 		{"dst-count", required_argument, NULL, 'n'},
 		{"pool", required_argument, NULL, 'p'},
+		{"warmup", required_argument, NULL, 'w'},
 		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0}};
 	int c;
@@ -138,6 +148,9 @@ lat_parse(int argc, char **argv, struct lat_opts *o)
 		case 'p':
 			snprintf(o->pool, sizeof(o->pool), "%s", optarg);
 			break;
+		case 'w':
+			o->warmup = strtod(optarg, NULL);
+			break;
 		case 'j':
 			o->json = 1;
 			break;
@@ -145,13 +158,14 @@ lat_parse(int argc, char **argv, struct lat_opts *o)
 			return -EINVAL;
 		}
 	}
-	if (o->tx[0] == '\0' || o->rx[0] == '\0' || o->rate <= 0 ||
-	    o->seconds <= 0 || o->burst == 0 || o->burst > LAT_MAX_BURST ||
-	    o->dst_count == 0 ||
+	if (o->tx[0] == '\0' || o->rx[0] == '\0' || o->rate < 0 ||
+	    o->seconds <= 0 || o->warmup < 0 || o->burst == 0 ||
+	    o->burst > LAT_MAX_BURST || o->dst_count == 0 ||
 	    o->size < sizeof(struct rte_ether_hdr) + sizeof(struct lat_stamp) ||
 	    o->size > RTE_MBUF_DEFAULT_DATAROOM) {
 		fprintf(stderr, "bench_latency: --tx and --rx are needed; "
-				"rate, seconds, dst-count > 0; burst 1-64; "
+				"rate, warmup >= 0; seconds, dst-count > 0; "
+				"burst 1-64; "
 				"size 26-2048\n");
 		return -EINVAL;
 	}
@@ -264,6 +278,10 @@ lat_receive(struct lat_run *r)
 			r->foreign++;
 			continue;
 		}
+		if (st->tsc < r->warm_end) {
+			r->warm_back++;
+			continue;
+		}
 		if (r->received < r->cap)
 			r->rtt[r->received] = now - st->tsc;
 		r->received++;
@@ -275,25 +293,42 @@ static void
 lat_run(const struct lat_opts *o, struct lat_run *r)
 {
 	uint64_t hz = rte_get_tsc_hz();
-	uint64_t gap = (uint64_t)((double)hz * o->burst / o->rate);
-	uint64_t now = rte_rdtsc(), next = now;
-	uint64_t end = now + (uint64_t)(o->seconds * (double)hz);
+	uint64_t now = rte_rdtsc();
+	uint64_t end = now + (uint64_t)((o->warmup + o->seconds) * (double)hz);
+	/* --rate 0: the first send is due after the end, so never */
+	uint64_t gap =
+		o->rate > 0 ? (uint64_t)((double)hz * o->burst / o->rate) : 0;
+	uint64_t next = o->rate > 0 ? now : UINT64_MAX;
 	struct rte_mbuf *pkts[LAT_MAX_BURST];
+	uint64_t stamp[LAT_MAX_BURST];
 	unsigned int i, k;
 	uint16_t sent;
 
+	/* without a warm-up every frame of ours counts, also one an earlier
+	 * run left in the path */
+	r->warm_end =
+		o->warmup > 0 ? now + (uint64_t)(o->warmup * (double)hz) : 0;
 	while (!lat_stop && (now = rte_rdtsc()) < end) {
 		if (now >= next) {
 			for (k = 0; k < o->burst; k++) {
-				pkts[k] = lat_frame(o, r, rte_rdtsc());
+				stamp[k] = rte_rdtsc();
+				pkts[k] = lat_frame(o, r, stamp[k]);
 				if (pkts[k] == NULL)
 					break;
-				r->sent++;
+				if (stamp[k] < r->warm_end)
+					r->warm_sent++;
+				else
+					r->sent++;
 			}
 			sent = rte_eth_tx_burst(r->tx, 0, pkts, (uint16_t)k);
-			for (i = sent; i < k; i++)
+			for (i = sent; i < k; i++) {
 				rte_pktmbuf_free(pkts[i]);
-			r->tx_fail += k - sent;
+				/* a warm-up frame not sent is not counted */
+				if (stamp[i] < r->warm_end)
+					r->warm_sent--;
+				else
+					r->tx_fail++;
+			}
 			next += gap;
 			/* a late sender does not catch up in a rush */
 			if (next < now)
@@ -341,11 +376,12 @@ lat_report(const struct lat_opts *o, struct lat_run *r)
 		       ", \"rate_pps\": %.0f, \"burst\": %u, \"size\": %u"
 		       ", \"mean_us\": %.3f, \"p50_us\": %.3f"
 		       ", \"p99_us\": %.3f, \"p999_us\": %.3f"
-		       ", \"max_us\": %.3f}\n",
+		       ", \"max_us\": %.3f, \"warmup_sent\": %" PRIu64
+		       ", \"warmup_back\": %" PRIu64 "}\n",
 		       r->sent, r->received, r->tx_fail, r->foreign, o->rate,
 		       o->burst, o->size, mean, lat_us(r, n, 0.5),
 		       lat_us(r, n, 0.99), lat_us(r, n, 0.999),
-		       lat_us(r, n, 1.0));
+		       lat_us(r, n, 1.0), r->warm_sent, r->warm_back);
 		return;
 	}
 	printf("sent %" PRIu64 ", back %" PRIu64 ", tx refused %" PRIu64

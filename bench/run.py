@@ -6,7 +6,7 @@ forwarding lcore on one CPU (--cpus MAIN,FWD: control threads on MAIN, the
 forwarding lcore / OVS PMD on FWD). Prints a table and writes JSON.
 
     bench/run.py [--quick] [--only SCENARIO[,SCENARIO]] [--json FILE]
-                 [--md FILE] [--cpus MAIN,FWD]
+                 [--md FILE] [--cpus MAIN,FWD] [--lat-paths PATH[,PATH]]
 
 Every process it starts is stopped at the end, pass or fail, and the
 hugepage files and /var/run/dpdk directories of its prefixes are removed.
@@ -38,6 +38,12 @@ def main():
                     "and 3)")
     ap.add_argument("--only", help="comma-separated scenarios: " +
                     ", ".join(n for n, _ in SCENARIOS))
+    ap.add_argument("--lat-paths", default=",".join(latency.LAT_PATHS),
+                    help="the latency scenario's paths (default all: %s)" %
+                    ", ".join(latency.LAT_PATHS))
+    ap.add_argument("--lat-rounds", type=int,
+                    help="rounds of the latency scenario's contenders "
+                    "(default: 3, --quick 2)")
     ap.add_argument("--json", default=os.path.join(BUILD, "bench.json"),
                     help="where the JSON goes (default build/bench.json)")
     ap.add_argument("--md", help="also put the table into this markdown "
@@ -62,6 +68,12 @@ def main():
     CFG.xcore_threshold_ns = a.xcore_threshold_ns
     CFG.xcore_very_far_ns = a.xcore_very_far_ns
     CFG.slow_threshold = a.slow_threshold
+    CFG.lat_paths = a.lat_paths.split(",")
+    CFG.lat_rounds = a.lat_rounds or CFG.rounds
+    for p in CFG.lat_paths:
+        if p not in latency.LAT_PATHS:
+            ap.error("unknown latency path %s (have: %s)" % (
+                p, ", ".join(latency.LAT_PATHS)))
     names = [n for n, _ in SCENARIOS]
     only = a.only.split(",") if a.only else names
     for n in only:
@@ -107,6 +119,8 @@ def main():
                 "xcore_threshold_ns": CFG.xcore_threshold_ns,
                 "xcore_very_far_ns": CFG.xcore_very_far_ns,
                 "slow_threshold": CFG.slow_threshold,
+                "latency_paths": CFG.lat_paths,
+                "latency_rounds": CFG.lat_rounds,
                 "spread_threshold": CFG.spread_threshold,
                 "speed_base_cycles": CFG.speed_base}
     doc = {"machine": m, "settings": settings, "scenarios": rows,
@@ -120,7 +134,8 @@ def main():
     if latency.RESULTS:
         text += "\n\nRound trip (bench_latency):\n\n" + \
             latency.table(latency.RESULTS) + \
-            "\n\nspp_nfv with no traffic (/proc, 5 s):\n\n" + \
+            "\n\nThe forwarding process with no traffic (/proc, 5 s):" \
+            "\n\n" + \
             latency.idle_table(latency.IDLE)
     if ctlplane.RESULTS:
         text += "\n\nClassifier entries added one by one over REST:\n\n" + \
@@ -132,7 +147,10 @@ def main():
     print("JSON: %s" % a.json)
     if a.md:
         cmd = "tools/bench.sh" + (" --quick" if a.quick else "") + \
-            (" --only " + a.only if a.only else "")
+            (" --only " + a.only if a.only else "") + \
+            (" --lat-paths " + a.lat_paths if a.lat_paths !=
+             ",".join(latency.LAT_PATHS) else "") + \
+            (" --lat-rounds %d" % a.lat_rounds if a.lat_rounds else "")
         update_md(a.md, "%s\n\n`%s`, warm-up %g s, %d windows of 1 s "
                   "(median)\n\n%s" % (machine_line(m), cmd, CFG.warmup,
                                       CFG.windows, text.split("\n\n", 1)[1]))

@@ -4,6 +4,7 @@
 # writes JSON (build/bench.json). See BENCHMARKS.md.
 #   tools/bench.sh [--quick] [--only SCENARIO[,SCENARIO]] [--json FILE]
 #                  [--md BENCHMARKS.md] [--cpus MAIN,FWD]
+#                  [--lat-paths rings1,vf,rings2,vhost,pvp] [--lat-rounds N]
 # Sets the machine up first (tools/setup.sh: packages, hugepages, build)
 # and installs Debian's openvswitch-switch-dpdk if it is missing (the OVS
 # anchor; without it the OVS columns say so). Every process it starts is

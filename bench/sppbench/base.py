@@ -249,7 +249,7 @@ def failed(who, e):
 
 
 OUR_PREFIXES = ("spptest_bench_", TESTPMD_PREFIX, OVS_PREFIX,
-                "spp_bench_", VM_PREFIX)
+                "spp_bench_", VM_PREFIX, "spppeer_bench_lat")
 
 
 def foreign_load():

@@ -61,8 +61,8 @@ class TestPmd:
     testpmd itself between two prints (TSC)."""
 
     def __init__(self, name, vdevs=(), secondary_of=None, args=(),
-                 mem=256, lcore_ids=(0, 1)):
-        self.prefix = secondary_of.prefix if secondary_of else TESTPMD_PREFIX
+                 mem=256, lcore_ids=(0, 1), prefix=TESTPMD_PREFIX):
+        self.prefix = secondary_of.prefix if secondary_of else prefix
         self.own = secondary_of is None
         argv = ["dpdk-testpmd", "--lcores", "%d@%d,%d@%d" % (
                     lcore_ids[0], CFG.main_cpu, lcore_ids[1], CFG.fwd_cpu),
@@ -115,12 +115,13 @@ class TestPmd:
 
 class Ovs:
     """ovsdb-server and ovs-vswitchd-dpdk of our own: private db/run/log
-    dirs (OVS_DIR), unix sockets only, DPDK with --no-pci, a small -m, its
-    own --file-prefix and the given vdevs; one PMD thread on CPU FWD, the
-    rest on CPU MAIN; a netdev bridge."""
+    dirs (d, default OVS_DIR), unix sockets only, DPDK with --no-pci, a
+    small -m, its own --file-prefix (prefix) and the given vdevs; one PMD
+    thread on CPU FWD, the rest on CPU MAIN; a netdev bridge (bridge)."""
 
-    def __init__(self, vdevs, mem=512):
-        self.d = OVS_DIR
+    def __init__(self, vdevs, mem=512, d=OVS_DIR, prefix=OVS_PREFIX,
+                 bridge=OVS_BRIDGE):
+        self.d, self.prefix, self.bridge = d, prefix, bridge
         self.env = dict(os.environ, OVS_RUNDIR=self.d, OVS_LOGDIR=self.d,
                         OVS_DBDIR=self.d, OVS_SYSCONFDIR=self.d)
         self.procs = []
@@ -141,7 +142,7 @@ class Ovs:
                  what="ovsdb-server")
         self.vsctl("--no-wait", "init")
         extra = "--no-pci -m %d --file-prefix %s %s" % (
-            mem, OVS_PREFIX, " ".join("--vdev " + v for v in vdevs))
+            mem, self.prefix, " ".join("--vdev " + v for v in vdevs))
         self.vsctl("--no-wait", "set", "Open_vSwitch", ".",
                    "other_config:dpdk-init=true",
                    "other_config:dpdk-extra=" + extra,
@@ -160,7 +161,7 @@ class Ovs:
                  timeout=60, what="ovs-vswitchd DPDK init")
         if not self.vswitchd.alive():
             raise RuntimeError("ovs-vswitchd died: " + self.logtail())
-        self.vsctl("add-br", OVS_BRIDGE, "--", "set", "bridge", OVS_BRIDGE,
+        self.vsctl("add-br", self.bridge, "--", "set", "bridge", self.bridge,
                    "datapath_type=netdev")
 
     def logtail(self):
@@ -182,7 +183,7 @@ class Ovs:
                   env=self.env)
 
     def add_port(self, name, ofport, typ="dpdk", **options):
-        cmd = ["add-port", OVS_BRIDGE, name, "--", "set", "Interface", name,
+        cmd = ["add-port", self.bridge, name, "--", "set", "Interface", name,
                "type=" + typ, "ofport_request=%d" % ofport]
         cmd += ["options:%s=%s" % kv for kv in options.items()]
         self.vsctl(*cmd)
@@ -193,14 +194,14 @@ class Ovs:
 
     def flows(self, flows):
         """Replace the bridge's flows by `flows` (one per line)."""
-        self.ofctl("del-flows", OVS_BRIDGE)
+        self.ofctl("del-flows", self.bridge)
         path = os.path.join(self.d, "flows.txt")
         with open(path, "w") as f:
             f.write("\n".join(flows) + "\n")
-        self.ofctl("add-flows", OVS_BRIDGE, path)
+        self.ofctl("add-flows", self.bridge, path)
 
     def tx_packets(self, ofport):
-        out = self.ofctl("dump-ports", OVS_BRIDGE, str(ofport)).stdout
+        out = self.ofctl("dump-ports", self.bridge, str(ofport)).stdout
         m = re.search(r"port\s+%d:.*?tx pkts=(\d+)" % ofport, out, re.S)
         return int(m.group(1))
 
@@ -238,19 +239,19 @@ class Ovs:
                 with open(os.path.join(self.d, pf)) as f:
                     pid = int(f.read().strip())
                 with open("/proc/%d/cmdline" % pid) as f:
-                    if OVS_DIR not in f.read():
+                    if self.d not in f.read():
                         continue
                 os.kill(pid, signal.SIGKILL)
                 log("killed stale ovs pid", pid)
             except (OSError, ValueError):
                 pass
-        sh(["ip", "link", "del", OVS_BRIDGE], check=False)
+        sh(["ip", "link", "del", self.bridge], check=False)
         shutil.rmtree(self.d, ignore_errors=True)
-        rm_dpdk_files(OVS_PREFIX)
+        rm_dpdk_files(self.prefix)
 
     def close(self):
         if self.vswitchd.alive():
-            self.vsctl("--if-exists", "del-br", OVS_BRIDGE, check=False)
+            self.vsctl("--if-exists", "del-br", self.bridge, check=False)
             self.appctl("exit", "--cleanup", check=False)
             try:
                 self.vswitchd.p.wait(timeout=10)
@@ -258,9 +259,9 @@ class Ovs:
                 pass
         for p in reversed(self.procs):
             p.stop()
-        sh(["ip", "link", "del", OVS_BRIDGE], check=False)
+        sh(["ip", "link", "del", self.bridge], check=False)
         shutil.rmtree(self.d, ignore_errors=True)
-        rm_dpdk_files(OVS_PREFIX)
+        rm_dpdk_files(self.prefix)
 
 
 def ovs_available():
@@ -428,11 +429,12 @@ PVP_VHOST = (20, 21)          # SPP's vhost:N listens on /tmp/sockN
 PVP_SOCKS = ["/tmp/sock%d" % i for i in PVP_VHOST]
 
 
-def pvp_vm(socks, what):
-    """The VM on the vhost-user sockets `socks` (the host listens)."""
+def pvp_vm(socks, what, name="bench_vm"):
+    """The VM on the vhost-user sockets `socks` (the host listens), with
+    the --file-prefix spppeer_NAME."""
     v = sppenv.DpdkPeer(
-        "bench_vm", ["virtio_user%d,path=%s,queue_size=1024" % (i, p)
-                     for i, p in enumerate(socks)],
+        name, ["virtio_user%d,path=%s,queue_size=1024" % (i, p)
+               for i, p in enumerate(socks)],
         lcores="0@%d,1@%d" % (CFG.main_cpu, CFG.main_cpu),
         extra=["--total-num-mbufs=8192"], logdir=LOGDIR)
     CLEANUP.push("VM of " + what, v.close)
@@ -458,6 +460,7 @@ def s3_spp():
         try:
             s.nfv(1, "patch nullpmd:0 " + v0, "patch %s nullpmd:1" % v1,
                   "forward")
+
             def snap():
                 st = s.nfv_status(1)
                 return (s.port_stats(st, v0)["tx"],
@@ -641,13 +644,11 @@ def s4_spp():
             # the sizes are compared with each other: same mode as the
             # first one if the machine allows
             want = out[VF_MACS[0]]["xcore"]["mode"] if out else None
-            res, = comparable_rounds([("spp_vf %d" % n,
-                                      lambda: s4_spp_measure(s, k))],
-                                    want=want if want in STEADY_MODES
-                                    else None,
-                                    # the classifier busy-polls ring:0
-                                    # between figures
-                                    speed=False)
+            res, = comparable_rounds(
+                [("spp_vf %d" % n, lambda: s4_spp_measure(s, k))],
+                want=want if want in STEADY_MODES else None,
+                # the classifier busy-polls ring:0 between figures
+                speed=False)
             res["who"] = "spp_vf"
             out[n] = res
         st = [c for c in s.vf_status(2)["components"]
