@@ -16,7 +16,9 @@
  * options is written before its answer: a restarted spp-ctl would
  * otherwise put a stale record back into a live process that is empty on
  * purpose (ctl_state_setup() believes only a process that has a
- * configuration). Every write goes through state_write().
+ * configuration); and so is the configuration a process comes with to a
+ * restarted spp-ctl (rare, and the record on disk may be far from it).
+ * Every write goes through state_write().
  *
  * Locking: state.lock guards the document and the flusher's fields, and is
  * held only while they are read or changed. state.order is held from the
@@ -881,9 +883,12 @@ state_entry(enum spp_proc_kind kind, unsigned int id, const char *name)
 	return e;
 }
 
-/* Record cmds (reference stolen) as p's configuration; state.lock held. */
+/*
+ * Record cmds (reference stolen) as p's configuration; state.lock held.
+ * urgent: on disk before this returns, even when lazy.
+ */
 static void
-state_record(struct ctl_proc *p, json_t *cmds)
+state_record(struct ctl_proc *p, json_t *cmds, bool urgent)
 {
 	json_t *e = state_entry(ctl_proc_kind(p), ctl_proc_client_id(p),
 				ctl_proc_name(p));
@@ -893,7 +898,7 @@ state_record(struct ctl_proc *p, json_t *cmds)
 		return;
 	}
 	json_object_set_new(e, "commands", cmds);
-	state_save(json_array_size(cmds) == 0);
+	state_save(urgent || json_array_size(cmds) == 0);
 }
 
 void
@@ -1040,7 +1045,7 @@ ctl_state_command_done(struct ctl_proc *p, const struct spp_cmd *cmd,
 			 err);
 	} else {
 		pthread_mutex_lock(&state.lock);
-		state_record(p, cmds);
+		state_record(p, cmds, false);
 		pthread_mutex_unlock(&state.lock);
 	}
 	pthread_mutex_unlock(&state.order);
@@ -1132,7 +1137,7 @@ ctl_state_setup(struct ctl_proc *p)
 				 name, json_array_size(live),
 				 json_array_size(live) == 1 ? "" : "s");
 		if (json_array_size(live) > 0 || rec != NULL)
-			state_record(p, live);
+			state_record(p, live, true);
 		else
 			json_decref(live);
 		pthread_mutex_unlock(&state.lock);

@@ -29,7 +29,8 @@
  * before its command is answered (--state-sync always); else changes are
  * written by a thread of their own at most lazy_ms later, those made
  * meanwhile in one write (--state-sync lazy=MS), but for those that leave
- * a process without configuration, forget one or record launch options.
+ * a process without configuration, forget one, record launch options or
+ * record the configuration a process connects with.
  * Returns 0 or -errno with a message in err; a file that cannot be read is
  * an error, so that it is not replaced.
  */

@@ -139,6 +139,8 @@ def test_lazy_kill_9_window(ctl_factory, tmp_path):
     p.wait_commands(1)
     ctl2.get("/v1/nfvs/1")
     assert p.commands == ["status", "status"]  # nothing replayed
+    # what a process comes with is written at once, even when lazy
+    assert record(d)["processes"]["nfv 1"]["commands"] == CONFIG
     assert ctl2.stop(signal.SIGTERM) == 0
     assert record(d)["processes"]["nfv 1"]["commands"] == CONFIG
     p.close()
