@@ -8,9 +8,12 @@ waiting for the answer of the one before, then deleted one by one.
 Clients: SPP's own CLI (`spp`, C and libcurl, one kept-alive connection)
 reading the commands from its standard input; Python's http.client on one
 kept-alive connection; requests.Session (what the networking-spp agent
-does). spp-ctl with --no-state, and with its record of the processes'
-configuration (the default), which is given a time budget: when it runs
-out the figures are those of the changes done so far.
+does). spp-ctl with --no-state, with its record of the processes'
+configuration written before each answer (--state-sync always, the
+default), which is given a time budget: when it runs out the figures are
+those of the changes done so far; and with the record written at most
+200 ms after a change (--state-sync lazy), through the CLI and
+http.client.
 
 Figures: total seconds, the mean of the first and of the last 200 adds
 (ms), and the deletes' total. The CLI is timed per run (all adds in one,
@@ -26,13 +29,33 @@ import time
 
 import requests
 
-from .base import BIN, CFG, CLEANUP, log
+from .base import BIN, CFG, CLEANUP, Proc, log, wait_for
 from .contenders import BenchSpp, spp_done
 
 N = 4096
 EDGE = 200
 BUDGET_S = 30.0
 RESULTS = []  # filled by scen_ctlplane(), read by run.py
+
+
+class SyncSpp(BenchSpp):
+    """BenchSpp whose spp-ctl keeps its record with --state-sync SYNC."""
+
+    def __init__(self, name, sync, **kw):
+        self.sync = sync
+        super().__init__(name, state=True, **kw)
+
+    def start_ctl(self):
+        ctl = Proc(self.name + "-spp-ctl",
+                   [os.path.join(self.bin_dir, "ctl", "spp-ctl"),
+                    "-b", "127.0.0.1", "-p", str(self.pri_port),
+                    "-s", str(self.sec_port), "-a", str(self.ctl_port),
+                    "--state-dir", self.state_dir,
+                    "--state-sync", self.sync],
+                   logdir=self.log_dir)
+        self.procs.append(ctl)
+        wait_for(lambda: self._reachable(), what="spp-ctl REST port")
+        return ctl
 
 
 class KeepAlive:
@@ -129,8 +152,19 @@ def mean_ms(times):
     return round(1e3 * sum(times) / len(times), 3) if times else None
 
 
+def record_of(s):
+    """The entries of vf 2's record on disk."""
+    with open(os.path.join(s.state_dir, "state.json")) as f:
+        cmds = json.load(f)["processes"]["vf 2"]["commands"]
+    return sum(c.startswith("classifier_table ") for c in cmds)
+
+
 def measure(who, client_cls, state):
-    s = BenchSpp("bench_ctl", nb_rings=4, state=state)
+    """state: False (--no-state), "always" or "lazy" (--state-sync)."""
+    if state:
+        s = SyncSpp("bench_ctl", state, nb_rings=4)
+    else:
+        s = BenchSpp("bench_ctl", nb_rings=4, state=False)
     CLEANUP.push("spp bench_ctl", s.close)
     try:
         s.start_primary(lcores="0@%d" % CFG.main_cpu)
@@ -152,6 +186,10 @@ def measure(who, client_cls, state):
         if left != len(adds) - len(dels):
             raise RuntimeError("%d entries left after %d adds and %d "
                                "deletes" % (left, len(adds), len(dels)))
+        if state:
+            # what is on disk once the delay is over: all of it
+            wait_for(lambda: record_of(s) == left, timeout=5,
+                     what="the record on disk")
         edges = not isinstance(client, Cli)
         r = {"who": who, "record": state, "n": len(adds),
              "complete": len(adds) == N,
@@ -162,7 +200,7 @@ def measure(who, client_cls, state):
              "del_last_ms": mean_ms(dels[-EDGE:])}
         log("ctlplane %s, record %s: %d adds in %.3f s (first %d %s ms, "
             "last %d %s ms each), deletes %.3f s" % (
-                who, "on" if state else "off", r["n"], r["total_s"], EDGE,
+                who, state or "off", r["n"], r["total_s"], EDGE,
                 r["first_ms"], EDGE, r["last_ms"], r["del_total_s"]))
         return r
     finally:
@@ -174,7 +212,9 @@ def scen_ctlplane():
     for who, cls, state in (("spp CLI (libcurl keep-alive)", Cli, False),
                             ("http.client keep-alive", KeepAlive, False),
                             ("requests.Session", Session, False),
-                            ("http.client keep-alive", KeepAlive, True)):
+                            ("http.client keep-alive", KeepAlive, "always"),
+                            ("spp CLI (libcurl keep-alive)", Cli, "lazy"),
+                            ("http.client keep-alive", KeepAlive, "lazy")):
         RESULTS.append(measure(who, cls, state))
     return []
 
@@ -190,7 +230,8 @@ def table(results):
              "|---|---|---|---|---|---|---|---|"]
     for r in results:
         lines.append("| %s | %s | %d%s | %.3f | %s | %s | %d | %.3f |" %
-                     (r["who"], "on" if r["record"] else "--no-state",
+                     (r["who"], "--state-sync " + r["record"]
+                      if r["record"] else "--no-state",
                       r["n"], "" if r["complete"] else
                       " (%g s budget)" % BUDGET_S, r["total_s"],
                       fmt(r["first_ms"]), fmt(r["last_ms"]), r["dels"],

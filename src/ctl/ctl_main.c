@@ -30,7 +30,11 @@ struct ctl_main_conf {
 	const char *tls_key;
 	const char *token_file;
 	const char *state_dir; /* NULL: --no-state */
+	int state_lazy_ms;     /* < 0: --state-sync always */
 };
+
+/* Default delay of --state-sync lazy, ms. */
+#define CTL_MAIN_LAZY_MS 200
 
 static void
 ctl_main_usage(FILE *f, const char *prog)
@@ -63,6 +67,12 @@ ctl_main_usage(FILE *f, const char *prog)
 		"                        comes back empty (/var/lib/spp)\n"
 		"  --no-state            keep no record: a restarted process "
 		"stays empty\n"
+		"  --state-sync MODE     when a change reaches the record's "
+		"file: always\n"
+		"                        (before its answer; the default) or "
+		"lazy[=MS]\n"
+		"                        (at most MS ms later, 200 if not "
+		"given)\n"
 		"  -h, --help            show this help\n",
 		prog);
 }
@@ -107,6 +117,37 @@ ctl_main_timeout(const char *s, int *ms)
 	return 0;
 }
 
+/* --state-sync always | lazy | lazy=MS (0-60000). */
+static int
+ctl_main_state_sync(const char *s, int *lazy_ms)
+{
+	char *end;
+	long v;
+
+	if (strcmp(s, "always") == 0) {
+		*lazy_ms = -1;
+		return 0;
+	}
+	if (strcmp(s, "lazy") == 0) {
+		*lazy_ms = CTL_MAIN_LAZY_MS;
+		return 0;
+	}
+	if (strncmp(s, "lazy=", 5) == 0) {
+		errno = 0;
+		v = strtol(s + 5, &end, 10);
+		if (errno == 0 && *end == '\0' && end != s + 5 && v >= 0 &&
+		    v <= 60000) {
+			*lazy_ms = (int)v;
+			return 0;
+		}
+	}
+	fprintf(stderr,
+		"spp-ctl: invalid --state-sync '%s' (always, lazy or "
+		"lazy=MS with MS 0-60000)\n",
+		s);
+	return -EINVAL;
+}
+
 /* Returns 0 to run, 1 to exit with success (help), -1 on a usage error. */
 static int
 ctl_main_args(int argc, char **argv, struct ctl_main_conf *conf)
@@ -123,10 +164,11 @@ ctl_main_args(int argc, char **argv, struct ctl_main_conf *conf)
 		{"token-file", required_argument, NULL, 'T'},
 		{"state-dir", required_argument, NULL, 'D'},
 		{"no-state", no_argument, NULL, 'N'},
+		{"state-sync", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c, ret = 0, no_state = 0, state_dir = 0;
+	int c, ret = 0, no_state = 0, state_dir = 0, state_sync = 0;
 
 	while ((c = getopt_long(argc, argv, "b:p:s:a:h", longopts, NULL)) !=
 	       -1) {
@@ -165,6 +207,10 @@ ctl_main_args(int argc, char **argv, struct ctl_main_conf *conf)
 		case 'N':
 			no_state = 1;
 			break;
+		case 'S':
+			ret = ctl_main_state_sync(optarg, &conf->state_lazy_ms);
+			state_sync = 1;
+			break;
 		case 'h':
 			ctl_main_usage(stdout, argv[0]);
 			return 1;
@@ -183,6 +229,11 @@ ctl_main_args(int argc, char **argv, struct ctl_main_conf *conf)
 	}
 	if (no_state && state_dir) {
 		fprintf(stderr, "spp-ctl: --state-dir and --no-state do not "
+				"go together\n");
+		return -1;
+	}
+	if (no_state && state_sync) {
+		fprintf(stderr, "spp-ctl: --state-sync and --no-state do not "
 				"go together\n");
 		return -1;
 	}
@@ -209,6 +260,7 @@ main(int argc, char **argv)
 		.timeout_ms = 10000,
 		.sysfs = "/sys",
 		.state_dir = "/var/lib/spp",
+		.state_lazy_ms = -1,
 	};
 	struct ctl_proc_conf pconf;
 	struct ctl_rest_conf rconf;
@@ -233,7 +285,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "spp-ctl: %s\n", err);
 		return 2;
 	}
-	if (ctl_state_open(conf.state_dir, err, sizeof(err)) < 0) {
+	if (ctl_state_open(conf.state_dir, conf.state_lazy_ms, err,
+			   sizeof(err)) < 0) {
 		fprintf(stderr, "spp-ctl: %s\n", err);
 		ctl_auth_free(&auth);
 		return EXIT_FAILURE;
@@ -275,6 +328,8 @@ main(int argc, char **argv)
 	/* commands under way end with their connections */
 	ctl_procs_stop();
 	ctl_rest_stop();
+	/* no command changes the record any more: write what is pending */
+	ctl_state_close();
 	ctl_auth_free(&auth);
 	close(rconf.listen_fd);
 	return EXIT_SUCCESS;

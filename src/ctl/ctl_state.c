@@ -8,17 +8,34 @@
  * rename() of a file written and fsync'ed beside it, so that a crash at any
  * moment leaves either the old record or the new one.
  *
- * Locking: state.lock guards the document and the file, and is held only
- * while they are read or changed. state.order is held from the status a
- * command's result is read from to the record written from it, so that
- * records are written in the order the statuses were taken; it is taken
- * before state.lock. The setup hook holds neither while it replays.
+ * When it is written (--state-sync): "always", before the answer of the
+ * command that changed it; "lazy", by the flusher thread at most lazy_ms
+ * after the first change not on disk, all changes made meanwhile in one
+ * write, and at ctl_state_close(). Even when lazy, a change that leaves a
+ * process without configuration, forgets a process or records launch
+ * options is written before its answer: a restarted spp-ctl would
+ * otherwise put a stale record back into a live process that is empty on
+ * purpose (ctl_state_setup() believes only a process that has a
+ * configuration); and so is the configuration a process comes with to a
+ * restarted spp-ctl (rare, and the record on disk may be far from it).
+ * Every write goes through state_write().
+ *
+ * Locking: state.lock guards the document and the flusher's fields, and is
+ * held only while they are read or changed. state.order is held from the
+ * status a command's result is read from to the record written from it, so
+ * that records are written in the order the statuses were taken; it is
+ * taken before state.lock. state.file is held while the file is written,
+ * taken after state.lock (or without it, by the flusher), so that a write
+ * of an older document never replaces a newer one. The setup hook holds
+ * neither while it replays.
  */
 #include "ctl_state.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,15 +49,33 @@
 #define STATE_VERSION 1
 #define STATE_LINE_LEN 256
 
+/* A lazy write that failed is tried again after at least this long. */
+#define STATE_RETRY_MS 1000
+
 static struct {
 	pthread_mutex_t lock;
 	pthread_mutex_t order;
+	pthread_mutex_t file;
 	char *dir;     /* NULL: nothing is kept */
 	json_t *procs; /* "vf 1" -> {"type","client-id","commands","launch"} */
 	json_t *restored; /* "vf 1" -> {"at","commands","failed"}, not saved */
+	/* the flusher (lazy_ms >= 0); under state.lock */
+	int lazy_ms;	     /* < 0: every change written at once */
+	pthread_cond_t wake; /* the flusher waits on it */
+	pthread_t flusher;
+	bool flusher_running;
+	bool stopping;	       /* ctl_state_close(): write and stop */
+	bool pending;	       /* changes not yet taken by a write */
+	struct timespec due;   /* when pending ones are written (monotonic) */
+	uint64_t gen;	       /* changes of procs, counted */
+	uint64_t written;      /* the last gen that is on disk */
+	uint64_t disk_gen;     /* the same, under state.file */
+	unsigned int failures; /* lazy writes failed in a row */
 } state = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.order = PTHREAD_MUTEX_INITIALIZER,
+	.file = PTHREAD_MUTEX_INITIALIZER,
+	.lazy_ms = -1,
 };
 
 bool
@@ -541,33 +576,20 @@ ctl_state_live(struct ctl_proc *p, char *err, size_t errlen)
 
 /* -- the file ------------------------------------------------------------ */
 
-/* Write the record; state.lock held. */
+/* Put text in the record's file: tmp, fsync, rename, fsync the dir. */
 static int
-state_save(void)
+state_write_file(const char *text)
 {
 	char path[4096], tmp[4096 + 8];
-	json_t *doc;
-	size_t len, off = 0;
-	char *text;
+	size_t len = strlen(text), off = 0;
 	ssize_t n;
 	int fd, dfd, ret = 0;
 
-	if (state.dir == NULL)
-		return 0;
-	doc = json_pack("{s:i,s:O}", "version", STATE_VERSION, "processes",
-			state.procs);
-	text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS);
-	json_decref(doc);
-	if (text == NULL)
-		return -ENOMEM;
-	len = strlen(text);
 	snprintf(path, sizeof(path), "%s/%s", state.dir, CTL_STATE_FILE);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
-	}
+	if (fd < 0)
+		return -errno;
 	while (off < len) {
 		n = write(fd, text + off, len - off);
 		if (n < 0 && errno == EINTR)
@@ -585,7 +607,7 @@ state_save(void)
 		ret = -errno;
 	if (ret < 0) {
 		unlink(tmp);
-		goto out;
+		return ret;
 	}
 	/* the rename itself survives a crash once the directory is synced */
 	dfd = open(state.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -593,15 +615,188 @@ state_save(void)
 		fsync(dfd);
 		close(dfd);
 	}
-out:
-	if (ret < 0)
-		CTL_ERR("cannot write the record %s: %s", path, strerror(-ret));
+	return 0;
+}
+
+/*
+ * Write the record as it is now: the one place the file is written.
+ * state.lock held; the flusher (unlocked true) lets it go during the write
+ * so that commands are not held up by the disk. Returns how many changes
+ * this write put on disk (0: a newer write had them already) or -errno.
+ */
+static int64_t
+state_write(bool unlocked)
+{
+	static struct ctl_log_limit lim;
+	uint64_t gen = state.gen;
+	int64_t ret = 0;
+	json_t *doc;
+	char *text;
+
+	doc = json_pack("{s:i,s:O}", "version", STATE_VERSION, "processes",
+			state.procs);
+	text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS);
+	json_decref(doc);
+	if (unlocked)
+		pthread_mutex_unlock(&state.lock);
+	pthread_mutex_lock(&state.file);
+	if (text == NULL)
+		ret = -ENOMEM;
+	else if (gen > state.disk_gen)
+		ret = state_write_file(text);
+	if (ret == 0 && gen > state.disk_gen) {
+		ret = (int64_t)(gen - state.disk_gen);
+		state.disk_gen = gen;
+	}
+	pthread_mutex_unlock(&state.file);
+	if (unlocked)
+		pthread_mutex_lock(&state.lock);
 	free(text);
+	if (ret < 0) {
+		ctl_log_limited(&lim, CTL_LOG_ERR,
+				"cannot write the record %s/%s: %s%s",
+				state.dir, CTL_STATE_FILE, strerror((int)-ret),
+				state.lazy_ms >= 0 ? " (tried again later)"
+						   : "");
+		return ret;
+	}
+	if (gen > state.written)
+		state.written = gen;
 	return ret;
 }
 
+/*
+ * The document changed; state.lock held. urgent: written before the
+ * answer even when lazy (see the top of the file).
+ */
+static void
+state_save(bool urgent)
+{
+	if (state.dir == NULL)
+		return;
+	state.gen++;
+	if (urgent || !state.flusher_running) {
+		state_write(false);
+		return;
+	}
+	if (!state.pending) {
+		state.pending = true;
+		clock_gettime(CLOCK_MONOTONIC, &state.due);
+		state.due.tv_sec += state.lazy_ms / 1000;
+		state.due.tv_nsec += (long)(state.lazy_ms % 1000) * 1000000L;
+		if (state.due.tv_nsec >= 1000000000L) {
+			state.due.tv_sec++;
+			state.due.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_signal(&state.wake);
+	}
+}
+
+static bool
+state_due(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > state.due.tv_sec ||
+	       (now.tv_sec == state.due.tv_sec &&
+		now.tv_nsec >= state.due.tv_nsec);
+}
+
+/* The flusher thread: writes what is pending when it is due. */
+static void *
+state_flusher(void *arg)
+{
+	int64_t ret;
+
+	(void)arg;
+	pthread_mutex_lock(&state.lock);
+	for (;;) {
+		if (!state.pending) {
+			if (state.stopping)
+				break;
+			pthread_cond_wait(&state.wake, &state.lock);
+			continue;
+		}
+		if (!state.stopping && !state_due()) {
+			pthread_cond_timedwait(&state.wake, &state.lock,
+					       &state.due);
+			continue;
+		}
+		state.pending = false;
+		ret = state_write(true);
+		if (ret >= 0 && state.failures > 0)
+			CTL_INFO("record written again after %u failed "
+				 "write%s",
+				 state.failures,
+				 state.failures == 1 ? "" : "s");
+		if (ret >= 0) {
+			state.failures = 0;
+			if (ret > 0)
+				CTL_INFO("record written: %" PRId64
+					 " change%s in one write",
+					 ret, ret == 1 ? "" : "s");
+			continue;
+		}
+		state.failures++;
+		if (state.stopping)
+			break; /* logged; nothing more can be done */
+		if (!state.pending) {
+			/* try again, not sooner than STATE_RETRY_MS */
+			state.pending = true;
+			clock_gettime(CLOCK_MONOTONIC, &state.due);
+			state.due.tv_sec += (state.lazy_ms > STATE_RETRY_MS
+						     ? state.lazy_ms
+						     : STATE_RETRY_MS) /
+					    1000;
+		}
+	}
+	pthread_mutex_unlock(&state.lock);
+	return NULL;
+}
+
+void
+ctl_state_close(void)
+{
+	bool running;
+
+	pthread_mutex_lock(&state.lock);
+	running = state.flusher_running;
+	state.stopping = true;
+	pthread_cond_signal(&state.wake);
+	pthread_mutex_unlock(&state.lock);
+	if (!running)
+		return;
+	pthread_join(state.flusher, NULL);
+	pthread_mutex_lock(&state.lock);
+	state.flusher_running = false;
+	if (state.written != state.gen && state.dir != NULL)
+		state_write(false); /* a change made as the flusher stopped */
+	pthread_mutex_unlock(&state.lock);
+}
+
+static int
+state_start_flusher(char *err, size_t errlen)
+{
+	pthread_condattr_t attr;
+	int ret;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&state.wake, &attr);
+	pthread_condattr_destroy(&attr);
+	ret = pthread_create(&state.flusher, NULL, state_flusher, NULL);
+	if (ret != 0) {
+		snprintf(err, errlen, "cannot start the record's writer: %s",
+			 strerror(ret));
+		return -ret;
+	}
+	state.flusher_running = true;
+	return 0;
+}
+
 int
-ctl_state_open(const char *dir, char *err, size_t errlen)
+ctl_state_open(const char *dir, int lazy_ms, char *err, size_t errlen)
 {
 	char path[4096];
 	json_error_t jerr;
@@ -653,10 +848,20 @@ ctl_state_open(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	CTL_INFO("record of the processes' configuration: %s (%zu "
-		 "process%s)",
-		 path, json_object_size(state.procs),
-		 json_object_size(state.procs) == 1 ? "" : "es");
+	state.lazy_ms = lazy_ms;
+	if (lazy_ms >= 0 && state_start_flusher(err, errlen) < 0)
+		return -EAGAIN;
+	if (lazy_ms >= 0)
+		CTL_INFO("record of the processes' configuration: %s (%zu "
+			 "process%s), written at most %d ms after a change",
+			 path, json_object_size(state.procs),
+			 json_object_size(state.procs) == 1 ? "" : "es",
+			 lazy_ms);
+	else
+		CTL_INFO("record of the processes' configuration: %s (%zu "
+			 "process%s)",
+			 path, json_object_size(state.procs),
+			 json_object_size(state.procs) == 1 ? "" : "es");
 	return 0;
 }
 
@@ -678,9 +883,12 @@ state_entry(enum spp_proc_kind kind, unsigned int id, const char *name)
 	return e;
 }
 
-/* Record cmds (reference stolen) as p's configuration; state.lock held. */
+/*
+ * Record cmds (reference stolen) as p's configuration; state.lock held.
+ * urgent: on disk before this returns, even when lazy.
+ */
 static void
-state_record(struct ctl_proc *p, json_t *cmds)
+state_record(struct ctl_proc *p, json_t *cmds, bool urgent)
 {
 	json_t *e = state_entry(ctl_proc_kind(p), ctl_proc_client_id(p),
 				ctl_proc_name(p));
@@ -690,7 +898,7 @@ state_record(struct ctl_proc *p, json_t *cmds)
 		return;
 	}
 	json_object_set_new(e, "commands", cmds);
-	state_save();
+	state_save(urgent || json_array_size(cmds) == 0);
 }
 
 void
@@ -700,7 +908,7 @@ ctl_state_forget(const char *name)
 	json_object_del(state.restored, name);
 	if (json_object_del(state.procs, name) == 0) {
 		CTL_INFO("%s: record forgotten", name);
-		state_save();
+		state_save(true);
 	}
 	pthread_mutex_unlock(&state.lock);
 }
@@ -785,7 +993,7 @@ state_cls_change(struct ctl_proc *p, const struct spp_cmd *cmd)
 			ret = json_array_remove(cmds, i);
 	}
 	if (ret == 0)
-		state_save();
+		state_save(json_array_size(cmds) == 0);
 	pthread_mutex_unlock(&state.lock);
 	return ret;
 }
@@ -817,7 +1025,7 @@ ctl_state_command_done(struct ctl_proc *p, const struct spp_cmd *cmd,
 		e = state_entry(kind, cmd->client_id, name);
 		if (!json_equal(json_object_get(e, "launch"), body)) {
 			json_object_set_new(e, "launch", json_deep_copy(body));
-			state_save();
+			state_save(true);
 		}
 		pthread_mutex_unlock(&state.lock);
 		return;
@@ -837,7 +1045,7 @@ ctl_state_command_done(struct ctl_proc *p, const struct spp_cmd *cmd,
 			 err);
 	} else {
 		pthread_mutex_lock(&state.lock);
-		state_record(p, cmds);
+		state_record(p, cmds, false);
 		pthread_mutex_unlock(&state.lock);
 	}
 	pthread_mutex_unlock(&state.order);
@@ -929,7 +1137,7 @@ ctl_state_setup(struct ctl_proc *p)
 				 name, json_array_size(live),
 				 json_array_size(live) == 1 ? "" : "s");
 		if (json_array_size(live) > 0 || rec != NULL)
-			state_record(p, live);
+			state_record(p, live, true);
 		else
 			json_decref(live);
 		pthread_mutex_unlock(&state.lock);

@@ -25,11 +25,23 @@
 
 /*
  * Keep the record in dir (made if missing) and read what is there; with dir
- * NULL nothing is kept (--no-state). Returns 0 or -errno with a message in
- * err; a file that cannot be read is an error, so that it is not replaced.
+ * NULL nothing is kept (--no-state). lazy_ms < 0: every change is on disk
+ * before its command is answered (--state-sync always); else changes are
+ * written by a thread of their own at most lazy_ms later, those made
+ * meanwhile in one write (--state-sync lazy=MS), but for those that leave
+ * a process without configuration, forget one, record launch options or
+ * record the configuration a process connects with.
+ * Returns 0 or -errno with a message in err; a file that cannot be read is
+ * an error, so that it is not replaced.
  */
-int ctl_state_open(const char *dir, char *err, size_t errlen);
+int ctl_state_open(const char *dir, int lazy_ms, char *err, size_t errlen);
 bool ctl_state_enabled(void);
+
+/*
+ * At exit, once no command can change the record: write what is pending
+ * and stop the writer's thread (lazy only; else nothing to do).
+ */
+void ctl_state_close(void);
 
 /*
  * The setup hook of the registry (struct ctl_proc_conf): a process that

@@ -16,7 +16,8 @@ import time
 import pytest
 from scapy.all import Dot1Q, Ether
 
-from sppenv import PcapPorts, Spp, feed, frames, same_frames, wait_for
+from sppenv import (PcapPorts, Proc, Spp, feed, frames, same_frames,
+                    wait_for)
 from test_pcap import captures, in_time_order, written
 
 # pcap:N files of their own (/tmp/spp-rxN.pcap): other test runs use 8x
@@ -475,5 +476,62 @@ def test_primary_forwarder_and_pipes_come_back(request):
             "forward"]}]
         r = spp.put("/topology", data=json.dumps(doc))
         assert spp.ok(r, 200)["changes"] == []
+    finally:
+        spp.close()
+
+
+class LazySpp(Spp):
+    """Spp whose spp-ctl writes its record lazily (--state-sync lazy=MS)."""
+
+    lazy_ms = 60000
+
+    def start_ctl(self):
+        ctl = Proc(self.name + "-spp-ctl",
+                   [os.path.join(self.bin_dir, "ctl", "spp-ctl"),
+                    "-b", "127.0.0.1", "-p", str(self.pri_port),
+                    "-s", str(self.sec_port), "-a", str(self.ctl_port),
+                    "--state-dir", self.state_dir,
+                    "--state-sync", "lazy=%d" % self.lazy_ms],
+                   logdir=self.log_dir)
+        self.procs.append(ctl)
+        wait_for(lambda: self._reachable(), what="spp-ctl REST port")
+        return ctl
+
+
+def test_lazy_record_ctl_killed_then_reboot(request):
+    """--state-sync lazy with a delay longer than the test: spp-ctl killed
+    alone with nothing on disk loses nothing (spp_vf keeps its classifier
+    and is believed); stopped with SIGTERM it writes the record; after a
+    reboot (everything killed, the DPDK files gone) spp_vf gets it back."""
+    spp = LazySpp("persist_lazy", state=True)
+    try:
+        spp.start_vf(2)
+        macs = ["52:54:00:00:01:%02x" % i for i in range(64)]
+        spp.vf(2, *VF_CONFIG[:4], *["classifier_table add mac %s ring:%d"
+                                    % (m, 1 + i % 2)
+                                    for i, m in enumerate(macs)])
+        want = config_of(spp.vf_status(2))
+        path = os.path.join(spp.state_dir, "state.json")
+        assert not os.path.exists(path)
+        restart_ctl(spp)  # kill -9
+        assert not os.path.exists(path)
+        wait_for(lambda: spp.has_process("vf", 2), timeout=20,
+                 what="vf 2 back at spp-ctl")
+        assert config_of(spp.vf_status(2)) == want
+        assert "putting back" not in spp.ctl.output()
+        restart_ctl(spp, kill=False)  # SIGTERM: written
+        assert len(record(spp)["vf 2"]["commands"]) == 4 + len(macs)
+        for p in list(reversed(spp.procs)):
+            if p is not spp.ctl:
+                p.p.kill()
+                p.p.wait()
+                spp.procs.remove(p)
+        restart_ctl(spp)
+        spp.cleanup_dpdk_files()
+        spp.start_primary()
+        spp.start_vf(2)
+        wait_for(lambda: config_of(spp.vf_status(2)) == want, timeout=10,
+                 what="vf 2's configuration back")
+        assert restored(spp, "vf", 2)["commands"] == 4 + len(macs)
     finally:
         spp.close()
