@@ -29,7 +29,7 @@ import time
 
 import requests
 
-from .base import BIN, CFG, CLEANUP, Proc, log, wait_for
+from .base import BIN, CFG, CLEANUP, log, wait_for
 from .contenders import BenchSpp, spp_done
 
 N = 4096
@@ -45,17 +45,8 @@ class SyncSpp(BenchSpp):
         self.sync = sync
         super().__init__(name, state=True, **kw)
 
-    def start_ctl(self):
-        ctl = Proc(self.name + "-spp-ctl",
-                   [os.path.join(self.bin_dir, "ctl", "spp-ctl"),
-                    "-b", "127.0.0.1", "-p", str(self.pri_port),
-                    "-s", str(self.sec_port), "-a", str(self.ctl_port),
-                    "--state-dir", self.state_dir,
-                    "--state-sync", self.sync],
-                   logdir=self.log_dir)
-        self.procs.append(ctl)
-        wait_for(lambda: self._reachable(), what="spp-ctl REST port")
-        return ctl
+    def ctl_args(self):
+        return super().ctl_args() + ["--state-sync", self.sync]
 
 
 class KeepAlive:

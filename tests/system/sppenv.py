@@ -135,13 +135,17 @@ class Spp:
                 raise
 
     # -- processes --------------------------------------------------------
+    def ctl_args(self):
+        """spp-ctl's options beyond its ports (a subclass adds some)."""
+        return (["--state-dir", self.state_dir] if self.state_dir
+                else ["--no-state"])
+
     def start_ctl(self):
         ctl = Proc(self.name + "-spp-ctl",
                    [os.path.join(self.bin_dir, "ctl", "spp-ctl"),
                     "-b", "127.0.0.1", "-p", str(self.pri_port),
                     "-s", str(self.sec_port), "-a", str(self.ctl_port)] +
-                   (["--state-dir", self.state_dir] if self.state_dir
-                    else ["--no-state"]),
+                   self.ctl_args(),
                    logdir=self.log_dir)
         self.procs.append(ctl)
         wait_for(lambda: self._reachable(), what="spp-ctl REST port")

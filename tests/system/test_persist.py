@@ -16,7 +16,7 @@ import time
 import pytest
 from scapy.all import Dot1Q, Ether
 
-from sppenv import (PcapPorts, Proc, Spp, feed, frames, same_frames,
+from sppenv import (PcapPorts, Spp, feed, frames, same_frames,
                     wait_for)
 from test_pcap import captures, in_time_order, written
 
@@ -485,17 +485,9 @@ class LazySpp(Spp):
 
     lazy_ms = 60000
 
-    def start_ctl(self):
-        ctl = Proc(self.name + "-spp-ctl",
-                   [os.path.join(self.bin_dir, "ctl", "spp-ctl"),
-                    "-b", "127.0.0.1", "-p", str(self.pri_port),
-                    "-s", str(self.sec_port), "-a", str(self.ctl_port),
-                    "--state-dir", self.state_dir,
-                    "--state-sync", "lazy=%d" % self.lazy_ms],
-                   logdir=self.log_dir)
-        self.procs.append(ctl)
-        wait_for(lambda: self._reachable(), what="spp-ctl REST port")
-        return ctl
+    def ctl_args(self):
+        return super().ctl_args() + ["--state-sync",
+                                     "lazy=%d" % self.lazy_ms]
 
 
 def test_lazy_record_ctl_killed_then_reboot(request):
