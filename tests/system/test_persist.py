@@ -339,6 +339,20 @@ def test_ctl_restarted_alone_keeps_the_record(spp):
     assert config_of(spp.vf_status(2)) == vf_cfg
 
 
+def reboot(spp):
+    """Everything killed, spp-ctl started again (its record read), the
+    DPDK files gone, the primary started: the secondaries are the
+    caller's to start."""
+    for p in list(reversed(spp.procs)):
+        if p is not spp.ctl:
+            p.p.kill()
+            p.p.wait()
+            spp.procs.remove(p)
+    restart_ctl(spp)
+    spp.cleanup_dpdk_files()
+    spp.start_primary()
+
+
 def test_reboot_brings_the_topology_back(spp):
     """spp-ctl, the primary and every secondary killed, the DPDK files
     gone (a reboot); all started again by hand, nothing else: the
@@ -352,14 +366,7 @@ def test_reboot_brings_the_topology_back(spp):
         before = vf_feed(spp, pcaps)
         vf_cfg = config_of(spp.vf_status(2))
         nfv_ports = spp.nfv_status(1)["ports"]
-        for p in list(reversed(spp.procs)):
-            if p is not spp.ctl:
-                p.p.kill()
-                p.p.wait()
-                spp.procs.remove(p)
-        restart_ctl(spp)
-        spp.cleanup_dpdk_files()
-        spp.start_primary()
+        reboot(spp)
         spp.start_nfv(1)
         spp.start_vf(2)
         wait_for(lambda: config_of(spp.vf_status(2)) == vf_cfg, timeout=10,
@@ -513,14 +520,7 @@ def test_lazy_record_ctl_killed_then_reboot(request):
         assert "putting back" not in spp.ctl.output()
         restart_ctl(spp, kill=False)  # SIGTERM: written
         assert len(record(spp)["vf 2"]["commands"]) == 4 + len(macs)
-        for p in list(reversed(spp.procs)):
-            if p is not spp.ctl:
-                p.p.kill()
-                p.p.wait()
-                spp.procs.remove(p)
-        restart_ctl(spp)
-        spp.cleanup_dpdk_files()
-        spp.start_primary()
+        reboot(spp)
         spp.start_vf(2)
         wait_for(lambda: config_of(spp.vf_status(2)) == want, timeout=10,
                  what="vf 2's configuration back")
