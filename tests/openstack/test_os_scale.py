@@ -19,19 +19,17 @@ printed for the ports bound while at most 8 were, and for the last ones
 port while Neutron binds it); only correctness is asserted."""
 
 import os
-import re
 import statistics
 import time
 
 import pytest
 
 from ostknode import Node
-from sppenv import DpdkPeer, wait_for
+from sppenv import VmFleet, wait_for
 from test_os_stack import new_port, vhost_of
 
 PHYSNET = 'physnet1'
 NUM = 64
-PER_PEER = 32  # VMs of one testpmd
 FEW = 8
 
 
@@ -49,38 +47,6 @@ def sock(vid):
     return '/tmp/sock%d' % vid
 
 
-class Vms(object):
-    """The VMs: testpmd j's port q is VM (and vhost VHOST_BASE +)
-    PER_PEER * j + q."""
-
-    def __init__(self):
-        self.peers = []
-        for j in range(0, NUM, PER_PEER):
-            self.peers.append(DpdkPeer('ostks-vms%d' % j, [
-                'virtio_user%d,path=%s,queue_size=256,server=1' %
-                (v, sock(ScaleNode.VHOST_BASE + v))
-                for v in range(j, min(j + PER_PEER, NUM))],
-                lcores='0@1,1@0', fwd='rxonly',
-                extra=['--stats-period', '1', '--rxd', '256', '--txd',
-                       '256', '--total-num-mbufs', '16384']))
-
-    def wait_ready(self, timeout):
-        for p in self.peers:
-            p.wait_ready(timeout=timeout)
-
-    def rx(self):
-        """{VM: RX-packets} from the testpmds' last statistics."""
-        got = {}
-        for j, p in enumerate(self.peers):
-            for q, n in rx_by_port(p).items():
-                got[PER_PEER * j + q] = n
-        return got
-
-    def close(self):
-        for p in self.peers:
-            p.close()
-
-
 @pytest.fixture(scope='module')
 def vms():
     """The VMs, a virtio_user port per vhost id, counting what each port
@@ -88,9 +54,10 @@ def vms():
     for v in range(NUM):
         if os.path.exists(sock(ScaleNode.VHOST_BASE + v)):
             os.unlink(sock(ScaleNode.VHOST_BASE + v))
-    peers = Vms()
-    yield peers
-    peers.close()
+    socks = [sock(ScaleNode.VHOST_BASE + v) for v in range(NUM)]
+    fleet = VmFleet('ostks-vms', socks, server=True)
+    yield fleet
+    fleet.close()
     for v in range(NUM):
         if os.path.exists(sock(ScaleNode.VHOST_BASE + v)):
             os.unlink(sock(ScaleNode.VHOST_BASE + v))
@@ -101,16 +68,6 @@ def snode(stack, vms):
     n = ScaleNode(stack)
     yield n
     n.close()
-
-
-def rx_by_port(peer):
-    """{testpmd port: RX-packets} from testpmd's last periodic
-    statistics."""
-    got = {}
-    for m in re.finditer(r'NIC statistics for port (\d+)\s+#+\s+'
-                         r'RX-packets: +(\d+)', peer.proc.output()):
-        got[int(m.group(1))] = int(m.group(2))
-    return got
 
 
 def test_one_vf_many_vms(stack, snode, vms):

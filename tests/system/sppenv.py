@@ -576,6 +576,58 @@ def vm(name, sock, server=False, lcores="0@1,1@0", fwd="io"):
                     lcores=lcores, fwd=fwd)
 
 
+def testpmd_rx(peer):
+    """{testpmd port: RX-packets} from its last periodic statistics
+    (--stats-period)."""
+    import re
+    got = {}
+    for m in re.finditer(r"NIC statistics for port (\d+)\s+#+\s+"
+                         r"RX-packets: +(\d+)", peer.proc.output()):
+        got[int(m.group(1))] = int(m.group(2))
+    return got
+
+
+class VmFleet:
+    """Many "VMs", one per vhost-user socket of socks: testpmd (rxonly)
+    with a virtio_user port per VM, PER_PEER VMs a testpmd (Debian's DPDK
+    takes 32 ports a process), each testpmd one forwarding lcore. VM i is
+    port i % PER_PEER of testpmd i // PER_PEER. server: the VMs own the
+    sockets (SPP's --vhost-client)."""
+
+    PER_PEER = 32
+
+    def __init__(self, name, socks, server=False):
+        self.peers = []
+        try:
+            for j in range(0, len(socks), self.PER_PEER):
+                self.peers.append(DpdkPeer("%s%d" % (name, j), [
+                    "virtio_user%d,path=%s,queue_size=256%s" %
+                    (v, socks[v], ",server=1" if server else "")
+                    for v in range(j, min(j + self.PER_PEER, len(socks)))],
+                    lcores="0@1,1@0", fwd="rxonly",
+                    extra=["--stats-period", "1", "--rxd", "256", "--txd",
+                           "256", "--total-num-mbufs", "16384"]))
+        except BaseException:
+            self.close()
+            raise
+
+    def wait_ready(self, timeout=60):
+        for p in self.peers:
+            p.wait_ready(timeout=timeout)
+
+    def rx(self):
+        """{VM: frames it received}, from the testpmds' last statistics."""
+        got = {}
+        for j, p in enumerate(self.peers):
+            for q, n in testpmd_rx(p).items():
+                got[self.PER_PEER * j + q] = n
+        return got
+
+    def close(self):
+        for p in self.peers:
+            p.close()
+
+
 def frames(n, seed, size=(60, 1400), dst="02:00:00:00:00:02"):
     """n distinct UDP frames of random sizes and contents."""
     import random
