@@ -68,8 +68,9 @@ spp_capture_run_receiver(const struct spp_comp_task *t)
 	unsigned int k;
 	uint16_t i, n;
 
-	n = run || c->has_pass ? spp_port_rx(c->port, pkts, SPP_CAPTURE_BURST)
-			       : 0;
+	n = run || c->pass != NULL
+		    ? spp_port_rx(c->port, pkts, SPP_CAPTURE_BURST)
+		    : 0;
 	if (n != 0 && run) {
 		uint64_t ts = capture_now_ns();
 		struct rte_ring *r = c->writers[c->next].ring;
@@ -79,7 +80,7 @@ spp_capture_run_receiver(const struct spp_comp_task *t)
 			items[i].ts_ns = ts;
 			/* the writer's reference; the pass port's is the one
 			 * rx gave */
-			if (c->has_pass)
+			if (c->pass != NULL)
 				for (struct rte_mbuf *s = pkts[i]; s != NULL;
 				     s = s->next)
 					rte_mbuf_refcnt_update(s, 1);
@@ -93,7 +94,7 @@ spp_capture_run_receiver(const struct spp_comp_task *t)
 	}
 	if (n != 0) {
 		c->rx += n;
-		if (c->has_pass)
+		if (c->pass != NULL)
 			c->passed += spp_port_tx(c->pass, pkts, n);
 	}
 	if (st == SPP_CAPTURE_STOPPING &&
@@ -315,7 +316,7 @@ spp_capture_status(const struct spp_capture *c, json_t *obj)
 		      "stats", "rx", (json_int_t)c->rx, "drop",
 		      (json_int_t)c->ring_drop, "passed",
 		      (json_int_t)c->passed);
-	if (c->has_pass)
+	if (c->pass != NULL)
 		json_object_set_new(o, "tx_port", capture_port_json(c->pass));
 	json_array_append_new(cores, o);
 	for (i = 0; i < c->nb_writers; i++) {
@@ -441,15 +442,14 @@ spp_capture_init(struct spp_capture *c, const struct spp_opts *opts,
 			ret = spp_comp_port_hold(&c->e, &opts->pass_to, err,
 						 errlen);
 		}
-		c->has_pass = ret == 0;
 	}
 	if (ret < 0) {
 		spp_comp_fini(&c->e);
 		return ret;
 	}
 	c->port = spp_comp_port_find(&c->e, &opts->capture);
-	c->pass =
-		c->has_pass ? spp_comp_port_find(&c->e, &opts->pass_to) : NULL;
+	/* NULL without --pass-to */
+	c->pass = spp_comp_port_find(&c->e, &opts->pass_to);
 	capture_reclaim_orphans();
 	for (i = 0; i < c->nb_writers; i++) {
 		snprintf(name, sizeof(name), CAPTURE_RING_FMT, (int)getpid(),

@@ -59,8 +59,7 @@ struct spp_capture {
 	/* set up by spp_capture_init */
 	struct spp_comp_engine e; /* runs the receiver and the writers */
 	struct spp_comp *rx_comp;
-	struct spp_port *port, *pass; /* in the engine's port registry */
-	bool has_pass;
+	struct spp_port *port, *pass; /* the engine's; pass NULL: none */
 	char port_tag[24]; /* "phy0", "ring1", "phy0nq1" in file names */
 	char out_dir[256];
 	uint64_t fsize;

@@ -297,40 +297,37 @@ comp_nap(void *arg, struct rte_rcu_qsbr *qs, unsigned int tid)
 		.tv_sec = SPP_WORKER_WAKE_SLEEP_US / 1000000,
 		.tv_nsec = SPP_WORKER_WAKE_SLEEP_US % 1000000 * 1000,
 	};
-	bool can = e->bell[a->lcore] >= 0;
-	int ep = -1, fd;
-	uint64_t n;
+	int ep, fd, woken;
+	bool can = true;
+	uint64_t rung;
 	uint16_t i, k;
 
+	if (!cfg->wakeable || e->bell[a->lcore] < 0)
+		return false;
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, e->bell[a->lcore], &ev) < 0)
+		can = false;
 	for (i = 0; i < cfg->nb_tasks && can; i++) {
 		const struct spp_comp_task *t = &cfg->tasks[i];
 
-		can = t->nb_rx != 0; /* a capture polls its own port */
 		for (k = 0; k < t->nb_rx && can; k++) {
 			fd = spp_port_wake_arm(t->rx[k].port);
-			if (fd == SPP_PORT_WAKE_NONE)
-				continue;
-			if (ep < 0)
-				ep = epoll_create1(EPOLL_CLOEXEC);
-			can = fd >= 0 && ep >= 0 &&
-			      epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0;
+			if (fd !=
+			    SPP_PORT_WAKE_NONE) /* POLL: frames are there */
+				can = fd >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD,
+							   fd, &ev) == 0;
 		}
 	}
-	if (can && ep < 0)
-		ep = epoll_create1(EPOLL_CLOEXEC);
-	can = can && ep >= 0 &&
-	      epoll_ctl(ep, EPOLL_CTL_ADD, e->bell[a->lcore], &ev) == 0;
 	if (can) {
 		if (qs != NULL)
 			rte_rcu_qsbr_thread_offline(qs, tid);
-		n = (uint64_t)RTE_MAX(
-			epoll_pwait2(ep, got, RTE_DIM(got), &ts, NULL), 0);
+		woken = epoll_pwait2(ep, got, RTE_DIM(got), &ts, NULL);
 		if (qs != NULL)
 			rte_rcu_qsbr_thread_online(qs, tid);
 		spp_worker_cycles_add(&e->cycles[a->lcore].naps, 1);
-		spp_worker_cycles_add(&e->cycles[a->lcore].woken, n != 0);
-		if (read(e->bell[a->lcore], &n, sizeof(n)) < 0)
-			n = 0; /* not rung: nothing to take */
+		spp_worker_cycles_add(&e->cycles[a->lcore].woken, woken > 0);
+		if (read(e->bell[a->lcore], &rung, sizeof(rung)) < 0)
+			rung = 0; /* not rung: nothing to take */
 		cfg = __atomic_load_n(&e->cfg[a->lcore], __ATOMIC_ACQUIRE);
 	}
 	if (ep >= 0)
@@ -411,7 +408,8 @@ static int
 comp_publish(struct spp_comp_engine *e, unsigned int lcore)
 {
 	struct spp_comp_lcore_cfg *cfg, *old;
-	unsigned int i, n = 0;
+	unsigned int i, k, n = 0;
+	bool wakeable = true; /* nothing to poll: the bell wakes it */
 
 	if (!spp_comp_is_worker(e, lcore)) /* kept, never run */
 		return 0;
@@ -426,8 +424,11 @@ comp_publish(struct spp_comp_engine *e, unsigned int lcore)
 
 		if (e->paused || c->lcore != lcore || !comp_ready(c))
 			continue;
+		/* a type without rx ports (a capture) polls on its own */
+		wakeable = wakeable && c->nb_rx != 0;
+		for (k = 0; k < c->nb_rx; k++)
+			wakeable = wakeable && spp_port_wakeable(c->rx[k].port);
 		t->run = comp_types[c->type].run;
-		t->type = c->type;
 		t->copy = c->copy;
 		t->nb_rx = c->nb_rx;
 		t->nb_tx = c->nb_tx;
@@ -439,6 +440,7 @@ comp_publish(struct spp_comp_engine *e, unsigned int lcore)
 		n++;
 	}
 	cfg->nb_tasks = (uint16_t)n;
+	cfg->wakeable = wakeable;
 	__atomic_store_n(&e->cfg[lcore], cfg, __ATOMIC_RELEASE);
 	comp_ring(e, lcore);
 	rte_rcu_qsbr_synchronize(e->qs, RTE_QSBR_THRID_INVALID);
@@ -1176,6 +1178,7 @@ spp_comp_init(struct spp_comp_engine *e, enum spp_proc_kind kind,
 		e->cfg[lcore] = calloc(1, sizeof(struct spp_comp_lcore_cfg));
 		if (e->cfg[lcore] == NULL)
 			return -ENOMEM;
+		e->cfg[lcore]->wakeable = true; /* no task yet */
 		/* none: the worker only sleeps */
 		e->bell[lcore] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	}

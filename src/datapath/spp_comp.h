@@ -98,7 +98,6 @@ typedef unsigned int (*spp_comp_run_fn)(const struct spp_comp_task *t);
 /* What one worker lcore runs: immutable once published. */
 struct spp_comp_task {
 	spp_comp_run_fn run; /* its type's */
-	enum spp_comp_type type;
 	enum spp_copy_mode copy;
 	uint16_t nb_rx, nb_tx;
 	struct spp_comp_port rx[SPP_COMP_MAX_DIR_PORTS];
@@ -109,6 +108,8 @@ struct spp_comp_task {
 };
 
 struct spp_comp_lcore_cfg {
+	/* every rx port of the tasks can wake a napping worker */
+	bool wakeable;
 	uint16_t nb_tasks;
 	struct spp_comp_task tasks[];
 };

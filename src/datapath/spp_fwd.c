@@ -26,8 +26,6 @@ spp_fwd_init(struct spp_fwd *fwd, const struct spp_port_env *env, bool workers,
 		return ret;
 	/* forwarding starts stopped: "forward" runs the patches */
 	fwd->e.paused = true;
-	fwd->worker_lcore =
-		fwd->e.nb_workers > 0 ? fwd->e.workers[0] : RTE_MAX_LCORE;
 	return 0;
 }
 
@@ -231,7 +229,6 @@ spp_fwd_set_running(struct spp_fwd *fwd, bool running, char *err, size_t errlen)
 			SPP_ERR(-ENOMEM, "out of memory");
 		return -ENOMEM;
 	}
-	fwd->running = running;
 	return 0;
 }
 
@@ -278,7 +275,7 @@ spp_fwd_status(const struct spp_fwd *fwd, json_t *obj)
 		json_array_append_new(patches, o);
 	}
 	json_object_set_new(obj, "status",
-			    json_string(fwd->running ? "running" : "idling"));
+			    json_string(fwd->e.paused ? "idling" : "running"));
 	json_object_set_new(obj, "ports", ports);
 	json_object_set_new(obj, "patches", patches);
 	json_object_set_new(obj, "port_stats", stats);

@@ -32,9 +32,9 @@ struct spp_fwd_patch {
 };
 
 struct spp_fwd {
-	struct spp_comp_engine e;  /* its ports are the forwarder's ports */
-	unsigned int worker_lcore; /* the first worker; RTE_MAX_LCORE: none */
-	bool running;
+	/* its ports are the forwarder's ports; forwarding is on while the
+	 * engine is not paused */
+	struct spp_comp_engine e;
 	unsigned int nb_patches; /* in the order they were made */
 	struct spp_fwd_patch patches[SPP_FWD_MAX_PATCHES];
 };
@@ -42,13 +42,20 @@ struct spp_fwd {
 /*
  * Set up the forwarder on the engine, with a worker on every worker lcore of
  * the process; none when workers is false or the process has none (commands
- * then work but nothing moves: worker_lcore is RTE_MAX_LCORE). Its kind is
+ * then work but nothing moves: spp_fwd_has_workers() false). Its kind is
  * env->kind. Returns 0 or -errno.
  */
 int spp_fwd_init(struct spp_fwd *fwd, const struct spp_port_env *env,
 		 bool workers, bool busy_poll);
 /* Stop the workers, delete every port. */
 void spp_fwd_fini(struct spp_fwd *fwd);
+
+/* Whether the forwarder has a worker lcore to run its patches on. */
+static inline bool
+spp_fwd_has_workers(const struct spp_fwd *fwd)
+{
+	return fwd->e.nb_workers > 0;
+}
 
 /*
  * Commands. Adding a phy port that is there already is a no-op success (the

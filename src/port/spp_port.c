@@ -637,14 +637,14 @@ spp_port_link(const struct spp_port *port)
 int
 spp_port_wake_arm(struct spp_port *port)
 {
-	return port->fp == SPP_PORT_FP_VHOST ? spp_vhost_wake_arm(port)
-					     : SPP_PORT_WAKE_POLL;
+	return spp_port_wakeable(port) ? spp_vhost_wake_arm(port)
+				       : SPP_PORT_WAKE_POLL;
 }
 
 void
 spp_port_wake_disarm(struct spp_port *port)
 {
-	if (port->fp == SPP_PORT_FP_VHOST)
+	if (spp_port_wakeable(port))
 		spp_vhost_wake_disarm(port);
 }
 

@@ -174,6 +174,12 @@ const char *spp_port_link(const struct spp_port *port);
 #define SPP_PORT_WAKE_NONE (-1)
 #define SPP_PORT_WAKE_POLL (-2)
 int spp_port_wake_arm(struct spp_port *port);
+/* Whether the port's type can wake a worker at all (vhost). */
+static inline bool
+spp_port_wakeable(const struct spp_port *port)
+{
+	return port->fp == SPP_PORT_FP_VHOST;
+}
 void spp_port_wake_disarm(struct spp_port *port);
 
 /*

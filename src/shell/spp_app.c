@@ -160,7 +160,7 @@ app_fwd_run(struct spp_app *app, const struct spp_cmd *cmd,
 {
 	struct spp_fwd *fwd = app->ctx;
 
-	if (cmd->id == SPP_CMD_FORWARD && fwd->worker_lcore == RTE_MAX_LCORE) {
+	if (cmd->id == SPP_CMD_FORWARD && !spp_fwd_has_workers(fwd)) {
 		snprintf(err, errlen,
 			 "cannot forward: this process "
 			 "has no worker lcore (give it "

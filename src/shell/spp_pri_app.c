@@ -89,7 +89,7 @@ spp_pri_app_status(const struct spp_app *app, json_t *st)
 	unsigned int i;
 
 	/* as the original: no forwarder object when there is no forwarder */
-	if (pri->fwd.worker_lcore != RTE_MAX_LCORE) {
+	if (spp_fwd_has_workers(&pri->fwd)) {
 		fwd = json_object();
 		spp_fwd_status(&pri->fwd, fwd);
 		json_object_set_new(st, "forwarder", fwd);
@@ -132,7 +132,7 @@ pri_app_cmd_fwd(struct spp_app *app, const struct spp_cmd *cmd, json_t **data,
 	    spp_fwd_find(&pri->fwd, &cmd->res[0]) == NULL)
 		return spp_pipe_del(&pri->node, cmd->res[0].id, false, err,
 				    errlen);
-	if (pri->fwd.worker_lcore == RTE_MAX_LCORE) {
+	if (!spp_fwd_has_workers(&pri->fwd)) {
 		snprintf(err, errlen,
 			 "the primary has no forwarder: it runs on one lcore "
 			 "(give it two lcores or more to add ports, patch and "
@@ -227,14 +227,13 @@ pri_app_start(struct spp_pri_app *pri, const struct spp_opts *o)
 		fprintf(stderr, "spp_primary: %s\n", err);
 		return ret;
 	}
-	if (pri->fwd.worker_lcore != RTE_MAX_LCORE)
+	if (spp_fwd_has_workers(&pri->fwd))
 		spp_fwd_add_phys(&pri->fwd);
 	PRI_APP_LOG(INFO,
 		    "%u phy port(s), %u ring(s), %u mbufs, forwarder %s\n",
 		    pri->node.shm->nb_phy, pri->node.shm->nb_rings,
 		    pri->node.pool->size,
-		    pri->fwd.worker_lcore == RTE_MAX_LCORE ? "off (one lcore)"
-							   : "on");
+		    !spp_fwd_has_workers(&pri->fwd) ? "off (one lcore)" : "on");
 	return 0;
 }
 

@@ -366,6 +366,19 @@ def test_vf_hitless_changes(tapnode, tmp_path):
         pcaps.cleanup()
 
 
+def cls_put(conn, action, mac, port):
+    """classifier_table add or del of vf 2 on a kept-alive
+    http.client connection to spp-ctl, as a client doing many would."""
+    import json
+    conn.request("PUT", "/v1/vfs/2/classifier_table",
+                 body=json.dumps({"action": action, "type": "mac",
+                                  "mac_address": mac, "port": port}),
+                 headers={"Content-Type": "application/json"})
+    r = conn.getresponse()
+    assert r.status == 204, (action, mac, r.read())
+    r.read()
+
+
 def test_vf_4096_adds_one_by_one_are_hitless(tapnode, tmp_path):
     """An OpenStack host's day: 4096 classifier entries for other MACs
     added one by one through REST on one kept-alive HTTP connection (the
@@ -374,21 +387,13 @@ def test_vf_4096_adds_one_by_one_are_hitless(tapnode, tmp_path):
     classifier -> ring:1 -> spp_nfv -> pcap: every frame of flow A comes
     out once, in order, unchanged, and the entries all went in."""
     import http.client
-    import json
     spp = tapnode.spp
     pcaps = PcapPorts(83)
     conn = http.client.HTTPConnection("127.0.0.1", spp.ctl_port, timeout=30)
 
     def change(action, i):
-        mac = "52:54:00:20:%02x:%02x" % (i >> 8, i & 0xff)
-        conn.request("PUT", "/v1/vfs/2/classifier_table",
-                     body=json.dumps({"action": action, "type": "mac",
-                                      "mac_address": mac,
-                                      "port": "ring:%d" % (2 + i % 2)}),
-                     headers={"Content-Type": "application/json"})
-        r = conn.getresponse()
-        assert r.status == 204, (action, mac, r.read())
-        r.read()
+        cls_put(conn, action, "52:54:00:20:%02x:%02x" % (i >> 8, i & 0xff),
+                "ring:%d" % (2 + i % 2))
 
     try:
         spp.start_nfv(1)
@@ -609,7 +614,6 @@ def test_vf_64_vms_4096_macs(spp):
     and no other. The time an add takes, first 256 against last 256, is
     printed (not asserted)."""
     import http.client
-    import json
     from sppenv import VmFleet
     nvm, base = 64, 100
     socks = ["/tmp/sock%d" % (base + v) for v in range(nvm)]
@@ -635,15 +639,7 @@ def test_vf_64_vms_4096_macs(spp):
         took = []
         for i in range(4096):
             t = time.monotonic()
-            conn.request("PUT", "/v1/vfs/2/classifier_table",
-                         body=json.dumps({
-                             "action": "add", "type": "mac",
-                             "mac_address": mac(i),
-                             "port": "vhost:%d" % (base + i % nvm)}),
-                         headers={"Content-Type": "application/json"})
-            r = conn.getresponse()
-            assert r.status == 204, (mac(i), r.read())
-            r.read()
+            cls_put(conn, "add", mac(i), "vhost:%d" % (base + i % nvm))
             took.append(time.monotonic() - t)
         assert len(spp.vf_status(2)["classifier_table"]) == 4096
         print("classifier add: %.2f ms median of the first 256, %.2f ms of "
